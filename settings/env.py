@@ -1,0 +1,99 @@
+"""The one place that reads the process environment.
+
+Defaults run locally with no set-up: SQLite, Huey's SQLite queue, sandbox gateways.
+Production (DEBUG off) refuses to start without a real SECRET_KEY.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+DATA_DIR = Path(os.environ.get("PARTNERPAY_DATA_DIR", BASE_DIR / "var"))
+
+
+def _bool(name: str, default: bool) -> bool:
+    raw = os.environ.get(name)
+    if raw is None or raw == "":
+        return default
+    return raw.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _int(name: str, default: int) -> int:
+    raw = os.environ.get(name)
+    return int(raw) if raw not in (None, "") else default
+
+
+def _float(name: str, default: float) -> float:
+    raw = os.environ.get(name)
+    return float(raw) if raw not in (None, "") else default
+
+
+def _list(name: str, default: list[str]) -> list[str]:
+    raw = os.environ.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+def _dev_secret_key() -> str:
+    """A per-checkout key for development, kept in var/ so sessions survive restarts."""
+    path = DATA_DIR / "dev-secret-key"
+    DATA_DIR.mkdir(parents=True, exist_ok=True)
+    if not path.exists():
+        path.write_text(secrets.token_urlsafe(50))
+    return path.read_text().strip()
+
+
+@dataclass(frozen=True)
+class Env:
+    debug: bool
+    secret_key: str
+    database_url: str
+    redis_url: str | None
+    allowed_hosts: list[str]
+    log_format: str
+    log_level: str
+    public_base_url: str
+    huey_immediate: bool
+    card_fingerprint_key: str
+    transaction_processing_delay_seconds: float
+    transaction_max_attempts: int
+    outbox_sweep_seconds: int
+    outbox_lease_seconds: float
+    db_conn_max_age: int
+
+
+def read_env() -> Env:
+    debug = _bool("DEBUG", False)
+    production = _bool("PRODUCTION", False)
+    secret_key = os.environ.get("SECRET_KEY", "")
+    if not secret_key:
+        if production:
+            raise RuntimeError("SECRET_KEY must be set when PRODUCTION=true")
+        secret_key = _dev_secret_key()
+    database_url = os.environ.get("DATABASE_URL") or f"sqlite:///{DATA_DIR / 'partnerpay.sqlite3'}"
+    return Env(
+        debug=debug,
+        secret_key=secret_key,
+        database_url=database_url,
+        redis_url=os.environ.get("REDIS_URL") or None,
+        allowed_hosts=_list("ALLOWED_HOSTS", ["*"] if not production else []),
+        log_format=os.environ.get("LOG_FORMAT", "json" if production else "console"),
+        log_level=os.environ.get("LOG_LEVEL", "INFO"),
+        public_base_url=os.environ.get("PUBLIC_BASE_URL", f"http://127.0.0.1:{os.environ.get('PORT', '8000')}"),
+        huey_immediate=_bool("HUEY_IMMEDIATE", False),
+        card_fingerprint_key=os.environ.get("CARD_FINGERPRINT_KEY", "") or secret_key + ":card-fingerprint",
+        transaction_processing_delay_seconds=_float("TRANSACTION_PROCESSING_DELAY_SECONDS", 30.0),
+        transaction_max_attempts=_int("TRANSACTION_MAX_ATTEMPTS", 5),
+        outbox_sweep_seconds=_int("OUTBOX_SWEEP_SECONDS", 10),
+        outbox_lease_seconds=_float("OUTBOX_LEASE_SECONDS", 120.0),
+        db_conn_max_age=_int("DB_CONN_MAX_AGE", 60),
+    )
+
+
+ENV = read_env()
+PRODUCTION = _bool("PRODUCTION", False)

@@ -1,0 +1,150 @@
+"""Django settings. Every value from the environment comes through settings.env."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import dj_database_url
+
+from settings.env import BASE_DIR, DATA_DIR, ENV, PRODUCTION
+from settings.log_config import build_logging
+
+DEBUG = ENV.debug
+SECRET_KEY = ENV.secret_key
+ALLOWED_HOSTS = ENV.allowed_hosts
+PUBLIC_BASE_URL = ENV.public_base_url.rstrip("/")
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "huey.contrib.djhuey",
+    "ninja_jwt",
+    "ninja_jwt.token_blacklist",
+    "adapters.django_orm.platform",
+    "adapters.django_orm.identity",
+    "entrypoints",
+]
+
+MIDDLEWARE = [
+    "entrypoints.api.middleware.RequestContextMiddleware",
+    "entrypoints.api.middleware.ProblemDetailsMiddleware",
+    "django.middleware.security.SecurityMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "entrypoints.urls"
+WSGI_APPLICATION = "entrypoints.wsgi.application"
+APPEND_SLASH = False
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ]
+        },
+    }
+]
+
+DATABASES = {"default": dj_database_url.parse(ENV.database_url, conn_max_age=ENV.db_conn_max_age)}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATA_DIR.mkdir(parents=True, exist_ok=True)
+    # WAL + a busy timeout let the web server and the Huey consumer share the file.
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    DATABASES["default"]["OPTIONS"] = {
+        "timeout": 20,
+        "transaction_mode": "IMMEDIATE",
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    }
+else:
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_USER_MODEL = "identity.User"
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.Argon2PasswordHasher"]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+
+# Caches and rate limits: Redis when configured (shared by every process), else local memory.
+if ENV.redis_url:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": ENV.redis_url}}
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "partnerpay"}}
+
+HUEY = {
+    "huey_class": "huey.RedisHuey" if ENV.redis_url else "huey.SqliteHuey",
+    "name": "partnerpay",
+    "immediate": ENV.huey_immediate,
+    "results": False,
+    "utc": True,
+    "consumer": {"workers": 2, "worker_type": "thread", "periodic": True, "check_worker_health": True},
+}
+if ENV.redis_url:
+    HUEY["connection"] = {"url": ENV.redis_url}
+else:
+    HUEY["filename"] = str(DATA_DIR / "huey.sqlite3")
+
+NINJA_JWT = {
+    "ACCESS_TOKEN_LIFETIME": timedelta(minutes=15),
+    "REFRESH_TOKEN_LIFETIME": timedelta(days=7),
+    "ROTATE_REFRESH_TOKENS": True,
+    "BLACKLIST_AFTER_ROTATION": True,
+    "UPDATE_LAST_LOGIN": False,
+    "ALGORITHM": "HS256",
+    "SIGNING_KEY": SECRET_KEY,
+    "ISSUER": "partnerpay",
+    "AUDIENCE": "partnerpay-api",
+    "LEEWAY": 5,
+    "USER_ID_FIELD": "id",
+    "USER_ID_CLAIM": "user_id",
+}
+
+LANGUAGE_CODE = "en-us"
+TIME_ZONE = "UTC"
+USE_I18N = False
+USE_TZ = True
+STATIC_URL = "static/"
+STATIC_ROOT = DATA_DIR / "static"
+
+# Bodies over 1 MiB are refused with 413 before they are read.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
+MAX_REQUEST_BODY_BYTES = 1024 * 1024
+
+LOGGING = build_logging(log_format=ENV.log_format, level=ENV.log_level)
+
+CARD_FINGERPRINT_KEY = ENV.card_fingerprint_key
+TRANSACTION_PROCESSING_DELAY_SECONDS = ENV.transaction_processing_delay_seconds
+TRANSACTION_MAX_ATTEMPTS = ENV.transaction_max_attempts
+OUTBOX_SWEEP_SECONDS = ENV.outbox_sweep_seconds
+OUTBOX_LEASE_SECONDS = ENV.outbox_lease_seconds
+
+if PRODUCTION:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_SSL_REDIRECT = True
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
+    SECURE_HSTS_SECONDS = 31536000
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = True
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    SECURE_CONTENT_TYPE_NOSNIFF = True
+
+BASE_PATH = BASE_DIR

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class IdentityConfig(AppConfig):
+    name = "adapters.django_orm.identity"
+    label = "identity"
+    verbose_name = "Identity and access"

@@ -1,0 +1,51 @@
+"""Liveness, readiness and the seed-004 health answer at ``/``."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from django.http import HttpRequest, HttpResponse
+from ninja import Router, Schema
+
+from entrypoints import bootstrap
+from entrypoints.api.problems import problem_response
+
+router = Router(tags=["health"])
+
+
+class HealthOut(Schema):
+    status: str
+    current_time: datetime
+
+
+class LiveOut(Schema):
+    status: str
+
+
+class ReadyOut(Schema):
+    status: str
+    checks: dict[str, str]
+
+
+@router.get("/", response=HealthOut, operation_id="health_root", summary="Service health (seed 004)")
+def health_root(request: HttpRequest) -> HealthOut:
+    return HealthOut(status="HEALTHY", current_time=datetime.now(UTC))
+
+
+@router.get("/healthz", response=LiveOut, operation_id="health_live", summary="Liveness: the process answers")
+def health_live(request: HttpRequest) -> LiveOut:
+    return LiveOut(status="ok")
+
+
+@router.get("/readyz", response={200: ReadyOut, 503: ReadyOut}, operation_id="health_ready", summary="Readiness")
+def health_ready(request: HttpRequest) -> HttpResponse | ReadyOut:
+    checks = bootstrap.container().readiness()
+    failed = [name for name, result in checks.items() if result != "ok"]
+    if failed:
+        return problem_response(
+            503,
+            "not_ready",
+            f"Not ready: {', '.join(failed)} unreachable",
+            extra={"checks": checks},
+        )
+    return ReadyOut(status="ok", checks=checks)

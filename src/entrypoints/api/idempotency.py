@@ -1,0 +1,93 @@
+"""``@idempotent``: the Idempotency-Key contract for any POST view.
+
+The view runs after authentication and input validation (a request that fails validation
+never reaches here, so it stores nothing). The view's business change and the stored
+response commit in one transaction. Views return ``(status, schema)`` or a schema.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+from collections.abc import Callable
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from pydantic import BaseModel
+
+from application.shared.errors import ApplicationError
+from application.shared.idempotency import (
+    StoredResponse,
+    idempotency_begin,
+    is_replayable_failure,
+    request_fingerprint,
+)
+from domain.shared.errors import DomainError
+from entrypoints import bootstrap
+from entrypoints.api.errors import error_response
+
+HEADER = "Idempotency-Key"
+
+
+def caller_scope(request: HttpRequest) -> str:
+    principal = getattr(request, "auth", None)
+    user_id = getattr(principal, "user_id", None)
+    if user_id:
+        return f"user:{user_id}"
+    return "anonymous"
+
+
+def render(result: Any) -> HttpResponse:
+    status, body = result if isinstance(result, tuple) else (200, result)
+    if isinstance(body, HttpResponse):
+        return body
+    payload = body.model_dump(mode="json", by_alias=True) if isinstance(body, BaseModel) else body
+    return HttpResponse(json.dumps(payload), status=status, content_type="application/json")
+
+
+def _replay(stored: StoredResponse) -> HttpResponse:
+    response = HttpResponse(stored.body, status=stored.status, content_type=stored.content_type)
+    response["Idempotent-Replayed"] = "true"
+    return response
+
+
+def idempotent(view: Callable[..., Any]) -> Callable[..., Any]:
+    @functools.wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        key = request.headers.get(HEADER)
+        container = bootstrap.container()
+        if key is None:
+            with container.atomic():
+                return render(view(request, *args, **kwargs))
+        store = container.idempotency_store
+        reservation = idempotency_begin(
+            store=store,
+            scope=caller_scope(request),
+            key=key,
+            fingerprint=request_fingerprint(request.method or "POST", request.path, request.body),
+            now=container.clock.now(),
+        )
+        if reservation.replay is not None:
+            return _replay(reservation.replay)
+        try:
+            with container.atomic():
+                response = render(view(request, *args, **kwargs))
+                store.complete(reservation.record_id, _stored(response), now=container.clock.now())
+        except (ApplicationError, DomainError) as exc:
+            if not is_replayable_failure(exc):
+                store.release(reservation.record_id)
+                raise
+            response = error_response(exc)
+            store.complete(reservation.record_id, _stored(response), now=container.clock.now())
+        except BaseException:
+            store.release(reservation.record_id)
+            raise
+        return response
+
+    return wrapper
+
+
+def _stored(response: HttpResponse) -> StoredResponse:
+    return StoredResponse(
+        status=response.status_code, body=bytes(response.content), content_type=response["Content-Type"]
+    )

@@ -1,0 +1,122 @@
+"""Request context (id, access log) and the guarantee that every error is problem+json."""
+
+from __future__ import annotations
+
+import re
+import time
+import uuid
+from collections.abc import Callable
+
+import structlog
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+
+from entrypoints.api.problems import PROBLEM_CONTENT_TYPE, problem_response
+
+log = structlog.get_logger("partnerpay.http")
+_REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
+
+# Paths whose senders post forms (SSLCommerz IPN and browser returns) rather than JSON.
+FORM_PATH_PREFIXES = ("/api/v1/webhooks/sslcommerz", "/api/v1/gateways/", "/simulators/", "/admin/")
+BODY_METHODS = {"POST", "PUT", "PATCH"}
+
+
+class RequestContextMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        incoming = request.headers.get("X-Request-ID", "")
+        request_id = incoming if _REQUEST_ID.match(incoming) else uuid.uuid4().hex
+        request.request_id = request_id  # type: ignore[attr-defined]
+        structlog.contextvars.clear_contextvars()
+        structlog.contextvars.bind_contextvars(request_id=request_id)
+        started = time.perf_counter()
+        response = self.get_response(request)
+        response["X-Request-ID"] = request_id
+        log.info(
+            "request",
+            method=request.method,
+            path=request.path,
+            status=response.status_code,
+            duration_ms=round((time.perf_counter() - started) * 1000, 2),
+        )
+        structlog.contextvars.clear_contextvars()
+        return response
+
+
+class ProblemDetailsMiddleware:
+    """Refuses oversized and wrongly typed bodies up front and rewrites any non-JSON error.
+
+    Django's own 404/405/500 pages are HTML; clients of a JSON API must never see them.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        early = self._refuse_body(request)
+        if early is not None:
+            return early
+        response = self.get_response(request)
+        if response.status_code >= 400 and not _is_json(response):
+            return _rewrite(response)
+        return response
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse:
+        from django.core.exceptions import RequestDataTooBig
+
+        if isinstance(exception, RequestDataTooBig):
+            return _too_large()
+        log.exception("unhandled_exception", path=request.path)
+        return problem_response(500, "internal_error", "An unexpected error occurred; it has been logged.")
+
+    def _refuse_body(self, request: HttpRequest) -> HttpResponse | None:
+        if request.method not in BODY_METHODS:
+            return None
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            return problem_response(400, "bad_request", "Content-Length is not a number")
+        if length > settings.MAX_REQUEST_BODY_BYTES:
+            return _too_large()
+        if length == 0 or request.path.startswith(FORM_PATH_PREFIXES):
+            return None
+        content_type = (request.content_type or "").lower()
+        if content_type != "application/json" and not content_type.endswith("+json"):
+            return problem_response(
+                415,
+                "unsupported_media_type",
+                "Send the request body as application/json",
+                title="Unsupported Media Type",
+            )
+        return None
+
+
+def _is_json(response: HttpResponse) -> bool:
+    content_type = response.get("Content-Type", "")
+    return content_type.startswith(("application/json", PROBLEM_CONTENT_TYPE))
+
+
+def _too_large() -> HttpResponse:
+    limit = settings.MAX_REQUEST_BODY_BYTES
+    return problem_response(413, "payload_too_large", f"Request bodies are limited to {limit} bytes")
+
+
+_CODES = {
+    400: ("bad_request", "The request could not be understood"),
+    401: ("unauthenticated", "Authentication is required"),
+    403: ("forbidden", "You are not allowed to do this"),
+    404: ("not_found", "No such resource"),
+    405: ("method_not_allowed", "This method is not allowed on this resource"),
+    413: ("payload_too_large", "The request body is too large"),
+}
+
+
+def _rewrite(response: HttpResponse) -> HttpResponse:
+    status = response.status_code
+    code, detail = _CODES.get(status, ("internal_error" if status >= 500 else "error", "The request failed"))
+    headers = {}
+    if status == 405 and response.has_header("Allow"):
+        headers["Allow"] = response["Allow"]
+    return problem_response(status, code, detail, headers=headers)

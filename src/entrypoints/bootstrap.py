@@ -1,0 +1,107 @@
+"""The composition root: the one module that picks adapters and wires use cases to them.
+
+Entrypoints (routers, tasks, commands) ask ``container()`` for what they need; tests build
+the same container and may swap parts (clock, gateways) through ``override``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import Any
+
+from django.conf import settings
+from django.db import connection, transaction
+
+from adapters.django_orm.platform.idempotency_store import DjangoIdempotencyStore
+from adapters.django_orm.platform.outbox_store import DjangoOutbox, DjangoOutboxStore
+from adapters.django_orm.platform.unit_of_work import DjangoUnitOfWork
+from application.shared.outbox import DEFAULT_LEASE, OutboxHandler, OutboxOutcome, outbox_message_process
+from domain.shared.clock import Clock, SystemClock
+
+
+@dataclass
+class Container:
+    clock: Clock = field(default_factory=SystemClock)
+    idempotency_store: DjangoIdempotencyStore = field(default_factory=DjangoIdempotencyStore)
+    outbox_store: DjangoOutboxStore = field(default_factory=DjangoOutboxStore)
+    handlers: dict[str, OutboxHandler] = field(default_factory=dict)
+    dispatch: Callable[[str], None] | None = None
+    extras: dict[str, Any] = field(default_factory=dict)
+    outbox_lease: timedelta = DEFAULT_LEASE
+
+    def outbox(self) -> DjangoOutbox:
+        return DjangoOutbox(dispatch=self.dispatch, max_attempts=OUTBOX_MAX_ATTEMPTS)
+
+    def uow(self, **repositories: Any) -> DjangoUnitOfWork:
+        return DjangoUnitOfWork(outbox=self.outbox(), **repositories)
+
+    @contextlib.contextmanager
+    def atomic(self) -> Iterator[None]:
+        with transaction.atomic():
+            yield
+
+    def process_outbox_message(self, message_id: str) -> OutboxOutcome:
+        return outbox_message_process(
+            message_id=message_id,
+            store=self.outbox_store,
+            handlers=self.handlers,
+            clock=self.clock,
+            lease=self.outbox_lease,
+        )
+
+    def readiness(self) -> dict[str, str]:
+        checks = {"database": "ok", "queue": "ok"}
+        try:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT 1")
+        except Exception as exc:  # noqa: BLE001 - readiness reports, it does not raise
+            checks["database"] = f"error: {type(exc).__name__}"
+        try:
+            from huey.contrib.djhuey import HUEY
+
+            HUEY.storage.queue_size()
+        except Exception as exc:  # noqa: BLE001
+            checks["queue"] = f"error: {type(exc).__name__}"
+        return checks
+
+
+# Per-topic attempt budgets; anything not listed gets the default from application.shared.outbox.
+OUTBOX_MAX_ATTEMPTS: dict[str, int] = {}
+
+_container: Container | None = None
+
+
+def _build() -> Container:
+    from entrypoints.tasks.outbox import enqueue_outbox_message
+
+    built = Container(
+        dispatch=enqueue_outbox_message,
+        outbox_lease=timedelta(seconds=setting("OUTBOX_LEASE_SECONDS", DEFAULT_LEASE.total_seconds())),
+    )
+    for register in CONTEXT_WIRING:
+        register(built)
+    return built
+
+
+# Each context adds its outbox handlers and services here (see wire_* functions below).
+CONTEXT_WIRING: list[Callable[[Container], None]] = []
+
+
+def container() -> Container:
+    global _container
+    if _container is None:
+        _container = _build()
+    return _container
+
+
+def reset_container() -> None:
+    """Tests call this after changing settings so the next container() rebuilds."""
+    global _container
+    _container = None
+
+
+def setting(name: str, default: Any = None) -> Any:
+    return getattr(settings, name, default)

@@ -1,0 +1,61 @@
+"""Periodic jobs, in one module, each single-flight through lock_task."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import structlog
+from huey import crontab
+from huey.contrib.djhuey import HUEY, db_periodic_task, db_task, lock_task
+
+from entrypoints.tasks.outbox import outbox_process_task
+
+log = structlog.get_logger("partnerpay.periodic")
+
+SWEEP_BATCH = 1000
+
+
+@db_task()
+def outbox_sweep_task() -> int:
+    with lock_task("outbox-sweep"):
+        return _sweep()
+
+
+def _sweep() -> int:
+    from entrypoints import bootstrap
+
+    container = bootstrap.container()
+    due = container.outbox_store.due_ids(now=container.clock.now(), limit=SWEEP_BATCH)
+    for message_id in due:
+        outbox_process_task(message_id)
+    if due:
+        log.info("outbox_swept", count=len(due))
+    return len(due)
+
+
+@db_periodic_task(crontab(minute="*"))
+def outbox_sweep_periodic() -> None:
+    """Re-drives pending rows and rows whose worker died holding them (expired lease)."""
+    outbox_sweep_task()
+
+
+@db_periodic_task(crontab(minute="17"))
+def idempotency_purge_periodic() -> None:
+    from entrypoints import bootstrap
+
+    with lock_task("idempotency-purge"):
+        container = bootstrap.container()
+        purged = container.idempotency_store.purge_older_than(container.clock.now() - timedelta(hours=48))
+        log.info("idempotency_purged", count=purged)
+
+
+@HUEY.on_startup()
+def _sweep_on_startup() -> None:
+    # A restarted consumer picks up what a killed one left: now, and once leases run out.
+    from entrypoints import bootstrap
+
+    try:
+        outbox_sweep_task()
+        outbox_sweep_task.schedule(delay=int(bootstrap.container().outbox_lease.total_seconds()) + 1)
+    except Exception:
+        log.warning("startup_sweep_failed", exc_info=True)

@@ -1,0 +1,75 @@
+"""Shared fixtures.
+
+Tests run on whatever DATABASE_URL names (SQLite by default, PostgreSQL in CI). Tests that
+need real row locks or a real Redis are marked; in CI (PARTNERPAY_REQUIRE_SERVICES=1) a
+missing service fails them instead of skipping them, so nothing passes by not running.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+
+import pytest
+from django.db import connection
+from django.test import Client
+
+REQUIRE_SERVICES = os.environ.get("PARTNERPAY_REQUIRE_SERVICES") == "1"
+
+
+def _skip_or_fail(reason: str) -> None:
+    if REQUIRE_SERVICES:
+        pytest.fail(f"required service missing: {reason}")
+    pytest.skip(reason)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if not items and REQUIRE_SERVICES:
+        raise pytest.UsageError("no tests collected")
+
+
+@pytest.fixture(autouse=True)
+def _service_markers(request: pytest.FixtureRequest) -> None:
+    if request.node.get_closest_marker("postgres") and not os.environ.get("DATABASE_URL", "").startswith("postgres"):
+        _skip_or_fail("PostgreSQL (set DATABASE_URL=postgres://...)")
+    if request.node.get_closest_marker("redis") and not os.environ.get("REDIS_URL"):
+        _skip_or_fail("Redis (set REDIS_URL)")
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _huey_immediate() -> Iterator[None]:
+    """End-to-end tests run background jobs inline, as they would run after commit."""
+    from huey.contrib.djhuey import HUEY
+
+    previous = HUEY.immediate
+    HUEY.immediate = True
+    yield
+    HUEY.immediate = previous
+
+
+@pytest.fixture(autouse=True)
+def _fresh_container() -> Iterator[None]:
+    from django.core.cache import cache
+
+    from entrypoints import bootstrap
+
+    bootstrap.reset_container()
+    cache.clear()
+    yield
+    bootstrap.reset_container()
+
+
+@pytest.fixture
+def http() -> Client:
+    """A client for the whole Django stack (middleware included), JSON by default."""
+    return Client(HTTP_HOST="testserver")
+
+
+@pytest.fixture
+def unique() -> str:
+    return uuid.uuid4().hex[:12]
+
+
+def is_postgres() -> bool:
+    return connection.vendor == "postgresql"

@@ -1,0 +1,1 @@
+"""Distributors bounded context (pure domain)."""

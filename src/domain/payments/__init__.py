@@ -1,0 +1,1 @@
+"""Payments bounded context: orders, payment attempts, refunds and card rules (pure domain)."""

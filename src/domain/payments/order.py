@@ -1,0 +1,186 @@
+"""The Order aggregate: what a buyer owes a seller, and where that debt stands.
+
+Every status change goes through ``_move`` and the explicit ``ORDER_TRANSITIONS`` table, so the
+state machine is readable in one place and every move emits one ``order.<status>`` event.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+from domain.shared.errors import InvalidTransition, InvalidValue
+from domain.shared.events import DomainEvent
+from domain.shared.ids import new_id
+from domain.shared.money import Money
+
+
+class OrderStatus(StrEnum):
+    CREATED = "created"
+    PAID = "paid"
+    FAILED = "failed"
+    CANCELLED = "cancelled"
+    EXPIRED = "expired"
+    PARTIALLY_REFUNDED = "partially_refunded"
+    REFUNDED = "refunded"
+    PROCESSING = "processing"
+    COMPLETED = "completed"
+
+
+S = OrderStatus
+# A failed order stays open: the buyer may retry with another payment, so failed -> paid is legal,
+# and an abandoned failed order can still be cancelled or expire.
+ORDER_TRANSITIONS: dict[OrderStatus, frozenset[OrderStatus]] = {
+    S.CREATED: frozenset({S.PAID, S.FAILED, S.CANCELLED, S.EXPIRED}),
+    S.FAILED: frozenset({S.PAID, S.CANCELLED, S.EXPIRED}),
+    S.PAID: frozenset({S.PARTIALLY_REFUNDED, S.REFUNDED, S.PROCESSING}),
+    S.PARTIALLY_REFUNDED: frozenset({S.PARTIALLY_REFUNDED, S.REFUNDED}),
+    S.PROCESSING: frozenset({S.COMPLETED}),
+    S.REFUNDED: frozenset(),
+    S.CANCELLED: frozenset(),
+    S.EXPIRED: frozenset(),
+    S.COMPLETED: frozenset(),
+}
+PAYABLE_STATUSES: frozenset[OrderStatus] = frozenset({S.CREATED, S.FAILED})
+
+
+@dataclass(kw_only=True)
+class Order:
+    id: uuid.UUID
+    seller_id: str
+    buyer_id: str | None
+    amount: Money
+    amount_refunded: Money
+    status: OrderStatus = OrderStatus.CREATED
+    description: str = ""
+    reference: str = ""
+    metadata: dict[str, Any] = field(default_factory=dict)
+    created_at: datetime
+    updated_at: datetime
+    expires_at: datetime | None = None
+    events: list[DomainEvent] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        # Checked on every construction, including rehydration from storage.
+        if not self.amount.is_positive():
+            raise InvalidValue("Order amount must be positive", code="invalid_amount", field="amount")
+        if self.amount_refunded.currency != self.amount.currency:
+            raise InvalidValue("Refunded amount currency differs", code="currency_mismatch", field="currency")
+        if self.amount_refunded.minor < 0 or self.amount < self.amount_refunded:
+            raise InvalidValue("Refunded amount out of range", code="refund_exceeds_captured", field="amount")
+
+    @classmethod
+    def create(
+        cls,
+        *,
+        seller_id: str,
+        amount: Money,
+        now: datetime,
+        buyer_id: str | None = None,
+        description: str = "",
+        reference: str = "",
+        metadata: dict[str, Any] | None = None,
+        expires_at: datetime | None = None,
+        id: uuid.UUID | None = None,
+    ) -> Order:
+        order = cls(
+            id=id or new_id(),
+            seller_id=seller_id,
+            buyer_id=buyer_id,
+            amount=amount,
+            amount_refunded=Money.zero(amount.currency),
+            description=description,
+            reference=reference,
+            metadata=dict(metadata or {}),
+            created_at=now,
+            updated_at=now,
+            expires_at=expires_at,
+        )
+        order._emit("order.created")
+        return order
+
+    # --- queries -----------------------------------------------------------------------------
+
+    def is_payable(self) -> bool:
+        return self.status in PAYABLE_STATUSES
+
+    def is_past_expiry(self, now: datetime) -> bool:
+        return self.expires_at is not None and now >= self.expires_at
+
+    def refundable_amount(self) -> Money:
+        return self.amount - self.amount_refunded
+
+    def can_move_to(self, target: OrderStatus) -> bool:
+        return target in ORDER_TRANSITIONS[self.status]
+
+    # --- commands ----------------------------------------------------------------------------
+
+    def mark_paid(self, now: datetime) -> None:
+        if not self.is_payable():
+            raise InvalidTransition(f"Order is {self.status}, it cannot be paid", code="order_not_payable")
+        self._move(OrderStatus.PAID, now)
+
+    def mark_failed(self, now: datetime) -> None:
+        self._move(OrderStatus.FAILED, now)
+
+    def cancel(self, now: datetime) -> None:
+        self._move(OrderStatus.CANCELLED, now)
+
+    def expire(self, now: datetime) -> None:
+        self._move(OrderStatus.EXPIRED, now)
+
+    def start_processing(self, now: datetime) -> None:
+        self._move(OrderStatus.PROCESSING, now)
+
+    def complete(self, now: datetime) -> None:
+        self._move(OrderStatus.COMPLETED, now)
+
+    def record_refund(self, amount: Money, now: datetime) -> None:
+        """Account for money returned to the buyer; the total can never pass the order amount."""
+        target = OrderStatus.REFUNDED  # only used to check the status is refundable at all
+        if not self.can_move_to(target):
+            raise InvalidTransition(f"Order is {self.status}, it cannot be refunded")
+        if not amount.is_positive():
+            raise InvalidValue("Refund amount must be positive", code="invalid_amount", field="amount")
+        new_total = self.amount_refunded + amount  # raises currency_mismatch
+        if self.amount < new_total:
+            raise InvalidValue(
+                f"Refund exceeds the remaining {self.refundable_amount()}",
+                code="refund_exceeds_captured",
+                field="amount",
+            )
+        self.amount_refunded = new_total
+        full = new_total == self.amount
+        self._move(OrderStatus.REFUNDED if full else OrderStatus.PARTIALLY_REFUNDED, now, refund_amount=amount)
+
+    # --- internals ---------------------------------------------------------------------------
+
+    def _move(self, target: OrderStatus, now: datetime, **extra: Any) -> None:
+        if not self.can_move_to(target):
+            raise InvalidTransition(f"Order cannot move from {self.status} to {target}")
+        self.status = target
+        self.updated_at = now
+        self._emit(f"order.{target.value}", **extra)
+
+    def _emit(self, event_type: str, **extra: Any) -> None:
+        data: dict[str, Any] = {
+            "order_id": str(self.id),
+            "seller_id": self.seller_id,
+            "buyer_id": self.buyer_id,
+            "status": self.status.value,
+            "amount": self.amount.to_decimal_string(),
+            "amount_refunded": self.amount_refunded.to_decimal_string(),
+            "currency": self.amount.currency,
+            "reference": self.reference,
+        }
+        for key, value in extra.items():
+            data[key] = value.to_decimal_string() if isinstance(value, Money) else value
+        self.events.append(DomainEvent(event_type, data, aggregate_id=str(self.id)))
+
+    def pull_events(self) -> list[DomainEvent]:
+        """Hand pending events to the outbox writer and forget them."""
+        events, self.events = self.events, []
+        return events

@@ -59,12 +59,16 @@ class Env:
     log_level: str
     public_base_url: str
     huey_immediate: bool
+    huey_sqlite_path: str
     card_fingerprint_key: str
     transaction_processing_delay_seconds: float
     transaction_max_attempts: int
     outbox_sweep_seconds: int
     outbox_lease_seconds: float
     db_conn_max_age: int
+    payment_reconcile_after_seconds: float
+    sandbox_card_delays: bool
+    benchmark_routes: bool
 
 
 def read_env() -> Env:
@@ -86,12 +90,18 @@ def read_env() -> Env:
         log_level=os.environ.get("LOG_LEVEL", "INFO"),
         public_base_url=os.environ.get("PUBLIC_BASE_URL", f"http://127.0.0.1:{os.environ.get('PORT', '8000')}"),
         huey_immediate=_bool("HUEY_IMMEDIATE", False),
+        # The embedded queue file when REDIS_URL is unset; tests point a consumer at a file of its own.
+        huey_sqlite_path=os.environ.get("HUEY_SQLITE_PATH") or str(DATA_DIR / "huey.sqlite3"),
         card_fingerprint_key=os.environ.get("CARD_FINGERPRINT_KEY", "") or secret_key + ":card-fingerprint",
         transaction_processing_delay_seconds=_float("TRANSACTION_PROCESSING_DELAY_SECONDS", 30.0),
         transaction_max_attempts=_int("TRANSACTION_MAX_ATTEMPTS", 5),
         outbox_sweep_seconds=_int("OUTBOX_SWEEP_SECONDS", 10),
         outbox_lease_seconds=_float("OUTBOX_LEASE_SECONDS", 120.0),
         db_conn_max_age=_int("DB_CONN_MAX_AGE", 60),
+        payment_reconcile_after_seconds=_float("PAYMENT_RECONCILE_AFTER_SECONDS", 60.0),
+        sandbox_card_delays=_bool("SANDBOX_CARD_DELAYS", True),
+        # Unauthenticated write endpoints for benchmarks/ only; never enable on a public deployment.
+        benchmark_routes=_bool("BENCHMARK_ROUTES", False),
     )
 
 

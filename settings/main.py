@@ -26,6 +26,9 @@ INSTALLED_APPS = [
     "ninja_jwt.token_blacklist",
     "adapters.django_orm.platform",
     "adapters.django_orm.identity",
+    "adapters.django_orm.payments",
+    "adapters.django_orm.ingest",
+    "adapters.django_orm.benchmarking",
     "entrypoints",
 ]
 
@@ -100,7 +103,7 @@ HUEY = {
 if ENV.redis_url:
     HUEY["connection"] = {"url": ENV.redis_url}
 else:
-    HUEY["filename"] = str(DATA_DIR / "huey.sqlite3")
+    HUEY["filename"] = ENV.huey_sqlite_path
 
 NINJA_JWT = {
     "ACCESS_TOKEN_LIFETIME": timedelta(minutes=15),
@@ -131,10 +134,13 @@ MAX_REQUEST_BODY_BYTES = 1024 * 1024
 LOGGING = build_logging(log_format=ENV.log_format, level=ENV.log_level)
 
 CARD_FINGERPRINT_KEY = ENV.card_fingerprint_key
+PAYMENT_RECONCILE_AFTER_SECONDS = ENV.payment_reconcile_after_seconds
+SANDBOX_CARD_DELAYS = ENV.sandbox_card_delays
 TRANSACTION_PROCESSING_DELAY_SECONDS = ENV.transaction_processing_delay_seconds
 TRANSACTION_MAX_ATTEMPTS = ENV.transaction_max_attempts
 OUTBOX_SWEEP_SECONDS = ENV.outbox_sweep_seconds
 OUTBOX_LEASE_SECONDS = ENV.outbox_lease_seconds
+BENCHMARK_ROUTES = ENV.benchmark_routes
 
 if PRODUCTION:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

@@ -60,6 +60,11 @@ def _fresh_container() -> Iterator[None]:
     bootstrap.reset_container()
 
 
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings) -> None:
+    settings.PASSWORD_HASHERS = ["tests.hashers.FastArgon2PasswordHasher"]
+
+
 @pytest.fixture
 def http() -> Client:
     """A client for the whole Django stack (middleware included), JSON by default."""

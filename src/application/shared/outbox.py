@@ -7,6 +7,7 @@ whose lease expires; the sweeper hands it out again. Handlers therefore must be 
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -53,7 +54,27 @@ class OutboxStore(Protocol):
     def requeue(self, message_id: str, *, now: datetime) -> bool: ...
 
 
-OutboxHandler = Callable[[dict[str, Any]], None]
+@dataclass(frozen=True, slots=True)
+class Attempt:
+    """Which run of its message a handler is in; for handlers that must act on the last one."""
+
+    number: int
+    max_attempts: int
+
+    @property
+    def is_last(self) -> bool:
+        return self.number >= self.max_attempts
+
+
+# ``handler(payload)``; a handler that declares a keyword parameter ``attempt`` also gets an Attempt.
+OutboxHandler = Callable[..., None]
+
+
+def _wants_attempt(handler: OutboxHandler) -> bool:
+    try:
+        return "attempt" in inspect.signature(handler).parameters
+    except (TypeError, ValueError):  # builtins without a signature take the payload only
+        return False
 
 
 def backoff_delay(attempts: int) -> timedelta:
@@ -85,7 +106,10 @@ def outbox_message_process(
         store.mark_dead(claimed.id, error=f"no handler for topic {claimed.topic!r}", now=clock.now())
         return OutboxOutcome("dead", f"no handler for topic {claimed.topic!r}")
     try:
-        handler(claimed.payload)
+        if _wants_attempt(handler):
+            handler(claimed.payload, attempt=Attempt(claimed.attempts, claimed.max_attempts))
+        else:
+            handler(claimed.payload)
     except RetryLater as retry:
         return _fail(store, claimed, retry.reason, clock, delay=retry.delay, give_up=retry.give_up)
     except Exception as exc:  # noqa: BLE001 - any handler failure is recorded and retried

@@ -18,6 +18,14 @@ from domain.shared.ids import new_id
 from domain.shared.money import Money
 
 
+class OrderKind(StrEnum):
+    """Who sells: a merchant through the API, a vendor in the marketplace, or the company to a distributor."""
+
+    MERCHANT = "merchant"
+    MARKETPLACE = "marketplace"
+    DISTRIBUTOR = "distributor"
+
+
 class OrderStatus(StrEnum):
     CREATED = "created"
     PAID = "paid"
@@ -61,6 +69,7 @@ class Order:
     created_at: datetime
     updated_at: datetime
     expires_at: datetime | None = None
+    kind: OrderKind = OrderKind.MERCHANT
     events: list[DomainEvent] = field(default_factory=list)
 
     def __post_init__(self) -> None:
@@ -84,6 +93,7 @@ class Order:
         reference: str = "",
         metadata: dict[str, Any] | None = None,
         expires_at: datetime | None = None,
+        kind: OrderKind = OrderKind.MERCHANT,
         id: uuid.UUID | None = None,
     ) -> Order:
         order = cls(
@@ -98,6 +108,7 @@ class Order:
             created_at=now,
             updated_at=now,
             expires_at=expires_at,
+            kind=kind,
         )
         order._emit("order.created")
         return order

@@ -2,17 +2,19 @@
 
 The view runs after authentication and input validation (a request that fails validation
 never reaches here, so it stores nothing). The view's business change and the stored
-response commit in one transaction. Views return ``(status, schema)`` or a schema.
+response commit in one transaction. Views return ``Status(code, schema)`` or a schema.
 """
 
 from __future__ import annotations
 
 import functools
+import inspect
 import json
 from collections.abc import Callable
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
+from ninja import Status
 from pydantic import BaseModel
 
 from application.shared.errors import ApplicationError
@@ -38,7 +40,10 @@ def caller_scope(request: HttpRequest) -> str:
 
 
 def render(result: Any) -> HttpResponse:
-    status, body = result if isinstance(result, tuple) else (200, result)
+    if isinstance(result, Status):
+        status, body = result.status_code, result.value
+    else:
+        status, body = 200, result
     if isinstance(body, HttpResponse):
         return body
     payload = body.model_dump(mode="json", by_alias=True) if isinstance(body, BaseModel) else body
@@ -84,6 +89,8 @@ def idempotent(view: Callable[..., Any]) -> Callable[..., Any]:
             raise
         return response
 
+    # Ninja reads the view's signature; resolve string annotations against the view's own module.
+    wrapper.__signature__ = inspect.signature(view, eval_str=True)  # type: ignore[attr-defined]
     return wrapper
 
 

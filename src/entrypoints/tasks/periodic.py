@@ -59,3 +59,23 @@ def _sweep_on_startup() -> None:
         outbox_sweep_task.schedule(delay=int(bootstrap.container().outbox_lease.total_seconds()) + 1)
     except Exception:
         log.warning("startup_sweep_failed", exc_info=True)
+
+
+@db_periodic_task(crontab(minute="*"))
+def payments_reconcile_periodic() -> None:
+    """Pending gateway payments that no webhook settled are asked about (seed 000's polling)."""
+    from entrypoints.bootstrap import payments
+
+    with lock_task("payments-reconcile"):
+        counts = payments.reconcile_pending()
+        if counts["checked"]:
+            log.info("payments_reconciled", **counts)
+
+
+@db_periodic_task(crontab(minute="7", hour="3"))
+def tokens_flush_periodic() -> None:
+    """Expired refresh tokens leave the outstanding/blacklist tables (they can no longer be used)."""
+    from entrypoints.bootstrap import identity
+
+    with lock_task("tokens-flush"):
+        log.info("tokens_flushed", count=identity.flush_tokens())

@@ -55,3 +55,21 @@ class IdempotencyRecord(models.Model):
         db_table = "idempotency_record"
         constraints = [models.UniqueConstraint(fields=["scope", "key"], name="idempotency_scope_key_uniq")]
         indexes = [models.Index(fields=["created_at"], name="idempotency_created_idx")]
+
+
+class EventRecord(models.Model):
+    """The event log: every domain event as it was published (``GET /api/v1/events``)."""
+
+    id = models.CharField(primary_key=True, max_length=40)
+    type = models.CharField(max_length=100)
+    owner_id = models.CharField(max_length=64, db_index=False)
+    data = models.JSONField(default=dict)
+    created_at = models.DateTimeField()
+
+    class Meta:
+        db_table = "event_log"
+        indexes = [
+            models.Index(fields=["owner_id", "created_at", "id"], name="event_owner_time_idx"),
+            models.Index(fields=["type", "created_at"], name="event_type_time_idx"),
+            models.Index(fields=["created_at", "id"], name="event_time_idx"),
+        ]

@@ -1,13 +1,15 @@
-"""The composition root: the one module that picks adapters and wires use cases to them.
+"""The composition root: the one package that picks adapters and wires use cases to them.
 
-Entrypoints (routers, tasks, commands) ask ``container()`` for what they need; tests build
-the same container and may swap parts (clock, gateways) through ``override``.
+``container()`` holds what every context shares (clock, outbox, idempotency). Each context
+has a module here (``bootstrap/ingest.py``, ...) with a ``wire(container)`` that registers
+its outbox handlers, and small functions that run its use cases with real adapters.
+Routers, tasks and commands call those functions; nothing else imports adapters.
 """
 
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
@@ -15,11 +17,14 @@ from typing import Any
 from django.conf import settings
 from django.db import connection, transaction
 
+from adapters.django_orm.platform.event_log import DjangoEventLog
 from adapters.django_orm.platform.idempotency_store import DjangoIdempotencyStore
 from adapters.django_orm.platform.outbox_store import DjangoOutbox, DjangoOutboxStore
 from adapters.django_orm.platform.unit_of_work import DjangoUnitOfWork
+from application.shared.events import StoredEvent, events_publish, subscriber_topic
 from application.shared.outbox import DEFAULT_LEASE, OutboxHandler, OutboxOutcome, outbox_message_process
 from domain.shared.clock import Clock, SystemClock
+from domain.shared.events import DomainEvent
 
 
 @dataclass
@@ -30,6 +35,9 @@ class Container:
     handlers: dict[str, OutboxHandler] = field(default_factory=dict)
     dispatch: Callable[[str], None] | None = None
     extras: dict[str, Any] = field(default_factory=dict)
+    # Subscriber name -> event type patterns ("*", "payment.*", "payment.captured"); contexts add theirs in wire().
+    subscribers: dict[str, list[str]] = field(default_factory=dict)
+    event_log: DjangoEventLog = field(default_factory=DjangoEventLog)
     outbox_lease: timedelta = DEFAULT_LEASE
 
     def outbox(self) -> DjangoOutbox:
@@ -42,6 +50,22 @@ class Container:
     def atomic(self) -> Iterator[None]:
         with transaction.atomic():
             yield
+
+    def publish(self, outbox: Any, events: Sequence[DomainEvent], *, owner_id: str) -> list[StoredEvent]:
+        """Call inside a unit of work with its outbox, so events commit with the change."""
+        return events_publish(
+            events=events,
+            owner_id=owner_id,
+            log=self.event_log,
+            outbox=outbox,
+            subscribers=self.subscribers,
+            now=self.clock.now(),
+        )
+
+    def subscribe(self, name: str, patterns: list[str], handler: OutboxHandler) -> None:
+        """Registers an event subscriber; its handler receives {"event_id", "type", "owner_id"}."""
+        self.subscribers[name] = patterns
+        self.handlers[subscriber_topic(name)] = handler
 
     def process_outbox_message(self, message_id: str) -> OutboxOutcome:
         return outbox_message_process(
@@ -75,19 +99,21 @@ _container: Container | None = None
 
 
 def _build() -> Container:
+    import importlib
+
     from entrypoints.tasks.outbox import enqueue_outbox_message
 
     built = Container(
         dispatch=enqueue_outbox_message,
         outbox_lease=timedelta(seconds=setting("OUTBOX_LEASE_SECONDS", DEFAULT_LEASE.total_seconds())),
     )
-    for register in CONTEXT_WIRING:
-        register(built)
+    for module_name in CONTEXT_MODULES:
+        importlib.import_module(f"entrypoints.bootstrap.{module_name}").wire(built)
     return built
 
 
-# Each context adds its outbox handlers and services here (see wire_* functions below).
-CONTEXT_WIRING: list[Callable[[Container], None]] = []
+# One module per context, each with ``wire(container)``.
+CONTEXT_MODULES: list[str] = ["identity", "ingest", "payments"]
 
 
 def container() -> Container:

@@ -1,0 +1,30 @@
+from django.contrib import admin
+
+from adapters.django_orm.identity.models import ApiKey, RoleProfile, User
+
+
+class RoleProfileInline(admin.StackedInline):
+    model = RoleProfile
+    can_delete = False
+
+
+@admin.register(User)
+class UserAdmin(admin.ModelAdmin):
+    list_display = ("email", "name", "role", "is_active", "date_joined", "deleted_at")
+    list_filter = ("role", "is_active")
+    search_fields = ("email", "name")
+    exclude = ("password", "user_permissions", "groups")
+    readonly_fields = ("id", "date_joined", "last_login")
+    inlines = [RoleProfileInline]
+
+    def get_queryset(self, request):  # type: ignore[no-untyped-def]
+        # The back office sees soft-deleted users too.
+        return User.all_objects.all()
+
+
+@admin.register(ApiKey)
+class ApiKeyAdmin(admin.ModelAdmin):
+    list_display = ("prefix", "name", "user", "created_at", "last_used_at", "revoked_at")
+    search_fields = ("prefix", "name", "user__email")
+    exclude = ("key_hash",)
+    readonly_fields = ("id", "prefix", "user", "created_at", "last_used_at")

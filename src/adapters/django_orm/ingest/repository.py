@@ -1,0 +1,136 @@
+"""Ingested transactions on the Django ORM: the only code that touches IngestedTransaction.objects."""
+
+from __future__ import annotations
+
+from datetime import UTC
+
+from django.db import connection
+from django.db.models import F, Q, QuerySet
+
+from adapters.django_orm.ingest.models import IngestedTransaction
+from application.ingest.ports import TransactionFilter
+from application.shared.errors import InvalidInput
+from application.shared.pagination import CursorPosition, Page, PageRequest, encode_cursor
+from domain.ingest.transaction import Transaction, TransactionStatus
+from domain.shared.money import Money
+
+_PROCESSING = IngestedTransaction.Status.PROCESSING
+
+
+class DjangoTransactionRepository:
+    def add_if_absent(self, transaction: Transaction) -> tuple[Transaction, bool]:
+        # One statement decides, whatever the concurrency: INSERT ... ON CONFLICT DO NOTHING RETURNING
+        # (PostgreSQL and SQLite >= 3.35 both speak it). The ORM's bulk_create(ignore_conflicts=True)
+        # cannot say whether it inserted, and save() + IntegrityError costs a savepoint and a failed
+        # statement on every replay; this costs one INSERT for a new id and INSERT + SELECT for a replay.
+        row = _from_domain(transaction)
+        sql, params = _insert_ignoring_conflict(row)
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            inserted = cursor.fetchone()
+        if inserted is not None:
+            return transaction, True
+        stored = IngestedTransaction.objects.get(transaction_id=transaction.transaction_id)
+        return _to_domain(stored), False
+
+    def get(self, transaction_id: str) -> Transaction | None:
+        row = IngestedTransaction.objects.filter(transaction_id=transaction_id).first()
+        return _to_domain(row) if row is not None else None
+
+    def start_attempt(self, transaction: Transaction) -> bool:
+        return bool(_still_processing(transaction).update(attempts=F("attempts") + 1))
+
+    def mark_processed(self, transaction: Transaction) -> bool:
+        return bool(
+            _still_processing(transaction).update(
+                status=transaction.status.value, processed_at=transaction.processed_at
+            )
+        )
+
+    def record_failure(self, transaction: Transaction) -> bool:
+        return bool(
+            _still_processing(transaction).update(
+                status=transaction.status.value,
+                last_error=transaction.last_error,
+                processed_at=transaction.processed_at,
+            )
+        )
+
+    def list(self, filters: TransactionFilter, page: PageRequest) -> Page[Transaction]:
+        rows = IngestedTransaction.objects.all()
+        if filters.status is not None:
+            rows = rows.filter(status=filters.status.value)
+        if filters.currency is not None:
+            rows = rows.filter(currency=filters.currency)
+        # A half-open window [created_after, created_before): consecutive windows never overlap.
+        if filters.created_after is not None:
+            rows = rows.filter(created_at__gte=filters.created_after)
+        if filters.created_before is not None:
+            rows = rows.filter(created_at__lt=filters.created_before)
+        if page.after is not None:
+            created_at, row_id = _position(page.after)
+            rows = rows.filter(Q(created_at__lt=created_at) | Q(created_at=created_at, id__lt=row_id))
+        found = list(rows.order_by("-created_at", "-id")[: page.limit + 1])
+        next_cursor = None
+        if len(found) > page.limit:
+            found = found[: page.limit]
+            last = found[-1]
+            next_cursor = encode_cursor(CursorPosition(created_at=last.created_at, id=str(last.id)))
+        return Page(items=[_to_domain(row) for row in found], next_cursor=next_cursor)
+
+
+def _still_processing(transaction: Transaction) -> QuerySet[IngestedTransaction]:
+    return IngestedTransaction.objects.filter(transaction_id=transaction.transaction_id, status=_PROCESSING)
+
+
+def _insert_ignoring_conflict(row: IngestedTransaction) -> tuple[str, list[object]]:
+    meta = IngestedTransaction._meta
+    quote = connection.ops.quote_name
+    fields = [field for field in meta.concrete_fields if not field.primary_key]
+    columns = ", ".join(quote(field.column) for field in fields)
+    placeholders = ", ".join(["%s"] * len(fields))
+    sql = (
+        f"INSERT INTO {quote(meta.db_table)} ({columns}) VALUES ({placeholders}) "  # noqa: S608 - names from model meta
+        f"ON CONFLICT ({quote(meta.get_field('transaction_id').column)}) DO NOTHING "
+        f"RETURNING {quote(meta.pk.column)}"
+    )
+    params = [field.get_db_prep_save(getattr(row, field.attname), connection) for field in fields]
+    return sql, params
+
+
+def _position(after: CursorPosition) -> tuple[object, int]:
+    try:
+        row_id = int(after.id)
+    except ValueError:
+        raise InvalidInput("cursor is not valid", code="invalid_cursor", field="cursor") from None
+    created_at = after.created_at if after.created_at.tzinfo else after.created_at.replace(tzinfo=UTC)
+    return created_at, row_id
+
+
+def _from_domain(transaction: Transaction) -> IngestedTransaction:
+    return IngestedTransaction(
+        transaction_id=transaction.transaction_id,
+        source_account=transaction.source_account,
+        destination_account=transaction.destination_account,
+        amount_minor=transaction.amount.minor,
+        currency=transaction.amount.currency,
+        status=transaction.status.value,
+        attempts=transaction.attempts,
+        last_error=transaction.last_error,
+        created_at=transaction.created_at,
+        processed_at=transaction.processed_at,
+    )
+
+
+def _to_domain(row: IngestedTransaction) -> Transaction:
+    return Transaction(
+        transaction_id=row.transaction_id,
+        source_account=row.source_account,
+        destination_account=row.destination_account,
+        amount=Money(row.amount_minor, row.currency),
+        status=TransactionStatus(row.status),
+        created_at=row.created_at,
+        processed_at=row.processed_at,
+        attempts=row.attempts,
+        last_error=row.last_error,
+    )

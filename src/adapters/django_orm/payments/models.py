@@ -1,0 +1,139 @@
+"""Orders, payments, refunds and the per-merchant daily counters behind the stats endpoints.
+
+Amounts are integer minor units with their ISO 4217 currency. No card number or CVV is
+ever stored: brand, BIN, last 4, expiry and a keyed fingerprint only (PCI DSS 3.3-3.5).
+"""
+
+from __future__ import annotations
+
+from django.db import models
+
+
+class OrderRecord(models.Model):
+    id = models.UUIDField(primary_key=True)
+    kind = models.CharField(max_length=20, default="merchant")
+    seller_id = models.CharField(max_length=64)
+    buyer_id = models.CharField(max_length=64, null=True, blank=True)
+    amount_minor = models.BigIntegerField()
+    amount_refunded_minor = models.BigIntegerField(default=0)
+    currency = models.CharField(max_length=3)
+    status = models.CharField(max_length=24)
+    description = models.CharField(max_length=500, blank=True, default="")
+    reference = models.CharField(max_length=128, blank=True, default="")
+    metadata = models.JSONField(default=dict, blank=True)
+    expires_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField()
+    updated_at = models.DateTimeField()
+
+    class Meta:
+        db_table = "payments_order"
+        indexes = [
+            models.Index(fields=["seller_id", "created_at", "id"], name="order_seller_time_idx"),
+            models.Index(fields=["buyer_id", "created_at", "id"], name="order_buyer_time_idx"),
+            models.Index(fields=["status", "created_at"], name="order_status_time_idx"),
+            models.Index(fields=["created_at", "id"], name="order_time_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(amount_minor__gt=0), name="order_amount_positive"),
+            models.CheckConstraint(
+                condition=models.Q(amount_refunded_minor__gte=0)
+                & models.Q(amount_refunded_minor__lte=models.F("amount_minor")),
+                name="order_refund_within_amount",
+            ),
+        ]
+
+
+class PaymentRecord(models.Model):
+    id = models.UUIDField(primary_key=True)
+    order = models.ForeignKey(OrderRecord, on_delete=models.PROTECT, related_name="payments")
+    seller_id = models.CharField(max_length=64)
+    buyer_id = models.CharField(max_length=64, null=True, blank=True)
+    method = models.CharField(max_length=20)
+    status = models.CharField(max_length=24)
+    amount_minor = models.BigIntegerField()
+    amount_captured_minor = models.BigIntegerField(default=0)
+    amount_refunded_minor = models.BigIntegerField(default=0)
+    currency = models.CharField(max_length=3)
+    card_brand = models.CharField(max_length=20, blank=True, default="")
+    card_bin = models.CharField(max_length=8, blank=True, default="")
+    card_last4 = models.CharField(max_length=4, blank=True, default="")
+    card_exp_month = models.PositiveSmallIntegerField(null=True, blank=True)
+    card_exp_year = models.PositiveSmallIntegerField(null=True, blank=True)
+    card_fingerprint = models.CharField(max_length=64, blank=True, default="")
+    gateway_reference = models.CharField(max_length=128, blank=True, default="")
+    redirect_url = models.URLField(max_length=2000, null=True, blank=True)
+    gateway_data = models.JSONField(default=dict, blank=True)
+    failure_code = models.CharField(max_length=64, blank=True, default="")
+    failure_message = models.CharField(max_length=500, blank=True, default="")
+    created_at = models.DateTimeField()
+    updated_at = models.DateTimeField()
+
+    class Meta:
+        db_table = "payments_payment"
+        indexes = [
+            models.Index(fields=["seller_id", "created_at", "id"], name="payment_seller_time_idx"),
+            models.Index(fields=["buyer_id", "created_at", "id"], name="payment_buyer_time_idx"),
+            models.Index(fields=["order", "status"], name="payment_order_status_idx"),
+            models.Index(fields=["method", "gateway_reference"], name="payment_gateway_ref_idx"),
+            models.Index(fields=["status", "method", "created_at"], name="payment_pending_idx"),
+            models.Index(fields=["created_at", "id"], name="payment_time_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(amount_captured_minor__lte=models.F("amount_minor"))
+                & models.Q(amount_refunded_minor__lte=models.F("amount_captured_minor"))
+                & models.Q(amount_refunded_minor__gte=0),
+                name="payment_amounts_consistent",
+            ),
+            # At most one payment holds the money of an order; a second capture is a database error.
+            models.UniqueConstraint(
+                fields=["order"],
+                condition=models.Q(status__in=["authorized", "captured", "partially_refunded", "refunded"]),
+                name="payment_one_success_per_order",
+            ),
+        ]
+
+
+class RefundRecord(models.Model):
+    id = models.UUIDField(primary_key=True)
+    payment = models.ForeignKey(PaymentRecord, on_delete=models.PROTECT, related_name="refunds")
+    order_id = models.UUIDField()
+    seller_id = models.CharField(max_length=64)
+    amount_minor = models.BigIntegerField()
+    currency = models.CharField(max_length=3)
+    status = models.CharField(max_length=20)
+    reason = models.CharField(max_length=500, blank=True, default="")
+    gateway_reference = models.CharField(max_length=128, blank=True, default="")
+    failure_message = models.CharField(max_length=500, blank=True, default="")
+    created_at = models.DateTimeField()
+    updated_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        db_table = "payments_refund"
+        indexes = [
+            models.Index(fields=["seller_id", "created_at", "id"], name="refund_seller_time_idx"),
+            models.Index(fields=["created_at", "id"], name="refund_time_idx"),
+        ]
+        constraints = [models.CheckConstraint(condition=models.Q(amount_minor__gt=0), name="refund_amount_positive")]
+
+
+class MerchantDailyStats(models.Model):
+    """Counters kept in the same transaction as each change, so stats never scan orders."""
+
+    seller_id = models.CharField(max_length=64)
+    day = models.DateField()
+    currency = models.CharField(max_length=3)
+    orders = models.BigIntegerField(default=0, db_default=0)
+    successful_payments = models.BigIntegerField(default=0, db_default=0)
+    failed_payments = models.BigIntegerField(default=0, db_default=0)
+    refunds = models.BigIntegerField(default=0, db_default=0)
+    cancelled = models.BigIntegerField(default=0, db_default=0)
+    volume_minor = models.BigIntegerField(default=0, db_default=0)
+    refunded_minor = models.BigIntegerField(default=0, db_default=0)
+
+    class Meta:
+        db_table = "payments_merchant_daily_stats"
+        constraints = [
+            models.UniqueConstraint(fields=["seller_id", "day", "currency"], name="merchant_daily_stats_uniq")
+        ]
+        indexes = [models.Index(fields=["day"], name="merchant_daily_stats_day_idx")]

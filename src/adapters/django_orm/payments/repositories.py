@@ -1,0 +1,264 @@
+"""Payments repositories: mapping rows to aggregates and back. The only code touching these tables."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from datetime import datetime
+
+from django.db.models import QuerySet
+
+from adapters.django_orm.payments.models import OrderRecord, PaymentRecord, RefundRecord
+from adapters.django_orm.shared.keyset import keyset_page
+from application.payments.ports import OrderFilter, PaymentFilter, RefundFilter
+from application.shared.pagination import Page, PageRequest
+from domain.payments.card import CardBrand, CardDetails
+from domain.payments.order import Order, OrderKind, OrderStatus
+from domain.payments.payment import Payment, PaymentMethod, PaymentStatus
+from domain.payments.refund import Refund, RefundStatus
+from domain.shared.money import Money
+
+
+def _uuid(raw: str) -> uuid.UUID | None:
+    try:
+        return uuid.UUID(str(raw))
+    except ValueError:
+        return None
+
+
+def order_to_domain(row: OrderRecord) -> Order:
+    return Order(
+        id=row.id,
+        seller_id=row.seller_id,
+        buyer_id=row.buyer_id,
+        amount=Money(row.amount_minor, row.currency),
+        amount_refunded=Money(row.amount_refunded_minor, row.currency),
+        status=OrderStatus(row.status),
+        description=row.description,
+        reference=row.reference,
+        metadata=row.metadata or {},
+        created_at=row.created_at,
+        updated_at=row.updated_at,
+        expires_at=row.expires_at,
+        kind=OrderKind(row.kind),
+    )
+
+
+def _order_fields(order: Order) -> dict[str, object]:
+    return {
+        "kind": order.kind.value,
+        "seller_id": order.seller_id,
+        "buyer_id": order.buyer_id,
+        "amount_minor": order.amount.minor,
+        "amount_refunded_minor": order.amount_refunded.minor,
+        "currency": order.amount.currency,
+        "status": order.status.value,
+        "description": order.description,
+        "reference": order.reference,
+        "metadata": order.metadata,
+        "expires_at": order.expires_at,
+        "created_at": order.created_at,
+        "updated_at": order.updated_at,
+    }
+
+
+class DjangoOrderRepository:
+    def add(self, order: Order) -> None:
+        OrderRecord.objects.create(id=order.id, **_order_fields(order))
+
+    def get(self, order_id: str) -> Order | None:
+        key = _uuid(order_id)
+        row = OrderRecord.objects.filter(pk=key).first() if key else None
+        return order_to_domain(row) if row else None
+
+    def get_for_update(self, order_id: str) -> Order | None:
+        key = _uuid(order_id)
+        row = OrderRecord.objects.select_for_update().filter(pk=key).first() if key else None
+        return order_to_domain(row) if row else None
+
+    def save(self, order: Order) -> None:
+        OrderRecord.objects.filter(pk=order.id).update(**_order_fields(order))
+
+    def list(self, filters: OrderFilter, page: PageRequest) -> Page[Order]:
+        queryset: QuerySet[OrderRecord] = OrderRecord.objects.all()
+        if filters.seller_id is not None:
+            queryset = queryset.filter(seller_id=filters.seller_id)
+        if filters.buyer_id is not None:
+            queryset = queryset.filter(buyer_id=filters.buyer_id)
+        if filters.status is not None:
+            queryset = queryset.filter(status=filters.status.value)
+        if filters.kind is not None:
+            queryset = queryset.filter(kind=filters.kind)
+        if filters.created_after is not None:
+            queryset = queryset.filter(created_at__gte=filters.created_after)
+        if filters.created_before is not None:
+            queryset = queryset.filter(created_at__lt=filters.created_before)
+        return keyset_page(queryset, page, order_to_domain)
+
+
+def payment_to_domain(row: PaymentRecord) -> Payment:
+    card = None
+    if row.card_last4:
+        card = CardDetails(
+            brand=CardBrand(row.card_brand),
+            bin=row.card_bin,
+            last4=row.card_last4,
+            exp_month=row.card_exp_month or 0,
+            exp_year=row.card_exp_year or 0,
+            fingerprint=row.card_fingerprint,
+        )
+    return Payment(
+        id=row.id,
+        order_id=row.order_id,
+        seller_id=row.seller_id,
+        method=PaymentMethod(row.method),
+        amount=Money(row.amount_minor, row.currency),
+        amount_captured=Money(row.amount_captured_minor, row.currency),
+        amount_refunded=Money(row.amount_refunded_minor, row.currency),
+        status=PaymentStatus(row.status),
+        card=card,
+        gateway_reference=row.gateway_reference,
+        failure_code=row.failure_code,
+        failure_message=row.failure_message,
+        redirect_url=row.redirect_url,
+        gateway_data=row.gateway_data or {},
+        created_at=row.created_at,
+        updated_at=row.updated_at,
+    )
+
+
+def _payment_fields(payment: Payment) -> dict[str, object]:
+    card = payment.card
+    return {
+        "seller_id": payment.seller_id,
+        "method": payment.method.value,
+        "status": payment.status.value,
+        "amount_minor": payment.amount.minor,
+        "amount_captured_minor": payment.amount_captured.minor,
+        "amount_refunded_minor": payment.amount_refunded.minor,
+        "currency": payment.amount.currency,
+        "card_brand": card.brand.value if card else "",
+        "card_bin": card.bin if card else "",
+        "card_last4": card.last4 if card else "",
+        "card_exp_month": card.exp_month if card else None,
+        "card_exp_year": card.exp_year if card else None,
+        "card_fingerprint": card.fingerprint if card else "",
+        "gateway_reference": payment.gateway_reference,
+        "redirect_url": payment.redirect_url,
+        "gateway_data": payment.gateway_data,
+        "failure_code": payment.failure_code,
+        "failure_message": payment.failure_message[:500],
+        "created_at": payment.created_at,
+        "updated_at": payment.updated_at,
+    }
+
+
+class DjangoPaymentRepository:
+    def add(self, payment: Payment, *, buyer_id: str | None = None) -> None:
+        PaymentRecord.objects.create(
+            id=payment.id, order_id=payment.order_id, buyer_id=buyer_id, **_payment_fields(payment)
+        )
+
+    def get(self, payment_id: str) -> Payment | None:
+        key = _uuid(payment_id)
+        row = PaymentRecord.objects.filter(pk=key).first() if key else None
+        return payment_to_domain(row) if row else None
+
+    def get_for_update(self, payment_id: str) -> Payment | None:
+        key = _uuid(payment_id)
+        row = PaymentRecord.objects.select_for_update().filter(pk=key).first() if key else None
+        return payment_to_domain(row) if row else None
+
+    def save(self, payment: Payment) -> None:
+        PaymentRecord.objects.filter(pk=payment.id).update(**_payment_fields(payment))
+
+    def list(self, filters: PaymentFilter, page: PageRequest) -> Page[Payment]:
+        queryset: QuerySet[PaymentRecord] = PaymentRecord.objects.all()
+        if filters.seller_id is not None:
+            queryset = queryset.filter(seller_id=filters.seller_id)
+        if filters.buyer_id is not None:
+            queryset = queryset.filter(buyer_id=filters.buyer_id)
+        if filters.order_id is not None:
+            queryset = queryset.filter(order_id=_uuid(filters.order_id))
+        if filters.status is not None:
+            queryset = queryset.filter(status=filters.status.value)
+        if filters.method is not None:
+            queryset = queryset.filter(method=filters.method.value)
+        if filters.distributor_id is not None:
+            queryset = queryset.filter(
+                order__kind="distributor", order__metadata__distributor_id=filters.distributor_id
+            )
+        if filters.created_after is not None:
+            queryset = queryset.filter(created_at__gte=filters.created_after)
+        if filters.created_before is not None:
+            queryset = queryset.filter(created_at__lt=filters.created_before)
+        return keyset_page(queryset, page, payment_to_domain)
+
+    def find_by_gateway_reference(self, method: PaymentMethod, reference: str) -> Payment | None:
+        row = PaymentRecord.objects.filter(method=method.value, gateway_reference=reference).first()
+        return payment_to_domain(row) if row else None
+
+    def pending_ids(self, *, older_than: datetime, methods: Sequence[PaymentMethod], limit: int) -> Sequence[str]:
+        ids = (
+            PaymentRecord.objects.filter(
+                status=PaymentStatus.PENDING.value, method__in=[m.value for m in methods], created_at__lt=older_than
+            )
+            .order_by("created_at")
+            .values_list("id", flat=True)[:limit]
+        )
+        return [str(i) for i in ids]
+
+
+def refund_to_domain(row: RefundRecord) -> Refund:
+    return Refund(
+        id=row.id,
+        payment_id=row.payment_id,
+        order_id=row.order_id,
+        seller_id=row.seller_id,
+        amount=Money(row.amount_minor, row.currency),
+        reason=row.reason,
+        status=RefundStatus(row.status),
+        gateway_reference=row.gateway_reference,
+        failure_message=row.failure_message,
+        created_at=row.created_at,
+        updated_at=row.updated_at,
+    )
+
+
+class DjangoRefundRepository:
+    def add(self, refund: Refund) -> None:
+        RefundRecord.objects.create(
+            id=refund.id,
+            payment_id=refund.payment_id,
+            order_id=refund.order_id,
+            seller_id=refund.seller_id,
+            amount_minor=refund.amount.minor,
+            currency=refund.amount.currency,
+            status=refund.status.value,
+            reason=refund.reason,
+            gateway_reference=refund.gateway_reference,
+            failure_message=refund.failure_message,
+            created_at=refund.created_at,
+            updated_at=refund.updated_at,
+        )
+
+    def get(self, refund_id: str) -> Refund | None:
+        key = _uuid(refund_id)
+        row = RefundRecord.objects.filter(pk=key).first() if key else None
+        return refund_to_domain(row) if row else None
+
+    def save(self, refund: Refund) -> None:
+        RefundRecord.objects.filter(pk=refund.id).update(
+            status=refund.status.value,
+            gateway_reference=refund.gateway_reference,
+            failure_message=refund.failure_message,
+            updated_at=refund.updated_at,
+        )
+
+    def list(self, filters: RefundFilter, page: PageRequest) -> Page[Refund]:
+        queryset: QuerySet[RefundRecord] = RefundRecord.objects.all()
+        if filters.seller_id is not None:
+            queryset = queryset.filter(seller_id=filters.seller_id)
+        if filters.payment_id is not None:
+            queryset = queryset.filter(payment_id=_uuid(filters.payment_id))
+        return keyset_page(queryset, page, refund_to_domain)

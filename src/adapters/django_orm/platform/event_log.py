@@ -1,0 +1,21 @@
+"""The event log table: written with the business change, read by the events API and subscribers."""
+
+from __future__ import annotations
+
+from adapters.django_orm.platform.models import EventRecord
+from application.shared.events import StoredEvent
+
+
+def event_to_domain(row: EventRecord) -> StoredEvent:
+    return StoredEvent(id=row.id, type=row.type, owner_id=row.owner_id, data=row.data, created_at=row.created_at)
+
+
+class DjangoEventLog:
+    def append(self, event: StoredEvent) -> None:
+        EventRecord.objects.create(
+            id=event.id, type=event.type, owner_id=event.owner_id, data=event.data, created_at=event.created_at
+        )
+
+    def get(self, event_id: str) -> StoredEvent | None:
+        row = EventRecord.objects.filter(pk=event_id).first()
+        return event_to_domain(row) if row else None

@@ -1,0 +1,36 @@
+"""Keyset pagination for any queryset ordered newest first by (timestamp, id)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from django.db.models import Model, Q, QuerySet
+
+from application.shared.pagination import CursorPosition, Page, PageRequest, encode_cursor
+
+T = TypeVar("T")
+M = TypeVar("M", bound=Model)
+
+
+def keyset_page(
+    queryset: QuerySet[M],
+    page: PageRequest,
+    to_domain: Callable[[M], T],
+    *,
+    time_field: str = "created_at",
+) -> Page[T]:
+    """One indexed range scan per page, whatever its depth; rows inserted meanwhile never shift it."""
+    if page.after is not None:
+        after = page.after
+        queryset = queryset.filter(
+            Q(**{f"{time_field}__lt": after.created_at}) | Q(**{time_field: after.created_at, "pk__lt": after.id})
+        )
+    rows = list(queryset.order_by(f"-{time_field}", "-pk")[: page.limit + 1])
+    has_more = len(rows) > page.limit
+    rows = rows[: page.limit]
+    next_cursor = None
+    if has_more and rows:
+        last: Any = rows[-1]
+        next_cursor = encode_cursor(CursorPosition(created_at=getattr(last, time_field), id=str(last.pk)))
+    return Page(items=[to_domain(row) for row in rows], next_cursor=next_cursor)

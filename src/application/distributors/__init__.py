@@ -1,0 +1,1 @@
+"""Distributor onboarding, status workflow and history (use cases and their ports)."""

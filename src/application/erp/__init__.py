@@ -1,0 +1,1 @@
+"""ERP synchronisation (SAP S/4HANA): business partners, journal entries, reconciliation."""

@@ -1,0 +1,61 @@
+"""What the ingest use cases need from the outside: transaction storage and the external processor."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Protocol
+
+from application.shared.pagination import Page, PageRequest
+from application.shared.ports import UnitOfWork
+from domain.ingest.transaction import Transaction, TransactionStatus
+
+
+@dataclass(frozen=True, slots=True)
+class TransactionFilter:
+    status: TransactionStatus | None = None
+    currency: str | None = None
+    created_after: datetime | None = None
+    created_before: datetime | None = None
+
+
+class TransactionRepository(Protocol):
+    def add_if_absent(self, transaction: Transaction) -> tuple[Transaction, bool]:
+        """Store ``transaction`` unless its id is taken, atomically even under concurrent senders.
+
+        Returns the stored transaction (the first version when the id was taken) and whether
+        this call created it.
+        """
+        ...
+
+    def get(self, transaction_id: str) -> Transaction | None: ...
+
+    # The three writes below apply only while the stored row is still PROCESSING and report
+    # whether they did, so a late or duplicate worker can never overwrite a final state.
+    def start_attempt(self, transaction: Transaction) -> bool: ...
+
+    def mark_processed(self, transaction: Transaction) -> bool: ...
+
+    def record_failure(self, transaction: Transaction) -> bool:
+        """Stores the failure reason and, when the transaction ended FAILED, its final state."""
+        ...
+
+    def list(self, filters: TransactionFilter, page: PageRequest) -> Page[Transaction]:
+        """Newest first, keyset-paginated over (created_at, id)."""
+        ...
+
+
+class IngestUnitOfWork(UnitOfWork, Protocol):
+    transactions: TransactionRepository
+
+
+@dataclass(frozen=True, slots=True)
+class ProcessingResult:
+    succeeded: bool
+    reason: str = ""
+
+
+class TransactionProcessor(Protocol):
+    """The external system that settles a reported transaction (simulated, as in seed 004)."""
+
+    def process(self, transaction: Transaction) -> ProcessingResult: ...

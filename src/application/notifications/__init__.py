@@ -1,0 +1,1 @@
+"""Outbound webhooks: use cases and the ports they need."""

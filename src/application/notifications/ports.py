@@ -1,0 +1,122 @@
+"""What the notification use cases need from the outside: storage, DNS, HTTP, the event log."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Protocol
+
+from application.shared.events import StoredEvent
+from application.shared.pagination import Page, PageRequest
+from application.shared.ports import Outbox, UnitOfWork
+from domain.notifications.delivery import Delivery, DeliveryAttempt, DeliveryStatus, SendResult
+from domain.notifications.endpoint import WebhookEndpoint
+from domain.notifications.url_rules import WebhookTarget
+from domain.shared.events import DomainEvent
+
+
+@dataclass(frozen=True, slots=True)
+class DeliveryFilter:
+    status: DeliveryStatus | None = None
+    event_type: str | None = None
+    created_after: datetime | None = None  # inclusive
+    created_before: datetime | None = None  # exclusive
+
+
+@dataclass(frozen=True, slots=True)
+class EventFilter:
+    owner_id: str | None = None  # None: every owner (admins)
+    type: str | None = None  # an exact type or a family ("payment.*")
+    created_after: datetime | None = None  # inclusive
+    created_before: datetime | None = None  # exclusive
+
+
+class EndpointRepository(Protocol):
+    def add(self, endpoint: WebhookEndpoint) -> bool:
+        """Stores a new endpoint; False (and nothing stored) when its non-empty ``origin`` is taken."""
+        ...
+
+    def get(self, endpoint_id: str, *, owner_id: str | None = None, for_update: bool = False) -> WebhookEndpoint | None:
+        """A live (not deleted) endpoint, optionally only if ``owner_id`` owns it."""
+        ...
+
+    def list_for_owner(self, owner_id: str, page: PageRequest) -> Page[WebhookEndpoint]: ...
+
+    def save(self, endpoint: WebhookEndpoint) -> None: ...
+
+    def subscribed(self, *, owner_id: str, event_type: str) -> list[WebhookEndpoint]:
+        """The owner's enabled, live endpoints whose patterns match ``event_type``."""
+        ...
+
+    def mark_healthy(self, endpoint_id: str) -> None:
+        """A delivery succeeded: the endpoint is no longer failing."""
+        ...
+
+    def mark_failing(self, endpoint_id: str, *, now: datetime) -> datetime | None:
+        """A delivery attempt failed: start the failing clock unless running; returns when it started."""
+        ...
+
+
+class DeliveryRepository(Protocol):
+    def add_if_absent(self, delivery: Delivery) -> bool:
+        """One delivery per (endpoint, event), whatever the concurrency; True if this call stored it."""
+        ...
+
+    def get(self, delivery_id: str, *, owner_id: str | None = None, for_update: bool = False) -> Delivery | None: ...
+
+    def save(self, delivery: Delivery) -> None: ...
+
+    def add_attempt(self, attempt: DeliveryAttempt) -> None: ...
+
+    def attempts(self, delivery_id: str) -> list[DeliveryAttempt]: ...
+
+    def list_for_endpoint(self, endpoint_id: str, filters: DeliveryFilter, page: PageRequest) -> Page[Delivery]: ...
+
+    def failed_between(self, endpoint_id: str, *, since: datetime, until: datetime, limit: int) -> list[Delivery]:
+        """Failed deliveries created in [since, until), oldest first, locked for the caller's transaction."""
+        ...
+
+
+class NotificationsUnitOfWork(UnitOfWork, Protocol):
+    endpoints: EndpointRepository
+    deliveries: DeliveryRepository
+
+
+class EventReader(Protocol):
+    def get(self, event_id: str) -> StoredEvent | None: ...
+
+    def list(self, filters: EventFilter, page: PageRequest) -> Page[StoredEvent]: ...
+
+
+class EventPublisher(Protocol):
+    """Writes events to the log and the subscribers' outboxes, inside the caller's transaction."""
+
+    def __call__(self, outbox: Outbox, events: Sequence[DomainEvent], *, owner_id: str) -> Sequence[StoredEvent]: ...
+
+
+class ResolutionFailed(Exception):
+    """The host name did not resolve (NXDOMAIN, no network, ...)."""
+
+
+class Resolver(Protocol):
+    def resolve(self, host: str, port: int) -> list[str]:
+        """Every address ``host`` resolves to, as strings; raises ResolutionFailed."""
+        ...
+
+
+@dataclass(frozen=True, slots=True)
+class Destination:
+    """A vetted target plus the one address to connect to: the address that was checked."""
+
+    target: WebhookTarget
+    address: str
+
+
+class WebhookSender(Protocol):
+    def send(self, *, destination: Destination, body: bytes, headers: Mapping[str, str]) -> SendResult:
+        """POST ``body`` to ``destination.address`` with the target's Host and SNI; never follows redirects.
+
+        Never raises for network trouble: it comes back as a result with ``status_code`` None.
+        """
+        ...

@@ -1,0 +1,188 @@
+"""Ports of the payments context: repositories, the gateway port every processor implements, stats."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any, Protocol
+
+from application.shared.pagination import Page, PageRequest
+from application.shared.ports import UnitOfWork
+from domain.payments.order import Order, OrderStatus
+from domain.payments.payment import Payment, PaymentMethod, PaymentStatus
+from domain.payments.refund import Refund
+from domain.shared.events import DomainEvent
+from domain.shared.money import Money
+
+# --- repositories ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class OrderFilter:
+    seller_id: str | None = None
+    buyer_id: str | None = None
+    status: OrderStatus | None = None
+    kind: str | None = None
+    created_after: datetime | None = None
+    created_before: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class PaymentFilter:
+    seller_id: str | None = None
+    buyer_id: str | None = None
+    order_id: str | None = None
+    status: PaymentStatus | None = None
+    method: PaymentMethod | None = None
+    distributor_id: str | None = None
+    created_after: datetime | None = None
+    created_before: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class RefundFilter:
+    seller_id: str | None = None
+    payment_id: str | None = None
+
+
+class OrderRepository(Protocol):
+    def add(self, order: Order) -> None: ...
+
+    def get(self, order_id: str) -> Order | None: ...
+
+    def get_for_update(self, order_id: str) -> Order | None:
+        """Locks the row until the unit of work ends: concurrent payers of one order queue here."""
+        ...
+
+    def save(self, order: Order) -> None: ...
+
+    def list(self, filters: OrderFilter, page: PageRequest) -> Page[Order]: ...
+
+
+class PaymentRepository(Protocol):
+    def add(self, payment: Payment, *, buyer_id: str | None = None) -> None: ...
+
+    def get(self, payment_id: str) -> Payment | None: ...
+
+    def get_for_update(self, payment_id: str) -> Payment | None: ...
+
+    def save(self, payment: Payment) -> None: ...
+
+    def list(self, filters: PaymentFilter, page: PageRequest) -> Page[Payment]: ...
+
+    def find_by_gateway_reference(self, method: PaymentMethod, reference: str) -> Payment | None: ...
+
+    def pending_ids(self, *, older_than: datetime, methods: Sequence[PaymentMethod], limit: int) -> Sequence[str]: ...
+
+
+class RefundRepository(Protocol):
+    def add(self, refund: Refund) -> None: ...
+
+    def get(self, refund_id: str) -> Refund | None: ...
+
+    def save(self, refund: Refund) -> None: ...
+
+    def list(self, filters: RefundFilter, page: PageRequest) -> Page[Refund]: ...
+
+
+class StatsRecorder(Protocol):
+    """Keeps per-merchant daily counters in step with the business change (same transaction)."""
+
+    def record(self, *, seller_id: str, day: date, currency: str, **deltas: int) -> None: ...
+
+
+class PaymentsUnitOfWork(UnitOfWork, Protocol):
+    orders: OrderRepository
+    payments: PaymentRepository
+    refunds: RefundRepository
+    stats: StatsRecorder
+
+
+class EventPublisher(Protocol):
+    def __call__(self, outbox: Any, events: list[DomainEvent], *, owner_id: str) -> Any: ...
+
+
+class CardFingerprinter(Protocol):
+    def fingerprint(self, digits: str) -> str: ...
+
+
+# --- the gateway port -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class CardInput:
+    """Card data in transit only: handed to the gateway and dropped; never stored or logged."""
+
+    number: str = field(repr=False)
+    exp_month: int
+    exp_year: int
+    cvv: str = field(repr=False)
+    holder: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Customer:
+    id: str
+    email: str = ""
+    phone: str = ""
+    name: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class GatewayRequest:
+    payment_id: str
+    order_id: str
+    amount: Money
+    capture: bool
+    customer: Customer
+    description: str = ""
+    card: CardInput | None = None
+    reference: str = ""
+    return_url: str = ""
+    notify_url: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class GatewayResult:
+    """What a processor said, in our words. ``status``: authorized, captured, pending or failed."""
+
+    status: str
+    reference: str = ""
+    redirect_url: str | None = None
+    data: dict[str, Any] = field(default_factory=dict)
+    failure_code: str = ""
+    failure_message: str = ""
+    retryable: bool = False
+    amount: Money | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class RefundRequest:
+    refund_id: str
+    payment_id: str
+    order_id: str
+    gateway_reference: str
+    amount: Money
+    reason: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class RefundResult:
+    """``status``: succeeded, pending or failed."""
+
+    status: str
+    reference: str = ""
+    failure_message: str = ""
+
+
+class PaymentGateway(Protocol):
+    def start(self, request: GatewayRequest) -> GatewayResult: ...
+
+    def capture(self, *, reference: str, amount: Money) -> GatewayResult: ...
+
+    def refund(self, request: RefundRequest) -> RefundResult: ...
+
+    def fetch_status(self, *, payment_id: str, order_id: str, reference: str, amount: Money) -> GatewayResult:
+        """Asks the processor where a pending payment stands (reconciliation)."""
+        ...

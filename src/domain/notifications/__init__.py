@@ -1,0 +1,1 @@
+"""Outbound webhooks to merchants: endpoints, deliveries, signatures, retry schedule, URL rules."""

@@ -1,0 +1,434 @@
+"""Orders, payments, refunds and stats: the merchant payment API (seeds 000 and 002)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any, Literal
+
+from django.http import HttpRequest
+from ninja import Query, Router, Schema, Status
+from pydantic import Field, field_validator
+
+from application.payments.orders import CreateOrder
+from application.payments.payments import CardData, CreatePayment
+from application.payments.ports import OrderFilter, PaymentFilter, RefundFilter
+from application.payments.refunds import CreateRefund
+from application.payments.representations import order_view, payment_view, refund_view
+from application.payments.stats import PlatformCounts, StatsSummary
+from domain.identity.user import Role
+from domain.payments.order import Order, OrderStatus
+from domain.payments.payment import Payment, PaymentMethod, PaymentStatus
+from domain.payments.refund import Refund
+from domain.shared.money import Money
+from entrypoints.api.auth import ADMIN, ANY_USER, MERCHANT, auth_for, principal
+from entrypoints.api.idempotency import idempotent
+from entrypoints.api.pagination import PageQuery
+from entrypoints.api.schemas import PROBLEM_RESPONSES, InputSchema
+from entrypoints.bootstrap import payments as service
+
+orders_router = Router(tags=["orders"])
+payments_router = Router(tags=["payments"])
+refunds_router = Router(tags=["refunds"])
+merchant_stats_router = Router(tags=["stats"])
+admin_stats_router = Router(tags=["stats"])
+
+SELLERS = auth_for(Role.MERCHANT, Role.VENDOR, Role.ADMIN)
+
+AMOUNT_PATTERN = r"^[0-9]{1,15}(\.[0-9]{1,6})?$"
+Amount = Field(pattern=AMOUNT_PATTERN, description='Decimal string in major units, e.g. "100.50"', examples=["100.50"])
+Currency = Field(default="INR", pattern=r"^[A-Za-z]{3}$", description="ISO 4217 code", examples=["INR"])
+
+
+class OrderCreateIn(InputSchema):
+    amount: str = Amount
+    currency: str = Currency
+    description: str = Field(default="", max_length=500)
+    reference: str = Field(default="", max_length=128, description="Your own id for this order")
+    metadata: dict[str, str] = Field(default_factory=dict, description="Up to 50 keys; keys ≤ 40, values ≤ 500 chars")
+
+    @field_validator("metadata")
+    @classmethod
+    def _metadata_limits(cls, value: dict[str, str]) -> dict[str, str]:
+        if len(value) > 50:
+            raise ValueError("at most 50 metadata keys")
+        for key, item in value.items():
+            if len(key) > 40 or len(item) > 500:
+                raise ValueError("metadata keys are at most 40 characters and values at most 500")
+        return value
+
+
+class OrderOut(Schema):
+    id: str
+    kind: str
+    seller_id: str
+    buyer_id: str | None
+    amount: str
+    amount_refunded: str
+    currency: str
+    status: str
+    description: str
+    reference: str
+    metadata: dict[str, Any]
+    expires_at: datetime | None
+    created_at: datetime
+    updated_at: datetime
+
+
+class OrderPage(Schema):
+    items: list[OrderOut]
+    next_cursor: str | None
+
+
+class OrderQuery(PageQuery):
+    status: OrderStatus | None = None
+    created_after: datetime | None = None
+    created_before: datetime | None = None
+
+
+class CardIn(InputSchema):
+    number: str = Field(min_length=1, max_length=23, description="Never stored or logged")
+    expiry: str = Field(min_length=4, max_length=7, description="MM/YY", examples=["12/30"])
+    cvv: str = Field(min_length=3, max_length=4, description="Never stored or logged")
+    holder: str = Field(default="", max_length=100)
+
+
+class BankTransferIn(InputSchema):
+    reference: str = Field(min_length=1, max_length=64, description="The payer's UTR / bank reference")
+
+
+class CustomerIn(InputSchema):
+    email: str = Field(default="", max_length=254)
+    phone: str = Field(default="", max_length=32)
+    name: str = Field(default="", max_length=100)
+
+
+class PaymentCreateIn(InputSchema):
+    order_id: str = Field(min_length=1, max_length=64)
+    method: Literal["card", "bank_transfer", "cashfree", "sslcommerz"]
+    card: CardIn | None = None
+    bank_transfer: BankTransferIn | None = None
+    capture: bool = True
+    customer: CustomerIn | None = None
+    return_url: str = Field(default="", max_length=2000, description="Where a hosted checkout sends the buyer back")
+
+
+class CardOut(Schema):
+    brand: str
+    last4: str
+    exp_month: int
+    exp_year: int
+
+
+class PaymentOut(Schema):
+    id: str
+    order_id: str
+    amount: str
+    amount_captured: str
+    amount_refunded: str
+    currency: str
+    method: str
+    status: str
+    card: CardOut | None
+    gateway_reference: str | None
+    redirect_url: str | None
+    checkout: dict[str, Any] | None = Field(description="Hosted checkout data (e.g. Cashfree payment_session_id)")
+    failure_code: str | None
+    failure_message: str | None
+    created_at: datetime
+    updated_at: datetime
+
+
+class PaymentPage(Schema):
+    items: list[PaymentOut]
+    next_cursor: str | None
+
+
+class PaymentQuery(PageQuery):
+    status: PaymentStatus | None = None
+    method: PaymentMethod | None = None
+    order_id: str | None = Field(default=None, max_length=64)
+    distributor_id: str | None = Field(default=None, max_length=64)
+    created_after: datetime | None = None
+    created_before: datetime | None = None
+
+
+class RefundCreateIn(InputSchema):
+    payment_id: str = Field(min_length=1, max_length=64)
+    amount: str | None = Field(default=None, pattern=AMOUNT_PATTERN, description="Omit to refund what is left")
+    reason: str = Field(default="", max_length=500)
+
+
+class RefundOut(Schema):
+    id: str
+    payment_id: str
+    order_id: str
+    amount: str
+    currency: str
+    status: str
+    reason: str
+    failure_message: str | None
+    created_at: datetime
+
+
+class RefundPage(Schema):
+    items: list[RefundOut]
+    next_cursor: str | None
+
+
+class RefundQuery(PageQuery):
+    payment_id: str | None = Field(default=None, max_length=64)
+
+
+class MoneyOut(Schema):
+    currency: str
+    amount: str
+
+
+class DailyOut(Schema):
+    day: date
+    currency: str
+    orders: int
+    successful_payments: int
+    failed_payments: int
+    refunds: int
+    cancelled: int
+    volume: str
+    refunded: str
+
+
+class StatsOut(Schema):
+    total_orders: int
+    successful_payments: int
+    failed_payments: int
+    successful_refunds: int
+    canceled_orders: int
+    volume: list[MoneyOut]
+    refunded: list[MoneyOut]
+    daily: list[DailyOut]
+
+
+class AdminStatsOut(StatsOut):
+    merchant_id: str | None
+    merchants: int | None
+    admins: int | None
+    users_by_role: dict[str, int] | None
+
+
+class StatsQueryIn(Schema):
+    since: date | None = Field(default=None, description="Only days on or after this date")
+
+
+class AdminStatsQueryIn(StatsQueryIn):
+    merchant_id: str | None = Field(default=None, max_length=64)
+
+
+def order_out(order: Order) -> OrderOut:
+    return OrderOut(**order_view(order))
+
+
+def payment_out(payment: Payment) -> PaymentOut:
+    return PaymentOut(**payment_view(payment))
+
+
+def refund_out(refund: Refund) -> RefundOut:
+    return RefundOut(**refund_view(refund))
+
+
+def _money(amounts: dict[str, int]) -> list[MoneyOut]:
+    return [MoneyOut(currency=c, amount=Money(v, c).to_decimal_string()) for c, v in sorted(amounts.items())]
+
+
+def stats_out(summary: StatsSummary) -> dict[str, Any]:
+    return {
+        "total_orders": summary.total_orders,
+        "successful_payments": summary.successful_payments,
+        "failed_payments": summary.failed_payments,
+        "successful_refunds": summary.successful_refunds,
+        "canceled_orders": summary.canceled_orders,
+        "volume": _money(summary.volume),
+        "refunded": _money(summary.refunded),
+        "daily": [
+            DailyOut(
+                day=d.day,
+                currency=d.currency,
+                orders=d.orders,
+                successful_payments=d.successful_payments,
+                failed_payments=d.failed_payments,
+                refunds=d.refunds,
+                cancelled=d.cancelled,
+                volume=Money(d.volume_minor, d.currency).to_decimal_string(),
+                refunded=Money(d.refunded_minor, d.currency).to_decimal_string(),
+            )
+            for d in summary.daily
+        ],
+    }
+
+
+# --- orders -------------------------------------------------------------------------------
+
+
+@orders_router.post("", response={201: OrderOut, **PROBLEM_RESPONSES}, auth=MERCHANT, operation_id="orders_create")
+@idempotent
+def orders_create(request: HttpRequest, payload: OrderCreateIn) -> Status[OrderOut]:
+    order = service.create_order(
+        principal(request).user_id,
+        CreateOrder(
+            amount=payload.amount,
+            currency=payload.currency,
+            description=payload.description,
+            reference=payload.reference,
+            metadata=dict(payload.metadata),
+        ),
+    )
+    return Status(201, order_out(order))
+
+
+@orders_router.get("", response={200: OrderPage, **PROBLEM_RESPONSES}, auth=ANY_USER, operation_id="orders_list")
+def orders_list(request: HttpRequest, filters: Query[OrderQuery]) -> OrderPage:
+    page = service.list_orders(
+        principal(request),
+        OrderFilter(status=filters.status, created_after=filters.created_after, created_before=filters.created_before),
+        filters.page_request(),
+    )
+    return OrderPage(items=[order_out(o) for o in page.items], next_cursor=page.next_cursor)
+
+
+@orders_router.get(
+    "/{order_id}", response={200: OrderOut, **PROBLEM_RESPONSES}, auth=ANY_USER, operation_id="orders_get"
+)
+def orders_get(request: HttpRequest, order_id: str) -> OrderOut:
+    return order_out(service.get_order(principal(request), order_id))
+
+
+@orders_router.post(
+    "/{order_id}/cancel", response={200: OrderOut, **PROBLEM_RESPONSES}, auth=SELLERS, operation_id="orders_cancel"
+)
+@idempotent
+def orders_cancel(request: HttpRequest, order_id: str) -> OrderOut:
+    return order_out(service.cancel_order(principal(request), order_id))
+
+
+# --- payments -----------------------------------------------------------------------------
+
+
+@payments_router.post(
+    "", response={201: PaymentOut, **PROBLEM_RESPONSES}, auth=ANY_USER, operation_id="payments_create"
+)
+@idempotent
+def payments_create(request: HttpRequest, payload: PaymentCreateIn) -> Status[PaymentOut]:
+    card = payload.card
+    customer = payload.customer or CustomerIn()
+    payment = service.create_payment(
+        principal(request),
+        CreatePayment(
+            order_id=payload.order_id,
+            method=payload.method,
+            card=CardData(number=card.number, expiry=card.expiry, cvv=card.cvv, holder=card.holder) if card else None,
+            bank_reference=payload.bank_transfer.reference if payload.bank_transfer else None,
+            capture=payload.capture,
+            customer_email=customer.email,
+            customer_phone=customer.phone,
+            customer_name=customer.name,
+            return_url=payload.return_url,
+        ),
+    )
+    return Status(201, payment_out(payment))
+
+
+@payments_router.get("", response={200: PaymentPage, **PROBLEM_RESPONSES}, auth=ANY_USER, operation_id="payments_list")
+def payments_list(request: HttpRequest, filters: Query[PaymentQuery]) -> PaymentPage:
+    page = service.list_payments(
+        principal(request),
+        PaymentFilter(
+            status=filters.status,
+            method=filters.method,
+            order_id=filters.order_id,
+            distributor_id=filters.distributor_id,
+            created_after=filters.created_after,
+            created_before=filters.created_before,
+        ),
+        filters.page_request(),
+    )
+    return PaymentPage(items=[payment_out(p) for p in page.items], next_cursor=page.next_cursor)
+
+
+@payments_router.get(
+    "/{payment_id}", response={200: PaymentOut, **PROBLEM_RESPONSES}, auth=ANY_USER, operation_id="payments_get"
+)
+def payments_get(request: HttpRequest, payment_id: str) -> PaymentOut:
+    return payment_out(service.get_payment(principal(request), payment_id))
+
+
+@payments_router.post(
+    "/{payment_id}/capture",
+    response={200: PaymentOut, **PROBLEM_RESPONSES},
+    auth=SELLERS,
+    operation_id="payments_capture",
+)
+@idempotent
+def payments_capture(request: HttpRequest, payment_id: str) -> PaymentOut:
+    return payment_out(service.capture_payment(principal(request), payment_id))
+
+
+@payments_router.post(
+    "/{payment_id}/confirm",
+    response={200: PaymentOut, **PROBLEM_RESPONSES},
+    auth=ADMIN,
+    operation_id="payments_confirm",
+)
+@idempotent
+def payments_confirm(request: HttpRequest, payment_id: str) -> PaymentOut:
+    return payment_out(service.confirm_payment(principal(request), payment_id))
+
+
+# --- refunds ------------------------------------------------------------------------------
+
+
+@refunds_router.post("", response={201: RefundOut, **PROBLEM_RESPONSES}, auth=SELLERS, operation_id="refunds_create")
+@idempotent
+def refunds_create(request: HttpRequest, payload: RefundCreateIn) -> Status[RefundOut]:
+    refund = service.create_refund(
+        principal(request), CreateRefund(payment_id=payload.payment_id, amount=payload.amount, reason=payload.reason)
+    )
+    return Status(201, refund_out(refund))
+
+
+@refunds_router.get("", response={200: RefundPage, **PROBLEM_RESPONSES}, auth=SELLERS, operation_id="refunds_list")
+def refunds_list(request: HttpRequest, filters: Query[RefundQuery]) -> RefundPage:
+    page = service.list_refunds(principal(request), RefundFilter(payment_id=filters.payment_id), filters.page_request())
+    return RefundPage(items=[refund_out(r) for r in page.items], next_cursor=page.next_cursor)
+
+
+@refunds_router.get(
+    "/{refund_id}", response={200: RefundOut, **PROBLEM_RESPONSES}, auth=SELLERS, operation_id="refunds_get"
+)
+def refunds_get(request: HttpRequest, refund_id: str) -> RefundOut:
+    return refund_out(service.get_refund(principal(request), refund_id))
+
+
+# --- stats --------------------------------------------------------------------------------
+
+
+@merchant_stats_router.get(
+    "/stats",
+    response={200: StatsOut, **PROBLEM_RESPONSES},
+    auth=auth_for(Role.MERCHANT, Role.VENDOR),
+    operation_id="merchant_stats",
+)
+def merchant_stats(request: HttpRequest, query: Query[StatsQueryIn]) -> StatsOut:
+    return StatsOut(**stats_out(service.merchant_stats(principal(request), query.since)))
+
+
+@admin_stats_router.get(
+    "/stats", response={200: AdminStatsOut, **PROBLEM_RESPONSES}, auth=ADMIN, operation_id="admin_stats"
+)
+def admin_stats(request: HttpRequest, query: Query[AdminStatsQueryIn]) -> AdminStatsOut:
+    summary, counts = service.admin_stats(principal(request), query.merchant_id, query.since)
+    platform: PlatformCounts | None = counts
+    return AdminStatsOut(
+        **stats_out(summary),
+        merchant_id=query.merchant_id,
+        merchants=platform.merchants if platform else None,
+        admins=platform.admins if platform else None,
+        users_by_role=platform.users_by_role if platform else None,
+    )

@@ -1,0 +1,44 @@
+"""Demo data for `make run`: an admin and a merchant with a known API key. Safe to run twice."""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+from django.conf import settings
+from django.core.management.base import BaseCommand
+
+from entrypoints.bootstrap import identity
+
+ADMIN_EMAIL = "admin@partnerpay.local"
+MERCHANT_EMAIL = "merchant@partnerpay.local"
+DEMO_PASSWORD = "demo-password-123"  # noqa: S105 - printed on purpose: local demo only
+
+
+class Command(BaseCommand):
+    help = "Create (or keep) demo users and print their credentials."
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if getattr(settings, "PRODUCTION", False) or os.environ.get("PRODUCTION", "").lower() == "true":
+            self.stderr.write("Refusing to load demo data with PRODUCTION=true")
+            return
+        _admin, admin_new = identity.ensure_demo_user(
+            email=ADMIN_EMAIL, password=DEMO_PASSWORD, name="Demo Admin", role="admin"
+        )
+        merchant, merchant_new = identity.ensure_demo_user(
+            email=MERCHANT_EMAIL,
+            password=DEMO_PASSWORD,
+            name="Demo Merchant",
+            role="merchant",
+            business_name="Demo Shop",
+        )
+        # A fixed key per checkout (derived from the dev secret) keeps the printed key valid across runs.
+        demo_key = "ppk_demo_" + settings.SECRET_KEY.encode().hex()[:32]
+        identity.ensure_demo_api_key(merchant.id, demo_key)
+        state = lambda new: "created" if new else "already there"  # noqa: E731
+        self.stdout.write(
+            "\nDemo data\n"
+            f"  admin     {ADMIN_EMAIL} / {DEMO_PASSWORD}   ({state(admin_new)}; also for /admin/)\n"
+            f"  merchant  {MERCHANT_EMAIL} / {DEMO_PASSWORD}   ({state(merchant_new)})\n"
+            f"  merchant API key: {demo_key}\n"
+        )

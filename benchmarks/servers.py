@@ -107,7 +107,8 @@ def run(
         ],
         notes=[
             f"wrk -t{wrk_threads} -c{connections} -d{int(duration)}s after a {int(warmup)}s warm-up; "
-            f"{rounds} round(s), median round shown; wrk, PostgreSQL and the server share the machine.",
+            f"{rounds} round(s), the median round by req/s shown (the lower one of an even count); "
+            "wrk, PostgreSQL and the server share the machine.",
             "Servers run scripts/serve_prod.py (PRODUCTION=true, LOG_LEVEL=WARNING), PostgreSQL + Redis on loopback.",
             "gunicorn sync workers close the connection after every response, so wrk reconnects each time.",
             "load 1m: the machine's load average when the run started (other work on the machine skews results).",

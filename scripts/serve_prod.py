@@ -1,8 +1,8 @@
 """`make serve-prod` / the container's CMD: run the production web server for ``entrypoints.wsgi``.
 
 Granian (WSGI interface) by default; ``WEB_SERVER=gunicorn`` runs gunicorn instead. Both were
-measured on the same machine (benchmarks/servers.py, docs/production.md): granian serves more
-requests per second with lower tail latency on the bare endpoints, so it is the default.
+measured on the same machine (benchmarks/servers.py, docs/production.md): granian served 1.1-3x the
+requests per second of gunicorn (sync or gthread) with a lower median latency in every run, so it is the default.
 
 Environment (all optional except SECRET_KEY, which PRODUCTION=true requires):
   PORT                 port to listen on (8000)

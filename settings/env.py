@@ -69,6 +69,20 @@ class Env:
     payment_reconcile_after_seconds: float
     sandbox_card_delays: bool
     benchmark_routes: bool
+    sap_base_url: str | None
+    sap_username: str
+    sap_password: str
+    sap_company_code: str
+    sap_bank_gl_account: str
+    sap_journal_document_type: str
+    sap_tax_type_gstin: str
+    sap_tax_type_pan: str
+    sap_connect_timeout_seconds: float
+    sap_timeout_seconds: float
+    sap_sync_max_attempts: int
+    webhook_retry_schedule: str
+    webhook_allow_private_urls: bool
+    webhook_disable_after_days: float
 
 
 def read_env() -> Env:
@@ -102,6 +116,22 @@ def read_env() -> Env:
         sandbox_card_delays=_bool("SANDBOX_CARD_DELAYS", True),
         # Unauthenticated write endpoints for benchmarks/ only; never enable on a public deployment.
         benchmark_routes=_bool("BENCHMARK_ROUTES", False),
+        # SAP S/4HANA; without SAP_BASE_URL the built-in simulator (/simulators/sap) answers instead.
+        sap_base_url=os.environ.get("SAP_BASE_URL") or None,
+        sap_username=os.environ.get("SAP_USERNAME", "PARTNERPAY_COMM"),
+        sap_password=os.environ.get("SAP_PASSWORD", "simulator-password"),  # the simulator's default only
+        sap_company_code=os.environ.get("SAP_COMPANY_CODE", "1010"),
+        sap_bank_gl_account=os.environ.get("SAP_BANK_GL_ACCOUNT", "11001000"),
+        sap_journal_document_type=os.environ.get("SAP_JOURNAL_DOCUMENT_TYPE", "DZ"),
+        sap_tax_type_gstin=os.environ.get("SAP_TAX_TYPE_GSTIN", "IN3"),
+        sap_tax_type_pan=os.environ.get("SAP_TAX_TYPE_PAN", "IN2"),
+        sap_connect_timeout_seconds=_float("SAP_CONNECT_TIMEOUT_SECONDS", 5.0),
+        sap_timeout_seconds=_float("SAP_TIMEOUT_SECONDS", 30.0),
+        sap_sync_max_attempts=_int("SAP_SYNC_MAX_ATTEMPTS", 15),
+        webhook_retry_schedule=os.environ.get("WEBHOOK_RETRY_SCHEDULE", ""),  # seconds, "5,300,..."; "" = default
+        # Lets webhooks reach loopback/private addresses: local development only, never in production.
+        webhook_allow_private_urls=_bool("WEBHOOK_ALLOW_PRIVATE_URLS", False),
+        webhook_disable_after_days=_float("WEBHOOK_DISABLE_AFTER_DAYS", 5.0),
     )
 
 

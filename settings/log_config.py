@@ -58,6 +58,7 @@ def build_logging(*, log_format: str, level: str) -> dict[str, Any]:
             # Django logs every 4xx as a warning with the request; our access log covers it.
             "django.request": {"level": "ERROR"},
             "django.server": {"level": "WARNING"},
-            "huey": {"level": "INFO"},
+            # Giving huey a handler stops run_huey from adding its own (duplicate, unstructured) one.
+            "huey": {"level": "INFO", "handlers": ["default"], "propagate": False},
         },
     }

@@ -29,6 +29,8 @@ INSTALLED_APPS = [
     "adapters.django_orm.payments",
     "adapters.django_orm.ingest",
     "adapters.django_orm.benchmarking",
+    "adapters.django_orm.notifications",
+    "adapters.django_orm.distributors",
     "entrypoints",
 ]
 
@@ -141,6 +143,23 @@ TRANSACTION_MAX_ATTEMPTS = ENV.transaction_max_attempts
 OUTBOX_SWEEP_SECONDS = ENV.outbox_sweep_seconds
 OUTBOX_LEASE_SECONDS = ENV.outbox_lease_seconds
 BENCHMARK_ROUTES = ENV.benchmark_routes
+# SAP S/4HANA (docs/distributors.md). Without SAP_BASE_URL the built-in simulator is mounted under
+# /simulators/sap and the adapter talks to it over HTTP, as it would to SAP.
+SAP_SIMULATOR = ENV.sap_base_url is None
+SAP_BASE_URL = (ENV.sap_base_url or f"{PUBLIC_BASE_URL}/simulators/sap").rstrip("/")
+SAP_USERNAME = ENV.sap_username
+SAP_PASSWORD = ENV.sap_password
+SAP_COMPANY_CODE = ENV.sap_company_code
+SAP_BANK_GL_ACCOUNT = ENV.sap_bank_gl_account
+SAP_JOURNAL_DOCUMENT_TYPE = ENV.sap_journal_document_type
+SAP_TAX_TYPE_GSTIN = ENV.sap_tax_type_gstin
+SAP_TAX_TYPE_PAN = ENV.sap_tax_type_pan
+SAP_CONNECT_TIMEOUT_SECONDS = ENV.sap_connect_timeout_seconds
+SAP_TIMEOUT_SECONDS = ENV.sap_timeout_seconds
+SAP_SYNC_MAX_ATTEMPTS = ENV.sap_sync_max_attempts
+WEBHOOK_RETRY_SCHEDULE = ENV.webhook_retry_schedule
+WEBHOOK_ALLOW_PRIVATE_URLS = ENV.webhook_allow_private_urls
+WEBHOOK_DISABLE_AFTER_DAYS = ENV.webhook_disable_after_days
 
 if PRODUCTION:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

@@ -1,5 +1,6 @@
+from django.conf import settings
 from django.contrib import admin
-from django.urls import path
+from django.urls import include, path
 
 from entrypoints.api.app import api
 from entrypoints.api.problems import problem_response
@@ -8,6 +9,8 @@ admin.site.site_header = "Partnerpay back office"
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    # The SAP simulator, only while no real SAP is configured (SAP_BASE_URL unset); see docs/distributors.md.
+    *([path("simulators/sap/", include("entrypoints.simulators.sap_urls"))] if settings.SAP_SIMULATOR else []),
     path("", api.urls),
 ]
 

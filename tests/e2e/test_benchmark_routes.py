@@ -10,7 +10,7 @@ from collections.abc import Iterator
 import pytest
 from django.test import Client
 from django.urls import path
-from pytest_django.fixtures import SettingsWrapper
+from pytest_django import Settings
 
 from entrypoints.api import app as api_app
 from entrypoints.api import routes
@@ -20,7 +20,7 @@ URLCONF = "tests_benchmark_routes_urls"
 
 
 @pytest.fixture
-def bench_client(settings: SettingsWrapper) -> Iterator[Client]:
+def bench_client(settings: Settings) -> Iterator[Client]:
     """The API rebuilt as BENCHMARK_ROUTES=true builds it, served from a throwaway URLconf."""
     settings.BENCHMARK_ROUTES = True
     try:

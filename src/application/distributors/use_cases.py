@@ -16,6 +16,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from application.distributors.ports import (
+    DistributorExists,
     DistributorFilter,
     DistributorRepository,
     DistributorsUnitOfWork,
@@ -25,7 +26,13 @@ from application.distributors.ports import (
 )
 from application.shared.errors import Conflict, Forbidden, InvalidInput, NotFound
 from application.shared.pagination import Page, PageRequest
-from domain.distributors.distributor import ERP_FIELDS, IDENTITY_FIELDS, Distributor, StatusChange
+from domain.distributors.distributor import (
+    ERP_FIELDS,
+    IDENTITY_FIELDS,
+    Distributor,
+    DistributorStatus,
+    StatusChange,
+)
 from domain.identity.user import Principal, Role
 from domain.shared.clock import Clock
 from domain.shared.ids import new_id
@@ -93,8 +100,6 @@ def distributor_onboard(
 
 
 def _exists_for_user(principal: Principal) -> Conflict:
-    from application.distributors.ports import DistributorExists
-
     if principal.is_admin:
         return DistributorExists("This user already has a distributor record", field="user_id")
     return DistributorExists("You have already applied; see GET /api/v1/distributors", field="user_id")
@@ -128,17 +133,12 @@ def distributor_update(
     _require(principal)
     with uow:
         distributor = _visible(uow.distributors.get_for_update(distributor_id), principal)
-        if not principal.is_admin and not distributor.status == "pending":
-            locked = sorted(
-                name
-                for name in IDENTITY_FIELDS & set(changes)
-                if changes[name] != getattr(distributor.details, name)
-            )
-            if locked:
-                raise FieldLocked(
-                    f"{locked[0]} cannot change after approval; ask an admin", field=locked[0], extra={"field": locked[0]}
-                )
         changed = distributor.edit(changes, now=clock.now())
+        locked = sorted(changed & IDENTITY_FIELDS)
+        if locked and not principal.is_admin and distributor.status is not DistributorStatus.PENDING:
+            raise FieldLocked(
+                f"{locked[0]} cannot change after approval; ask an admin", field=locked[0], extra={"field": locked[0]}
+            )
         if changed:
             uow.distributors.save(distributor)
             if distributor.is_active and changed & ERP_FIELDS:
@@ -221,6 +221,7 @@ def distributor_for_payment(
 ) -> Distributor:
     """The distributor a payment is recorded for: admins may name any, a distributor only itself (else 404)."""
     found = distributors.get(distributor_id)
-    if found is None or not (principal.is_admin or (principal.role is Role.DISTRIBUTOR and found.user_id == principal.user_id)):
+    own = found is not None and principal.role is Role.DISTRIBUTOR and found.user_id == principal.user_id
+    if found is None or not (principal.is_admin or own):
         raise NotFound("No such distributor")
     return found

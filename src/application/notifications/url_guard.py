@@ -7,6 +7,7 @@ changes between the check and the connection (DNS rebinding) cannot steer us els
 
 from __future__ import annotations
 
+import contextlib
 import ipaddress
 
 from application.notifications.ports import Destination, ResolutionFailed, Resolver
@@ -18,10 +19,8 @@ def url_vet(*, url: str, resolver: Resolver, allow_private: bool) -> WebhookTarg
     down, or the merchant is still setting it up): every send checks again."""
     target = parse_target(url, allow_private=allow_private)
     if target.ip is None and not allow_private:
-        try:
+        with contextlib.suppress(ResolutionFailed):
             _checked(target, resolver.resolve(target.host, target.port))
-        except ResolutionFailed:
-            pass
     return target
 
 

@@ -83,7 +83,9 @@ def _not_found(what: str = "webhook endpoint") -> NotFound:
     return NotFound(f"No such {what}")
 
 
-def _owned(endpoints: EndpointRepository, *, owner_id: str, endpoint_id: str, for_update: bool = False) -> WebhookEndpoint:
+def _owned(
+    endpoints: EndpointRepository, *, owner_id: str, endpoint_id: str, for_update: bool = False
+) -> WebhookEndpoint:
     endpoint = endpoints.get(endpoint_id, owner_id=owner_id, for_update=for_update)
     if endpoint is None:
         raise _not_found()

@@ -118,7 +118,9 @@ def validate_metadata(value: object, field_name: str = "metadata") -> dict[str, 
     for key in value:
         if not isinstance(key, str) or not 0 < len(key) <= MAX_METADATA_KEY_LENGTH:
             raise InvalidValue(
-                f"metadata keys are 1 to {MAX_METADATA_KEY_LENGTH} characters", code="invalid_metadata", field=field_name
+                f"metadata keys are 1 to {MAX_METADATA_KEY_LENGTH} characters",
+                code="invalid_metadata",
+                field=field_name,
             )
     try:
         encoded = json.dumps(dict(value), separators=(",", ":"), ensure_ascii=False, allow_nan=False)
@@ -161,7 +163,9 @@ class Address:
         postal_code = _text(value.get("postal_code"), f"{field_name}.postal_code", max_length=6)
         if not _PIN_CODE.match(postal_code):
             raise InvalidValue(
-                "postal_code must be a 6-digit Indian PIN code", code="invalid_postal_code", field=f"{field_name}.postal_code"
+                "postal_code must be a 6-digit Indian PIN code",
+                code="invalid_postal_code",
+                field=f"{field_name}.postal_code",
             )
         return cls(
             line1=_text(value.get("line1"), f"{field_name}.line1"),

@@ -32,7 +32,7 @@ class DisabledReason(StrEnum):
 def event_patterns(raw: Sequence[str]) -> tuple[str, ...]:
     """Validated, de-duplicated subscription patterns; ``["*"]`` subsumes everything else."""
     if isinstance(raw, str) or not raw:
-        raise InvalidValue("Subscribe to at least one event type, or [\"*\"]", code="invalid_events", field="events")
+        raise InvalidValue('Subscribe to at least one event type, or ["*"]', code="invalid_events", field="events")
     if len(raw) > MAX_EVENT_PATTERNS:
         raise InvalidValue(
             f"At most {MAX_EVENT_PATTERNS} event types per endpoint", code="invalid_events", field="events"

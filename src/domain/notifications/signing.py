@@ -17,7 +17,7 @@ from collections.abc import Sequence
 
 from domain.shared.errors import InvalidValue
 
-SECRET_PREFIX = "whsec_"
+SECRET_PREFIX = "whsec_"  # noqa: S105 - a prefix, not a secret
 SECRET_BYTES = 32
 
 

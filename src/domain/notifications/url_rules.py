@@ -89,7 +89,7 @@ def parse_target(raw: str, *, allow_private: bool = False) -> WebhookTarget:
     host_raw = parts.hostname or ""
     if not host_raw:
         raise UnsafeUrl("The URL has no host", field="url")
-    ip = _ipv6_literal(host_raw) if bracketed else None
+    ip: IPAddress | None = _ipv6_literal(host_raw) if bracketed else None
     host = str(ip) if ip is not None else _normalise_name(host_raw)
     if ip is None:
         ip = parse_ipv4_host(host)
@@ -111,9 +111,7 @@ def parse_target(raw: str, *, allow_private: bool = False) -> WebhookTarget:
     shown = f"[{host}]" if isinstance(ip, ipaddress.IPv6Address) else host
     netloc_out = shown if port == DEFAULT_PORTS[scheme] else f"{shown}:{port}"
     # The fragment never leaves the client; it is dropped so it cannot be mistaken for a secret we send.
-    return WebhookTarget(
-        url=f"{scheme}://{netloc_out}{path}", scheme=scheme, host=host, port=port, path=path, ip=ip
-    )
+    return WebhookTarget(url=f"{scheme}://{netloc_out}{path}", scheme=scheme, host=host, port=port, path=path, ip=ip)
 
 
 def address_problem(ip: IPAddress) -> str | None:
@@ -148,10 +146,10 @@ def address_problem(ip: IPAddress) -> str | None:
         return "a multicast address"
     if isinstance(ip, ipaddress.IPv4Address) and ip in _CGNAT:
         return "a carrier-grade NAT address"
-    if ip.is_private:
-        return "a private address"
     if ip.is_reserved:
         return "a reserved address"
+    if ip.is_private:
+        return "a private address"
     if not ip.is_global:
         return "an address that is not publicly routable"
     return None

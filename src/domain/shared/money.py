@@ -25,6 +25,10 @@ CURRENCY_EXPONENTS: dict[str, int] = {
 }
 
 
+# 10^15 major units is far beyond any payment; int64 minor units stay safe for every currency here.
+MAX_MAJOR_DIGITS = 14
+
+
 def currency_exponent(currency: str) -> int:
     try:
         return CURRENCY_EXPONENTS[currency]
@@ -60,8 +64,9 @@ class Money:
             value = Decimal(str(amount).strip())
         except (InvalidOperation, ValueError):
             raise InvalidValue(f"{amount!r} is not a decimal amount", code="invalid_amount", field="amount") from None
-        if not value.is_finite():
-            raise InvalidValue("Amount must be finite", code="invalid_amount", field="amount")
+        # Bounds before scaling: "1e999999999" would otherwise build an enormous integer.
+        if not value.is_finite() or value.adjusted() > MAX_MAJOR_DIGITS:
+            raise InvalidValue("Amount is not a finite amount of a sane size", code="invalid_amount", field="amount")
         exponent = currency_exponent(code)
         scaled = value.scaleb(exponent)
         if scaled != scaled.to_integral_value():

@@ -6,7 +6,7 @@ from typing import Any
 
 from django.conf import settings
 
-from entrypoints.api import identity, ingest, payments
+from entrypoints.api import distributors, erp, identity, ingest, notifications, payments
 
 ROUTES: list[tuple[str, Any]] = [
     ("/api/v1/auth", identity.auth_router),
@@ -19,6 +19,10 @@ ROUTES: list[tuple[str, Any]] = [
     ("/api/v1/refunds", payments.refunds_router),
     ("/api/v1/merchants/me", payments.merchant_stats_router),
     ("/api/v1/admin", payments.admin_stats_router),
+    ("/api/v1", notifications.webhooks_router),
+    ("/api/v1", notifications.events_router),
+    ("/api/v1/distributors", distributors.router),
+    ("/api/v1/admin/erp", erp.router),
 ]
 
 # Benchmark-only routes (benchmarks/), off unless BENCHMARK_ROUTES=true.

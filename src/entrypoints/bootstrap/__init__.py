@@ -113,7 +113,7 @@ def _build() -> Container:
 
 
 # One module per context, each with ``wire(container)``.
-CONTEXT_MODULES: list[str] = ["identity", "ingest", "payments"]
+CONTEXT_MODULES: list[str] = ["identity", "ingest", "payments", "notifications", "distributors", "erp"]
 
 
 def container() -> Container:

@@ -32,14 +32,18 @@ def wire(built: Container) -> None:
         log.warning("ingest_delay_exceeds_outbox_lease", delay_seconds=delay, lease=built.outbox_lease.total_seconds())
 
     def process(payload: dict[str, Any], *, attempt: Attempt) -> None:
-        use_cases.transaction_process(
-            uow=built.uow(transactions=transactions),
-            processor=processor(built),
-            transaction_id=str(payload["transaction_id"]),
-            clock=built.clock,
-            attempt=attempt.number,
-            max_attempts=attempt.max_attempts,
-        )
+        transaction_id = str(payload["transaction_id"])
+        with structlog.contextvars.bound_contextvars(transaction_id=transaction_id, attempt=attempt.number):
+            result = use_cases.transaction_process(
+                uow=built.uow(transactions=transactions),
+                processor=processor(built),
+                transaction_id=transaction_id,
+                clock=built.clock,
+                attempt=attempt.number,
+                max_attempts=attempt.max_attempts,
+            )
+            if result is not None:
+                log.info("transaction_processing_ended", status=str(result.status))
 
     built.handlers[use_cases.PROCESS_TOPIC] = process
 

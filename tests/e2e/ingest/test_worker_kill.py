@@ -1,7 +1,7 @@
 """A Huey consumer killed with SIGKILL mid-processing: after a restart every transaction is processed, once.
 
-A real consumer runs in a subprocess against the test database (its queue is a SQLite file of its
-own, so no other consumer can take its tasks). 100 transactions are received; when about 30 % are
+A real consumer runs in a subprocess against the test database, once on a SQLite queue file of its
+own and once on the real Redis (a database of its own), so no other consumer can take its tasks. 100 transactions are received; when about 30 % are
 processed and a call to the processor is in flight, the consumer is killed. After the outbox lease
 has run out a new consumer starts; its startup sweep re-drives what the dead one held.
 
@@ -38,7 +38,17 @@ LEASE_SECONDS = 2
 DEADLINE_SECONDS = 90
 
 
-def _consumer_env(tmp_path: Path) -> dict[str, str]:
+def _redis_queue_url() -> str:
+    """A database of its own on the real Redis (the last one), emptied so no stale task is there."""
+    import redis
+
+    base = os.environ["REDIS_URL"].rsplit("/", 1)[0]
+    url = f"{base}/15"
+    redis.Redis.from_url(url).flushdb()
+    return url
+
+
+def _consumer_env(tmp_path: Path, queue: str) -> dict[str, str]:
     db = connection.settings_dict
     url = "postgres://{user}:{password}@{host}:{port}/{name}".format(
         user=quote(db["USER"] or "", safe=""),
@@ -57,6 +67,8 @@ def _consumer_env(tmp_path: Path) -> dict[str, str]:
         "LOG_LEVEL": "WARNING",
     }
     env.pop("REDIS_URL", None)
+    if queue == "redis":
+        env["REDIS_URL"] = _redis_queue_url()
     return env
 
 
@@ -93,14 +105,15 @@ def _in_flight() -> set[str]:
     )
 
 
-def test_a_killed_worker_loses_nothing_and_processes_each_transaction_once(tmp_path, webhook):
+@pytest.mark.parametrize("queue", ["sqlite", pytest.param("redis", marks=pytest.mark.redis)])
+def test_a_killed_worker_loses_nothing_and_processes_each_transaction_once(tmp_path, webhook, queue):
     # Nothing is queued from this process: the consumer's startup sweep finds the outbox rows.
     bootstrap.container().dispatch = None
     for n in range(COUNT):
         ingest_wiring.receive(ReceiveTransaction(**{**webhook, "transaction_id": f"kill_{n:03d}"}))
     assert OutboxMessage.objects.filter(status="pending").count() == COUNT
 
-    env = _consumer_env(tmp_path)
+    env = _consumer_env(tmp_path, queue)
     log_path = tmp_path / "consumer.log"
     with log_path.open("ab") as log:
         first = _start(env, log)

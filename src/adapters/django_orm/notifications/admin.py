@@ -12,9 +12,7 @@ class WebhookEndpointAdmin(admin.ModelAdmin):
     search_fields = ("id", "owner_id", "url")
     ordering = ("-created_at", "-id")
     exclude = ("secret", "previous_secret")
-    readonly_fields = [
-        f.name for f in WebhookEndpoint._meta.fields if f.name not in {"secret", "previous_secret"}
-    ]
+    readonly_fields = [f.name for f in WebhookEndpoint._meta.fields if f.name not in {"secret", "previous_secret"}]
 
     def has_add_permission(self, request):  # type: ignore[no-untyped-def]
         return False

@@ -1,0 +1,276 @@
+"""Distributor, history and ERP sync repositories: the only code that touches these tables."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime, timedelta
+
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+
+from adapters.django_orm.distributors.models import Distributor as DistributorRow
+from adapters.django_orm.distributors.models import DistributorStatusChange
+from adapters.django_orm.distributors.models import ErpSyncRecord as SyncRow
+from adapters.django_orm.shared.keyset import keyset_page
+from application.distributors.ports import DistributorExists, DistributorFilter
+from application.erp.ports import SyncFilter
+from application.shared.errors import InvalidInput
+from application.shared.pagination import CursorPosition, Page, PageRequest
+from domain.distributors.distributor import Address, Distributor, DistributorDetails, DistributorStatus, StatusChange
+from domain.erp.sync import SyncKind, SyncRecord, SyncStatus
+
+
+def _checked(page: PageRequest) -> PageRequest:
+    """A forged cursor must be a 422, not a database error: both tables key rows by UUID."""
+    if page.after is None:
+        return page
+    try:
+        row_id = str(uuid.UUID(page.after.id))
+    except ValueError:
+        raise InvalidInput("cursor is not valid", code="invalid_cursor", field="cursor") from None
+    created_at = page.after.created_at
+    if created_at.tzinfo is None:
+        created_at = created_at.replace(tzinfo=UTC)
+    return PageRequest(limit=page.limit, after=CursorPosition(created_at=created_at, id=row_id))
+
+
+# ---------------------------------------------------------------------------------------------
+# Distributors
+# ---------------------------------------------------------------------------------------------
+
+
+def distributor_to_domain(row: DistributorRow) -> Distributor:
+    return Distributor(
+        id=str(row.id),
+        details=DistributorDetails(
+            legal_name=row.legal_name,
+            trade_name=row.trade_name,
+            gstin=row.gstin,
+            pan=row.pan,
+            bank_account_number=row.bank_account_number,
+            ifsc=row.ifsc,
+            billing_address=Address(
+                line1=row.address_line1,
+                line2=row.address_line2,
+                city=row.address_city,
+                state=row.address_state,
+                postal_code=row.address_postal_code,
+                country=row.address_country,
+            ),
+            contact_person=row.contact_person,
+            email=row.email,
+            phone=row.phone,
+            metadata=dict(row.metadata or {}),
+        ),
+        status=DistributorStatus(row.status),
+        user_id=str(row.user_id) if row.user_id else None,
+        created_at=row.created_at,
+        updated_at=row.updated_at,
+    )
+
+
+def _fields(distributor: Distributor) -> dict[str, object]:
+    d = distributor.details
+    a = d.billing_address
+    return {
+        "legal_name": d.legal_name,
+        "trade_name": d.trade_name,
+        "gstin": d.gstin,
+        "pan": d.pan,
+        "bank_account_number": d.bank_account_number,
+        "ifsc": d.ifsc,
+        "address_line1": a.line1,
+        "address_line2": a.line2,
+        "address_city": a.city,
+        "address_state": a.state,
+        "address_postal_code": a.postal_code,
+        "address_country": a.country,
+        "contact_person": d.contact_person,
+        "email": d.email,
+        "phone": d.phone,
+        "metadata": d.metadata,
+        "status": distributor.status.value,
+        "updated_at": distributor.updated_at,
+    }
+
+
+def _uuid(value: str) -> str | None:
+    try:
+        return str(uuid.UUID(value))
+    except (ValueError, TypeError, AttributeError):
+        return None
+
+
+class DjangoDistributorRepository:
+    def add(self, distributor: Distributor) -> None:
+        row = DistributorRow(
+            id=distributor.id, user_id=distributor.user_id, created_at=distributor.created_at, **_fields(distributor)
+        )
+        self._write(distributor, lambda: row.save(force_insert=True))
+
+    def get(self, distributor_id: str) -> Distributor | None:
+        if _uuid(distributor_id) is None:
+            return None
+        row = DistributorRow.objects.filter(pk=distributor_id).first()
+        return distributor_to_domain(row) if row is not None else None
+
+    def get_for_update(self, distributor_id: str) -> Distributor | None:
+        if _uuid(distributor_id) is None:
+            return None
+        row = DistributorRow.objects.select_for_update().filter(pk=distributor_id).first()
+        return distributor_to_domain(row) if row is not None else None
+
+    def find_by_user(self, user_id: str) -> Distributor | None:
+        if _uuid(user_id) is None:
+            return None
+        row = DistributorRow.objects.filter(user_id=user_id).first()
+        return distributor_to_domain(row) if row is not None else None
+
+    def save(self, distributor: Distributor) -> None:
+        self._write(
+            distributor, lambda: DistributorRow.objects.filter(pk=distributor.id).update(**_fields(distributor))
+        )
+
+    def list(self, filters: DistributorFilter, page: PageRequest) -> Page[Distributor]:
+        rows = DistributorRow.objects.all()
+        if filters.status is not None:
+            rows = rows.filter(status=filters.status.value)
+        if filters.user_id is not None:
+            rows = rows.filter(user_id=filters.user_id)
+        if filters.text:
+            text = filters.text.strip()
+            rows = rows.filter(
+                Q(legal_name__icontains=text)
+                | Q(trade_name__icontains=text)
+                | Q(gstin__icontains=text)
+                | Q(email__icontains=text)
+            )
+        return keyset_page(rows, _checked(page), distributor_to_domain)
+
+    def _write(self, distributor: Distributor, write: Callable[[], object]) -> None:
+        # A savepoint, so a unique violation leaves the surrounding transaction usable (PostgreSQL).
+        try:
+            with transaction.atomic():
+                write()
+        except IntegrityError:
+            raise self._which_exists(distributor) from None
+
+    def _which_exists(self, distributor: Distributor) -> DistributorExists:
+        others = DistributorRow.objects.exclude(pk=distributor.id)
+        if others.filter(gstin=distributor.gstin).exists():
+            return DistributorExists("A distributor with this GSTIN already exists", field="gstin")
+        if others.filter(pan=distributor.pan).exists():
+            return DistributorExists("A distributor with this PAN already exists", field="pan")
+        if distributor.user_id and others.filter(user_id=distributor.user_id).exists():
+            return DistributorExists("This user already has a distributor record", field="user_id")
+        return DistributorExists("This distributor already exists")
+
+
+class DjangoStatusHistory:
+    def add(self, change: StatusChange) -> None:
+        DistributorStatusChange.objects.create(
+            distributor_id=change.distributor_id,
+            from_status=change.from_status.value if change.from_status else "",
+            to_status=change.to_status.value,
+            changed_by=change.changed_by,
+            reason=change.reason,
+            changed_at=change.changed_at,
+        )
+
+    def for_distributor(self, distributor_id: str) -> list[StatusChange]:
+        rows = DistributorStatusChange.objects.filter(distributor_id=distributor_id).order_by("changed_at", "id")
+        return [
+            StatusChange(
+                distributor_id=str(row.distributor_id),
+                from_status=DistributorStatus(row.from_status) if row.from_status else None,
+                to_status=DistributorStatus(row.to_status),
+                changed_by=str(row.changed_by) if row.changed_by else None,
+                reason=row.reason,
+                changed_at=row.changed_at,
+            )
+            for row in rows
+        ]
+
+
+# ---------------------------------------------------------------------------------------------
+# ERP sync records
+# ---------------------------------------------------------------------------------------------
+
+
+def sync_to_domain(row: SyncRow) -> SyncRecord:
+    return SyncRecord(
+        kind=SyncKind(row.kind),
+        object_id=row.object_id,
+        status=SyncStatus(row.status),
+        attempts=row.attempts,
+        last_error=row.last_error,
+        sap_id=row.sap_id,
+        payload=dict(row.payload or {}),
+        created_at=row.created_at,
+        updated_at=row.updated_at,
+        synced_at=row.synced_at,
+    )
+
+
+class DjangoSyncRecordRepository:
+    def get(self, kind: SyncKind, object_id: str) -> SyncRecord | None:
+        row = SyncRow.objects.filter(kind=kind.value, object_id=object_id).first()
+        return sync_to_domain(row) if row is not None else None
+
+    def add_if_absent(self, record: SyncRecord) -> bool:
+        try:
+            with transaction.atomic():
+                SyncRow.objects.create(
+                    kind=record.kind.value,
+                    object_id=record.object_id,
+                    status=record.status.value,
+                    attempts=record.attempts,
+                    last_error=record.last_error,
+                    sap_id=record.sap_id,
+                    payload=record.payload,
+                    created_at=record.created_at,
+                    updated_at=record.updated_at,
+                    synced_at=record.synced_at,
+                )
+        except IntegrityError:
+            return False
+        return True
+
+    def claim(self, kind: SyncKind, object_id: str, *, now: datetime, lease: timedelta) -> SyncRecord | None:
+        # One conditional UPDATE decides, whatever the backend: only one worker holds a record at a time.
+        free = Q(locked_until__isnull=True) | Q(locked_until__lt=now)
+        won = SyncRow.objects.filter(free, kind=kind.value, object_id=object_id).update(locked_until=now + lease)
+        if not won:
+            return None
+        return self.get(kind, object_id)
+
+    def save(self, record: SyncRecord, *, keep_claim: bool = False) -> None:
+        fields: dict[str, object] = {
+            "status": record.status.value,
+            "attempts": record.attempts,
+            "last_error": record.last_error,
+            "sap_id": record.sap_id,
+            "payload": record.payload,
+            "updated_at": record.updated_at,
+            "synced_at": record.synced_at,
+        }
+        if not keep_claim:
+            fields["locked_until"] = None
+        SyncRow.objects.filter(kind=record.kind.value, object_id=record.object_id).update(**fields)
+
+    def for_objects(self, kind: SyncKind, object_ids: list[str]) -> dict[str, SyncRecord]:
+        rows = SyncRow.objects.filter(kind=kind.value, object_id__in=object_ids)
+        return {row.object_id: sync_to_domain(row) for row in rows}
+
+    def list(self, filters: SyncFilter, page: PageRequest) -> Page[SyncRecord]:
+        rows = SyncRow.objects.all()
+        if filters.kind is not None:
+            rows = rows.filter(kind=filters.kind.value)
+        if filters.status is not None:
+            rows = rows.filter(status=filters.status.value)
+        return keyset_page(rows, _checked(page), sync_to_domain)
+
+    def iterate(self, kind: SyncKind) -> Iterator[SyncRecord]:
+        for row in SyncRow.objects.filter(kind=kind.value).order_by("created_at", "id").iterator(chunk_size=500):
+            yield sync_to_domain(row)

@@ -1,0 +1,392 @@
+"""Cashfree Payment Gateway (PG API, ``x-api-version`` 2023-08-01): orders, status, refunds, webhooks.
+
+One payment of ours is one Cashfree order whose ``order_id`` is our payment id (unique per attempt);
+our order id travels in ``order_tags``. The buyer pays on Cashfree's hosted checkout (its
+``payment_session_id``); Cashfree's signed webhook, or our polling of the order, settles the payment.
+
+Cashfree's JSON carries amounts as numbers: they are read with ``parse_float=Decimal`` and written
+from Decimal digits, never through a float. Provider errors become results, never exceptions.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from adapters.gateways.provider_http import ProviderHttp, Reply, json_with_exact_decimals
+from application.gateways.ports import (
+    ExpectedPayment,
+    InboundCall,
+    Interpretation,
+    RefundNews,
+    Verification,
+)
+from application.payments.ports import GatewayRequest, GatewayResult, RefundRequest, RefundResult
+from domain.gateways.inbound_event import InboundEvent, InboundSource
+from domain.payments.gateway_signatures import cashfree_signature_valid, cashfree_timestamp_fresh
+from domain.shared.errors import InvalidValue
+from domain.shared.money import Money
+
+SANDBOX_BASE_URL = "https://sandbox.cashfree.com"
+PRODUCTION_BASE_URL = "https://api.cashfree.com"
+DEFAULT_API_VERSION = "2023-08-01"
+# Cashfree requires a phone for every order; a merchant that does not pass the buyer's gets this one.
+FALLBACK_PHONE = "9999999999"
+
+PAYMENT_TYPES = {"PAYMENT_SUCCESS_WEBHOOK", "PAYMENT_FAILED_WEBHOOK", "PAYMENT_USER_DROPPED_WEBHOOK"}
+REFUND_TYPES = {"REFUND_STATUS_WEBHOOK", "AUTO_REFUND_STATUS_WEBHOOK"}
+KEPT_HEADERS = (
+    "x-webhook-signature",
+    "x-webhook-timestamp",
+    "x-webhook-version",
+    "x-webhook-attempt",
+    "x-idempotency-key",
+    "x-request-id",
+    "content-type",
+    "user-agent",
+)
+REFUND_STATUSES = {"SUCCESS": "succeeded", "CANCELLED": "failed", "PENDING": "pending", "ONHOLD": "pending"}
+
+
+def normalize_base_url(url: str) -> str:
+    """CASHFREE_BASE_URL is the host; a trailing ``/pg`` (as Cashfree's docs write hosts) is dropped."""
+    url = url.rstrip("/")
+    return url[: -len("/pg")] if url.endswith("/pg") else url
+
+
+@dataclass(frozen=True, slots=True)
+class CashfreeConfig:
+    base_url: str
+    client_id: str
+    client_secret: str
+    api_version: str = DEFAULT_API_VERSION
+    environment: str = "sandbox"
+    # Our return page; Cashfree sends the buyer there after the checkout.
+    return_url: str = ""
+    # Cashfree accepts only https callback URLs; the local simulator takes http too.
+    allow_http_callbacks: bool = False
+    # Webhooks signed with a secret we rotated away from are still accepted while in flight.
+    previous_secrets: tuple[str, ...] = field(default_factory=tuple)
+    timeout: float = 10.0
+    retries: int = 2
+
+
+def _text(value: Any) -> str:
+    return "" if value is None else str(value)
+
+
+def _money(amount: Any, currency: Any) -> Money | None:
+    if amount is None or isinstance(amount, bool | float):
+        return None
+    try:
+        return Money.parse(amount if isinstance(amount, int | Decimal) else str(amount), _text(currency))
+    except InvalidValue:
+        return None
+
+
+def _message(reply: Reply) -> str:
+    body = reply.json()
+    if isinstance(body, dict) and body.get("message"):
+        return f"Cashfree: {body['message']}"[:500]
+    if not reply.reached:
+        return f"Cashfree did not answer ({reply.error})"[:500]
+    return f"Cashfree answered HTTP {reply.status}"
+
+
+class CashfreeGateway:
+    """The PaymentGateway port (plus refund status) over Cashfree's PG API."""
+
+    def __init__(self, config: CashfreeConfig, *, http: ProviderHttp | None = None) -> None:
+        self.config = config
+        self._http = http or ProviderHttp(
+            base_url=normalize_base_url(config.base_url), timeout=config.timeout, retries=config.retries
+        )
+
+    def _headers(self, idempotency_key: str | None = None) -> dict[str, str]:
+        headers = {
+            "x-client-id": self.config.client_id,
+            "x-client-secret": self.config.client_secret,
+            "x-api-version": self.config.api_version,
+            "accept": "application/json",
+        }
+        if idempotency_key:
+            headers["x-idempotency-key"] = idempotency_key
+        return headers
+
+    def _callback(self, url: str) -> str | None:
+        return url if url.startswith("https://") or (self.config.allow_http_callbacks and url) else None
+
+    # --- PaymentGateway ----------------------------------------------------------------------
+
+    def start(self, request: GatewayRequest) -> GatewayResult:
+        customer = request.customer
+        order_meta: dict[str, str] = {}
+        return_url = self._callback(f"{self.config.return_url}?order_id={request.payment_id}")
+        notify_url = self._callback(request.notify_url)
+        if return_url and self.config.return_url:
+            order_meta["return_url"] = return_url
+        if notify_url:
+            order_meta["notify_url"] = notify_url
+        details: dict[str, str] = {
+            "customer_id": "".join(c for c in customer.id if c.isalnum() or c in "_-")[:50] or "guest",
+            "customer_phone": customer.phone or FALLBACK_PHONE,
+        }
+        if customer.email:
+            details["customer_email"] = customer.email
+        if customer.name:
+            details["customer_name"] = customer.name
+        body: dict[str, Any] = {
+            "order_id": request.payment_id,
+            "order_amount": request.amount.to_decimal(),
+            "order_currency": request.amount.currency,
+            "customer_details": details,
+            "order_meta": order_meta,
+            "order_tags": {"partnerpay_order_id": request.order_id},
+        }
+        if request.description:
+            body["order_note"] = request.description[:200]
+        headers = {**self._headers(request.payment_id), "content-type": "application/json"}
+        reply = self._http.request(
+            "POST", "/pg/orders", headers=headers, content=json_with_exact_decimals(body), retry=True
+        )
+        answer = reply.json()
+        if not reply.ok or not isinstance(answer, dict) or not answer.get("payment_session_id"):
+            return GatewayResult(
+                status="failed",
+                reference=request.payment_id,
+                failure_code="gateway_unavailable" if not reply.reached or reply.status >= 500 else "gateway_rejected",
+                failure_message=_message(reply) if not reply.ok else "Cashfree gave no payment session",
+                retryable=not reply.reached or reply.status >= 500,
+            )
+        data: dict[str, Any] = {
+            "checkout": {
+                "payment_session_id": _text(answer.get("payment_session_id")),
+                "cf_order_id": _text(answer.get("cf_order_id")),
+                "environment": self.config.environment,
+            }
+        }
+        if request.return_url:
+            data["merchant_return_url"] = request.return_url
+        link = answer.get("payment_link")  # only the local simulator (and API versions before 2022-09-01)
+        return GatewayResult(
+            status="pending",
+            reference=request.payment_id,
+            redirect_url=link if isinstance(link, str) and link.startswith(("http://", "https://")) else None,
+            data=data,
+        )
+
+    def capture(self, *, reference: str, amount: Money) -> GatewayResult:
+        # Cashfree orders are captured when the buyer pays; there is no separate capture.
+        return GatewayResult(status="pending", reference=reference, failure_message="Cashfree captures on payment")
+
+    def refund(self, request: RefundRequest) -> RefundResult:
+        body: dict[str, Any] = {
+            "refund_amount": request.amount.to_decimal(),
+            "refund_id": request.refund_id,
+            "refund_note": (request.reason or "Refund")[:100],
+        }
+        headers = {**self._headers(request.refund_id), "content-type": "application/json"}
+        reply = self._http.request(
+            "POST",
+            f"/pg/orders/{request.payment_id}/refunds",
+            headers=headers,
+            content=json_with_exact_decimals(body),
+            retry=True,
+        )
+        answer = reply.json()
+        if not reply.reached or reply.status >= 500:
+            # The refund may exist at Cashfree: keep it pending and let the status check decide.
+            return RefundResult(status="pending", failure_message=_message(reply))
+        if not reply.ok or not isinstance(answer, dict):
+            return RefundResult(status="failed", failure_message=_message(reply))
+        return self._refund_result(answer)
+
+    def _refund_result(self, answer: dict[str, Any]) -> RefundResult:
+        status = REFUND_STATUSES.get(_text(answer.get("refund_status")).upper(), "pending")
+        return RefundResult(
+            status=status,
+            reference=_text(answer.get("cf_refund_id")),
+            failure_message=_text(answer.get("status_description")) if status == "failed" else "",
+        )
+
+    def fetch_refund_status(self, *, refund_id: str, payment_id: str, reference: str) -> RefundResult:
+        reply = self._http.request(
+            "GET", f"/pg/orders/{payment_id}/refunds/{refund_id}", headers=self._headers(), retry=True
+        )
+        answer = reply.json()
+        if reply.status == 404:
+            return RefundResult(status="failed", failure_message="Cashfree has no such refund")
+        if not reply.ok or not isinstance(answer, dict):
+            return RefundResult(status="pending", failure_message=_message(reply))
+        return self._refund_result(answer)
+
+    def fetch_status(self, *, payment_id: str, order_id: str, reference: str, amount: Money) -> GatewayResult:
+        cf_order = reference or payment_id
+        reply = self._http.request("GET", f"/pg/orders/{cf_order}", headers=self._headers(), retry=True)
+        answer = reply.json()
+        if not reply.ok or not isinstance(answer, dict):
+            return GatewayResult(status="error", reference=cf_order, failure_message=_message(reply))
+        status = _text(answer.get("order_status")).upper()
+        if status == "PAID":
+            return self._paid(cf_order, answer)
+        if status in {"EXPIRED", "TERMINATED"}:
+            return GatewayResult(
+                status="failed",
+                reference=cf_order,
+                failure_code=f"cashfree_order_{status.lower()}",
+                failure_message=f"The Cashfree order is {status}",
+            )
+        return GatewayResult(status="pending", reference=cf_order)
+
+    def _paid(self, cf_order: str, order: dict[str, Any]) -> GatewayResult:
+        reply = self._http.request("GET", f"/pg/orders/{cf_order}/payments", headers=self._headers(), retry=True)
+        attempts = reply.json() if reply.ok else None
+        success = next(
+            (
+                a
+                for a in (attempts if isinstance(attempts, list) else [])
+                if isinstance(a, dict) and _text(a.get("payment_status")).upper() == "SUCCESS"
+            ),
+            None,
+        )
+        if success is not None:
+            amount = _money(success.get("payment_amount"), success.get("payment_currency"))
+            data = {"cashfree_payment": _payment_facts(success)}
+        else:
+            amount = _money(order.get("order_amount"), order.get("order_currency"))
+            data = {}
+        if amount is None:
+            return GatewayResult(
+                status="failed",
+                reference=cf_order,
+                failure_code="currency_mismatch",
+                failure_message="Cashfree reported an amount or currency we cannot read",
+            )
+        return GatewayResult(status="captured", reference=cf_order, amount=amount, data=data)
+
+
+def _payment_facts(payment: dict[str, Any]) -> dict[str, str]:
+    keys = ("cf_payment_id", "bank_reference", "payment_group", "payment_time", "payment_status")
+    return {k: _text(payment.get(k)) for k in keys if payment.get(k) is not None}
+
+
+def _body(raw: bytes | str) -> Any:
+    try:
+        return json.loads(raw, parse_float=Decimal)
+    except (ValueError, UnicodeDecodeError):
+        return None
+
+
+def _digest(raw: bytes) -> str:
+    return hashlib.sha256(raw).hexdigest()[:40]
+
+
+class CashfreeWebhooks:
+    """Reads Cashfree webhooks: signature and timestamp checks, dedupe keys, and what each one means."""
+
+    source = InboundSource.CASHFREE
+
+    def __init__(self, *, secrets: tuple[str, ...]) -> None:
+        self._secrets = tuple(s for s in secrets if s)
+
+    def verify(self, call: InboundCall, *, now: datetime) -> Verification:
+        headers = {name: call.headers[name][:500] for name in KEPT_HEADERS if name in call.headers}
+        signature = call.headers.get("x-webhook-signature", "")
+        timestamp = call.headers.get("x-webhook-timestamp", "")
+        body = _body(call.body)
+        event_type = _text(body.get("type"))[:64] if isinstance(body, dict) else ""
+        if not signature or not timestamp:
+            return Verification(False, "Missing x-webhook-signature or x-webhook-timestamp", event_type, kept_headers=headers)
+        if not cashfree_timestamp_fresh(timestamp, int(now.timestamp() * 1000)):
+            return Verification(False, "x-webhook-timestamp is more than 5 minutes off", event_type, kept_headers=headers)
+        if not any(cashfree_signature_valid(s, timestamp, call.body, signature) for s in self._secrets):
+            return Verification(False, "Signature does not match", event_type, kept_headers=headers)
+        if not isinstance(body, dict) or not isinstance(body.get("data"), dict):
+            return Verification(
+                True, "The body is not a Cashfree event", event_type, f"malformed:{_digest(call.body)}", "", False, headers
+            )
+        data: dict[str, Any] = body["data"]
+        if event_type in PAYMENT_TYPES:
+            order = data.get("order") if isinstance(data.get("order"), dict) else {}
+            payment = data.get("payment") if isinstance(data.get("payment"), dict) else {}
+            payment_id = _text(order.get("order_id"))[:64]
+            cf_payment_id = _text(payment.get("cf_payment_id")) or _digest(call.body)
+            return Verification(
+                True, "", event_type, f"{event_type}:{cf_payment_id}", payment_id, bool(payment_id), headers
+            )
+        if event_type in REFUND_TYPES:
+            refund = data.get("refund") if isinstance(data.get("refund"), dict) else {}
+            payment_id = _text(refund.get("order_id"))[:64]
+            key = f"{event_type}:{_text(refund.get('cf_refund_id'))}:{_text(refund.get('refund_status'))}"
+            return Verification(True, "", event_type, key, payment_id, bool(payment_id and refund.get("refund_id")), headers)
+        return Verification(True, "", event_type, f"{event_type or 'untyped'}:{_digest(call.body)}", "", False, headers)
+
+    def interpret(self, event: InboundEvent, expected: ExpectedPayment) -> Interpretation:
+        body = _body(event.body)
+        data = body.get("data") if isinstance(body, dict) else None
+        if not isinstance(data, dict):
+            return Interpretation(action="ignore", reason="The body is not a Cashfree event")
+        if event.event_type in REFUND_TYPES:
+            return _refund_news(data.get("refund"))
+        order = data.get("order") if isinstance(data.get("order"), dict) else {}
+        payment = data.get("payment") if isinstance(data.get("payment"), dict) else {}
+        reference = _text(order.get("order_id")) or expected.payment_id
+        if event.event_type == "PAYMENT_SUCCESS_WEBHOOK":
+            amount = _money(payment.get("payment_amount"), payment.get("payment_currency"))
+            if amount is None:
+                reported = f"{_text(payment.get('payment_amount'))} {_text(payment.get('payment_currency'))}"
+                return Interpretation(
+                    action="settle",
+                    result=GatewayResult(
+                        status="failed",
+                        reference=reference,
+                        failure_code="currency_mismatch",
+                        failure_message=f"Cashfree reported {reported}, which does not match {expected.amount}",
+                    ),
+                )
+            return Interpretation(
+                action="settle",
+                result=GatewayResult(
+                    status="captured",
+                    reference=reference,
+                    amount=amount,
+                    data={"cashfree_payment": _payment_facts(payment)},
+                ),
+            )
+        if event.event_type == "PAYMENT_FAILED_WEBHOOK":
+            details = data.get("error_details") if isinstance(data.get("error_details"), dict) else {}
+            reason = _text(details.get("error_reason")).lower().replace(" ", "_")[:48]
+            message = _text(details.get("error_description")) or _text(payment.get("payment_message"))
+            return Interpretation(
+                action="settle",
+                result=GatewayResult(
+                    status="failed",
+                    reference=reference,
+                    failure_code=f"cashfree_{reason}" if reason else "payment_failed",
+                    failure_message=(message or "The payment failed at Cashfree")[:500],
+                    data={"cashfree_payment": _payment_facts(payment)},
+                ),
+            )
+        # The buyer left the checkout; the Cashfree order stays ACTIVE and may still be paid, so the
+        # payment stays pending until a later webhook or the order's expiry (seen by reconciliation).
+        return Interpretation(action="note", outcome="user_dropped")
+
+
+def _refund_news(refund: Any) -> Interpretation:
+    if not isinstance(refund, dict) or not refund.get("refund_id"):
+        return Interpretation(action="ignore", reason="The refund webhook names no refund")
+    status = REFUND_STATUSES.get(_text(refund.get("refund_status")).upper(), "pending")
+    return Interpretation(
+        action="refund",
+        refund=RefundNews(
+            refund_id=_text(refund.get("refund_id")),
+            status=status,
+            reference=_text(refund.get("cf_refund_id")),
+            message=_text(refund.get("status_description"))[:500],
+            amount=_money(refund.get("refund_amount"), refund.get("refund_currency")),
+        ),
+    )

@@ -1,0 +1,126 @@
+"""The HTTP half of outbound webhooks: resolve with the OS resolver, POST to the checked address.
+
+``SocketResolver`` is the DNS port. ``HttpxWebhookSender`` connects to ``destination.address`` —
+the address the SSRF guard checked, never a fresh DNS answer — and sends the original host in
+the Host header and, for https, as the TLS server name (so the certificate is verified against
+the merchant's host name, not the IP). Redirects are never followed, proxies from the
+environment are ignored (a proxy would resolve the name itself), and at most 1 KiB of the
+answer is read, undecoded, so a hostile receiver cannot make us download or inflate anything.
+"""
+
+from __future__ import annotations
+
+import http.cookiejar
+import ipaddress
+import socket
+import ssl
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Mapping
+
+import httpx
+
+from application.notifications.ports import Destination, ResolutionFailed
+from domain.notifications.delivery import RESPONSE_BODY_LIMIT, SendResult
+
+DEFAULT_TIMEOUT_SECONDS = 10.0
+# One connection pool per (scheme, host, port): a TLS connection verified for one host name must
+# never carry another host's request, even when both names share an address.
+MAX_POOLS = 256
+
+
+class SocketResolver:
+    """The operating system's resolver (getaddrinfo), as the DNS port."""
+
+    def resolve(self, host: str, port: int) -> list[str]:
+        try:
+            infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+        except (OSError, UnicodeError) as exc:
+            raise ResolutionFailed(f"{host}: {exc}") from None
+        addresses: list[str] = []
+        for _family, _type, _proto, _name, sockaddr in infos:
+            address = str(sockaddr[0])
+            if address not in addresses:
+                addresses.append(address)
+        return addresses
+
+
+class HttpxWebhookSender:
+    def __init__(self, *, timeout: float = DEFAULT_TIMEOUT_SECONDS, max_connections_per_host: int = 20) -> None:
+        self._timeout = httpx.Timeout(timeout)
+        self._limits = httpx.Limits(
+            max_connections=max_connections_per_host, max_keepalive_connections=max_connections_per_host
+        )
+        self._pools: OrderedDict[tuple[str, str, int], httpx.Client] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def send(self, *, destination: Destination, body: bytes, headers: Mapping[str, str]) -> SendResult:
+        target = destination.target
+        address = ipaddress.ip_address(destination.address)
+        literal = f"[{address}]" if address.version == 6 else str(address)
+        url = f"{target.scheme}://{literal}:{target.port}{target.path}"
+        request_headers = {**headers, "host": target.host_header, "accept-encoding": "identity"}
+        extensions = {"sni_hostname": target.host} if target.scheme == "https" and target.ip is None else {}
+        started = time.perf_counter()
+        try:
+            with self._client(target.scheme, target.host, target.port).stream(
+                "POST", url, content=body, headers=request_headers, extensions=extensions, follow_redirects=False
+            ) as response:
+                head = _read_head(response)
+                status = response.status_code
+        except httpx.TimeoutException as exc:
+            return _failure(started, f"timeout: {type(exc).__name__}")
+        except (httpx.HTTPError, ssl.SSLError, OSError) as exc:
+            return _failure(started, f"{type(exc).__name__}: {exc}")
+        return SendResult(
+            status_code=status,
+            duration_ms=_elapsed_ms(started),
+            response_body=head.decode("utf-8", errors="replace"),
+        )
+
+    def close(self) -> None:
+        with self._lock:
+            pools, self._pools = list(self._pools.values()), OrderedDict()
+        for client in pools:
+            client.close()
+
+    def _client(self, scheme: str, host: str, port: int) -> httpx.Client:
+        key = (scheme, host, port)
+        with self._lock:
+            client = self._pools.get(key)
+            if client is not None:
+                self._pools.move_to_end(key)
+                return client
+            client = httpx.Client(
+                timeout=self._timeout,
+                limits=self._limits,
+                follow_redirects=False,
+                trust_env=False,
+                http2=False,
+                # Receivers' cookies are not kept: a webhook is not a browsing session.
+                cookies=http.cookiejar.CookieJar(policy=http.cookiejar.DefaultCookiePolicy(allowed_domains=[])),
+            )
+            self._pools[key] = client
+            if len(self._pools) > MAX_POOLS:
+                # Dropped, not closed: another thread may still be using it; its sockets go with it.
+                self._pools.popitem(last=False)
+            return client
+
+
+def _read_head(response: httpx.Response) -> bytes:
+    """Up to RESPONSE_BODY_LIMIT raw bytes; a longer answer is cut off and its connection dropped."""
+    head = b""
+    for chunk in response.iter_raw():
+        head += chunk
+        if len(head) >= RESPONSE_BODY_LIMIT:
+            break
+    return head[:RESPONSE_BODY_LIMIT]
+
+
+def _elapsed_ms(started: float) -> int:
+    return int((time.perf_counter() - started) * 1000)
+
+
+def _failure(started: float, error: str) -> SendResult:
+    return SendResult(status_code=None, duration_ms=_elapsed_ms(started), error=error[:1000])

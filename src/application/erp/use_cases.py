@@ -1,0 +1,418 @@
+"""ERP sync use cases: requesting syncs, running them from the outbox, resync, reconciliation.
+
+A sync is requested by writing (or re-opening) its sync record and an outbox message in the
+caller's transaction. The outbox handler runs one attempt: it claims the record, calls SAP
+outside any transaction, and stores the outcome. Retryable failures keep the record ``pending``
+with the error and raise ``RetryLater`` (the outbox backs off); the last attempt, or a refusal
+SAP will repeat, marks it ``failed``. Attempts are idempotent on SAP's side: business partners
+are upserted by our reference, journal entries carry a message id SAP refuses to post twice.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Any, NoReturn
+
+from application.erp.ports import (
+    BusinessPartnerSource,
+    ErpFailure,
+    ErpGateway,
+    ErpUnavailable,
+    ErpUnitOfWork,
+    JournalEntryQuery,
+    JournalEntrySettings,
+    SapJournalEntry,
+    SyncFilter,
+    SyncRecordRepository,
+)
+from application.shared.errors import Conflict, InvalidInput, NotFound
+from application.shared.outbox import Attempt, RetryLater
+from application.shared.pagination import Page, PageRequest
+from application.shared.ports import Outbox
+from domain.erp.journal_entry import JournalEntryDocument, document_reference_for
+from domain.erp.sync import SyncKind, SyncRecord
+from domain.shared.clock import Clock
+from domain.shared.errors import InvalidValue
+from domain.shared.money import Money
+
+BUSINESS_PARTNER_TOPIC = "erp.business_partner.upsert"
+JOURNAL_ENTRY_TOPIC = "erp.journal_entry.post"
+# How long one attempt may hold a record before another worker may take it over.
+CLAIM_LEASE = timedelta(seconds=120)
+RECONCILE_PAGE_SIZE = 500
+# Called outside the outbox (tests, scripts): one attempt, and a failure is final.
+SINGLE_ATTEMPT = Attempt(1, 1)
+
+
+# ---------------------------------------------------------------------------------------------
+# Requesting syncs (inside the caller's unit of work)
+# ---------------------------------------------------------------------------------------------
+
+
+def _open(sync_records: SyncRecordRepository, record: SyncRecord) -> tuple[SyncRecord, bool]:
+    """The stored record for (kind, object id), inserting ``record`` if there is none; and whether it was new."""
+    if sync_records.add_if_absent(record):
+        return record, True
+    existing = sync_records.get(record.kind, record.object_id)
+    if existing is None:  # pragma: no cover - add_if_absent just saw it
+        raise NotFound(f"No {record.kind.value} sync record for {record.object_id}")
+    return existing, False
+
+
+def business_partner_sync_request(
+    *, sync_records: SyncRecordRepository, outbox: Outbox, distributor_id: str, clock: Clock
+) -> SyncRecord:
+    """Ask for the distributor's business partner to be created or updated in SAP."""
+    now = clock.now()
+    record, created = _open(
+        sync_records, SyncRecord.requested(kind=SyncKind.BUSINESS_PARTNER, object_id=distributor_id, now=now)
+    )
+    if not created:
+        record.request_again(now=now)
+        sync_records.save(record)
+    outbox.add(BUSINESS_PARTNER_TOPIC, {"distributor_id": distributor_id})
+    return record
+
+
+def journal_entry_payload(*, payment_id: str, distributor_id: str, amount: Money, posted_on: date) -> dict[str, Any]:
+    """The ``erp.journal_entry.post`` outbox payload (the payments context writes it)."""
+    return {
+        "payment_id": payment_id,
+        "distributor_id": distributor_id,
+        "amount_minor": amount.minor,
+        "currency": amount.currency,
+        "posted_on": posted_on.isoformat(),
+    }
+
+
+def journal_entry_request(
+    *,
+    sync_records: SyncRecordRepository,
+    outbox: Outbox,
+    payment_id: str,
+    distributor_id: str,
+    amount: Money,
+    posted_on: date,
+    clock: Clock,
+) -> SyncRecord:
+    """Record a pending journal entry and queue its posting; asking twice for one payment is one entry."""
+    if not amount.is_positive():
+        raise InvalidInput("A journal entry needs a positive amount", code="invalid_amount", field="amount")
+    payload = journal_entry_payload(
+        payment_id=payment_id, distributor_id=distributor_id, amount=amount, posted_on=posted_on
+    )
+    record, _ = _open(
+        sync_records,
+        SyncRecord.requested(kind=SyncKind.JOURNAL_ENTRY, object_id=payment_id, now=clock.now(), payload=payload),
+    )
+    outbox.add(JOURNAL_ENTRY_TOPIC, payload, dedupe_key=f"erp:journal_entry:{payment_id}")
+    return record
+
+
+@dataclass(frozen=True, slots=True)
+class JournalEntryRequest:
+    payment_id: str
+    distributor_id: str
+    amount: Money
+    posted_on: date
+
+    @classmethod
+    def from_payload(cls, payload: dict[str, Any]) -> JournalEntryRequest:
+        try:
+            return cls(
+                payment_id=str(payload["payment_id"]),
+                distributor_id=str(payload["distributor_id"]),
+                amount=Money(int(payload["amount_minor"]), str(payload["currency"])),
+                posted_on=date.fromisoformat(str(payload["posted_on"])),
+            )
+        except (KeyError, TypeError, ValueError, InvalidValue) as exc:
+            raise InvalidInput(f"Malformed journal entry request: {exc}", code="invalid_payload") from None
+
+
+# ---------------------------------------------------------------------------------------------
+# Running syncs (outbox handlers)
+# ---------------------------------------------------------------------------------------------
+
+
+def _claim(uow: ErpUnitOfWork, kind: SyncKind, object_id: str, clock: Clock) -> SyncRecord:
+    with uow:
+        record = uow.sync_records.claim(kind, object_id, now=clock.now(), lease=CLAIM_LEASE)
+    if record is None:
+        raise RetryLater(f"another worker is syncing {kind.value} {object_id}", delay=CLAIM_LEASE)
+    return record
+
+
+def _start(uow: ErpUnitOfWork, record: SyncRecord, clock: Clock) -> None:
+    # Counted and stored before SAP is called: every call that may have reached SAP is on record.
+    record.start_attempt(now=clock.now())
+    with uow:
+        uow.sync_records.save(record, keep_claim=True)
+
+
+def _fail(uow: ErpUnitOfWork, record: SyncRecord, failure: ErpFailure, attempt: Attempt, clock: Clock) -> NoReturn:
+    final = attempt.is_last or not failure.retryable
+    record.attempt_failed(error=failure.message, now=clock.now(), final=final)
+    with uow:
+        uow.sync_records.save(record)
+    raise RetryLater(failure.message, give_up=final)
+
+
+def _succeed(uow: ErpUnitOfWork, record: SyncRecord, sap_id: str, clock: Clock) -> SyncRecord:
+    record.succeeded(sap_id=sap_id, now=clock.now())
+    with uow:
+        uow.sync_records.save(record)
+    return record
+
+
+def business_partner_sync(
+    *,
+    uow: ErpUnitOfWork,
+    gateway: ErpGateway,
+    partners: BusinessPartnerSource,
+    distributor_id: str,
+    clock: Clock,
+    attempt: Attempt = SINGLE_ATTEMPT,
+) -> SyncRecord:
+    """One attempt to upsert the distributor's business partner; raises RetryLater on failure."""
+    with uow:
+        uow.sync_records.add_if_absent(
+            SyncRecord.requested(kind=SyncKind.BUSINESS_PARTNER, object_id=distributor_id, now=clock.now())
+        )
+    record = _claim(uow, SyncKind.BUSINESS_PARTNER, distributor_id, clock)
+    _start(uow, record, clock)
+    partner = partners.business_partner_data(distributor_id)
+    if partner is None:
+        _fail(uow, record, ErpFailure("the distributor no longer exists", retryable=False), attempt, clock)
+    result = gateway.business_partner_upsert(partner, known_id=record.sap_id or None)
+    if result.failure is not None:
+        _fail(uow, record, result.failure, attempt, clock)
+    return _succeed(uow, record, result.business_partner, clock)
+
+
+def journal_entry_post(
+    *,
+    uow: ErpUnitOfWork,
+    gateway: ErpGateway,
+    payment_id: str,
+    distributor_id: str,
+    amount: Money,
+    posted_on: date,
+    settings: JournalEntrySettings,
+    clock: Clock,
+    attempt: Attempt = SINGLE_ATTEMPT,
+) -> SyncRecord:
+    """One attempt to post the payment's journal entry; a synced entry is never posted again."""
+    payload = journal_entry_payload(
+        payment_id=payment_id, distributor_id=distributor_id, amount=amount, posted_on=posted_on
+    )
+    with uow:
+        uow.sync_records.add_if_absent(
+            SyncRecord.requested(kind=SyncKind.JOURNAL_ENTRY, object_id=payment_id, now=clock.now(), payload=payload)
+        )
+    record = _claim(uow, SyncKind.JOURNAL_ENTRY, payment_id, clock)
+    if record.is_synced:
+        with uow:
+            uow.sync_records.save(record)
+        return record
+    _start(uow, record, clock)
+    partner = uow.sync_records.get(SyncKind.BUSINESS_PARTNER, distributor_id)
+    if partner is None or not partner.sap_id:
+        waiting = ErpFailure("the distributor's business partner is not in SAP yet", retryable=True)
+        _fail(uow, record, waiting, attempt, clock)
+    try:
+        document = JournalEntryDocument.for_payment(
+            payment_id=payment_id,
+            debtor=partner.sap_id,
+            amount=amount,
+            posted_on=posted_on,
+            company_code=settings.company_code,
+            bank_gl_account=settings.bank_gl_account,
+            document_type=settings.document_type,
+        )
+    except InvalidValue as exc:
+        _fail(uow, record, ErpFailure(exc.message, retryable=False), attempt, clock)
+    result = gateway.journal_entry_post(document)
+    if result.failure is not None:
+        _fail(uow, record, result.failure, attempt, clock)
+    key = result.document
+    if key is None and result.duplicate:
+        # SAP refused the message id as already posted without naming the document: look it up.
+        try:
+            found = gateway.journal_entry_find(company_code=settings.company_code, reference=document.reference)
+        except ErpUnavailable as exc:
+            _fail(uow, record, ErpFailure(exc.message, retryable=True), attempt, clock)
+        key = found.key if found is not None else None
+    if key is None:
+        lost = ErpFailure("SAP reported the entry as a duplicate but the document was not found", retryable=True)
+        _fail(uow, record, lost, attempt, clock)
+    return _succeed(uow, record, str(key), clock)
+
+
+# ---------------------------------------------------------------------------------------------
+# Reading and admin actions
+# ---------------------------------------------------------------------------------------------
+
+
+def sync_records_list(
+    *, sync_records: SyncRecordRepository, filters: SyncFilter, page: PageRequest
+) -> Page[SyncRecord]:
+    return sync_records.list(filters, page)
+
+
+def sync_resync(*, uow: ErpUnitOfWork, kind: SyncKind, object_id: str, clock: Clock) -> SyncRecord:
+    """Put a record back to pending and queue a fresh attempt (a fresh retry budget)."""
+    with uow:
+        record = uow.sync_records.get(kind, object_id)
+        if record is None:
+            raise NotFound(f"No {kind.value} sync record for {object_id}")
+        if kind is SyncKind.JOURNAL_ENTRY and record.is_synced:
+            raise Conflict(
+                f"The journal entry is already posted as {record.sap_id}",
+                code="already_synced",
+                extra={"sap_id": record.sap_id},
+            )
+        record.request_again(now=clock.now())
+        uow.sync_records.save(record)
+        if kind is SyncKind.BUSINESS_PARTNER:
+            uow.outbox.add(BUSINESS_PARTNER_TOPIC, {"distributor_id": object_id})
+        else:
+            uow.outbox.add(JOURNAL_ENTRY_TOPIC, dict(record.payload))
+    return record
+
+
+# ---------------------------------------------------------------------------------------------
+# Reconciliation
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Difference:
+    kind: str  # missing_in_sap | amount_mismatch | unknown_in_ours | not_synced
+    payment_id: str
+    sap_document: str
+    ours: str
+    sap: str
+    detail: str
+
+
+@dataclass(slots=True)
+class ReconcileReport:
+    records: int = 0
+    sap_documents: int = 0
+    matched: int = 0
+    differences: list[Difference] = field(default_factory=list)
+
+    def count(self, kind: str) -> int:
+        return sum(1 for d in self.differences if d.kind == kind)
+
+
+Progress = Callable[[int, int], None]
+
+
+def erp_reconcile(
+    *,
+    sync_records: SyncRecordRepository,
+    gateway: ErpGateway,
+    settings: JournalEntrySettings,
+    posted_from: date | None = None,
+    progress: Progress | None = None,
+) -> ReconcileReport:
+    """Compare our journal-entry sync records with SAP's documents (their bank GL lines)."""
+    query = JournalEntryQuery(
+        company_code=settings.company_code,
+        gl_account=settings.bank_gl_account,
+        document_type=settings.document_type,
+        posted_from=posted_from,
+    )
+    documents = _sap_documents(gateway, query, progress)
+    by_key = {str(doc.key): doc for doc in documents}
+    by_reference = {doc.reference: doc for doc in documents}
+    report = ReconcileReport(sap_documents=len(by_key))
+    seen: set[str] = set()
+    for record in sync_records.iterate(SyncKind.JOURNAL_ENTRY):
+        posted_on = record.payload.get("posted_on")
+        if posted_from is not None and posted_on and date.fromisoformat(str(posted_on)) < posted_from:
+            continue
+        report.records += 1
+        ours = _our_amount(record)
+        doc = by_key.get(record.sap_id) or by_reference.get(document_reference_for(record.object_id))
+        if doc is not None:
+            seen.add(str(doc.key))
+        if not record.is_synced:
+            detail = f"sync {record.status.value}" + (f": {record.last_error}" if record.last_error else "")
+            if doc is not None:
+                detail += "; SAP already has the document (a resync will record it)"
+            report.differences.append(
+                Difference(
+                    "not_synced",
+                    record.object_id,
+                    str(doc.key) if doc else "",
+                    _show(ours),
+                    _show(doc.amount if doc else None),
+                    detail,
+                )
+            )
+            continue
+        if doc is None:
+            report.differences.append(
+                Difference(
+                    "missing_in_sap", record.object_id, record.sap_id, _show(ours), "", "SAP has no such document"
+                )
+            )
+            continue
+        if ours is None or ours != doc.amount:
+            report.differences.append(
+                Difference(
+                    "amount_mismatch", record.object_id, str(doc.key), _show(ours), _show(doc.amount), "amounts differ"
+                )
+            )
+            continue
+        report.matched += 1
+    for key, doc in sorted(by_key.items()):
+        if key not in seen:
+            report.differences.append(
+                Difference("unknown_in_ours", "", key, "", _show(doc.amount), f"reference {doc.reference or '-'}")
+            )
+    return report
+
+
+def _sap_documents(gateway: ErpGateway, query: JournalEntryQuery, progress: Progress | None) -> list[SapJournalEntry]:
+    documents: list[SapJournalEntry] = []
+    skip = 0
+    while True:
+        page = gateway.journal_entries(query, skip=skip, top=RECONCILE_PAGE_SIZE)
+        documents.extend(page.items)
+        skip += len(page.items)
+        if progress is not None:
+            progress(skip, max(page.total, skip))
+        if not page.items or skip >= page.total:
+            return documents
+
+
+def _our_amount(record: SyncRecord) -> Money | None:
+    try:
+        return Money(int(record.payload["amount_minor"]), str(record.payload["currency"]))
+    except (KeyError, TypeError, ValueError, InvalidValue):
+        return None
+
+
+def _show(amount: Money | None) -> str:
+    return str(amount) if amount is not None else ""
+
+
+__all__ = [
+    "BUSINESS_PARTNER_TOPIC",
+    "JOURNAL_ENTRY_TOPIC",
+    "Difference",
+    "JournalEntryRequest",
+    "ReconcileReport",
+    "business_partner_sync",
+    "business_partner_sync_request",
+    "erp_reconcile",
+    "journal_entry_post",
+    "journal_entry_request",
+    "sync_records_list",
+    "sync_resync",
+]

@@ -1,0 +1,146 @@
+"""What hosted gateways (Cashfree, SSLCommerz) tell us beyond "paid" or "failed".
+
+- A payment the provider flags as risky is held: it stays ``pending`` with ``gateway_data["risk_review"]``
+  until an admin approves (captured) or rejects (failed) it.
+- Admin-visible alerts (amount mismatch, a success reported for a payment already settled, a refund the
+  provider cancelled) are appended to ``gateway_data["alerts"]``; they change no status by themselves.
+- Refund news settles a refund that the gateway had accepted as pending.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from application.payments.payments import PaymentsDeps, payment_settle
+from application.payments.ports import GatewayResult, PaymentsUnitOfWork
+from application.shared.errors import Conflict, Forbidden, NotFound
+from domain.identity.user import Principal
+from domain.payments.payment import Payment, PaymentStatus
+from domain.payments.refund import RefundStatus
+from domain.shared.clock import Clock
+from domain.shared.errors import InvalidValue
+from domain.shared.money import Money
+
+RISK_REVIEW = "risk_review"
+ALERTS = "alerts"
+MAX_ALERTS = 20
+
+
+def _iso(clock: Clock) -> str:
+    return clock.now().isoformat().replace("+00:00", "Z")
+
+
+def payment_hold_for_review(
+    *, uow: PaymentsUnitOfWork, payment_id: str, review: dict[str, Any], clock: Clock
+) -> Payment | None:
+    """Keeps a pending payment pending, marked for an admin's decision. A settled payment is left alone."""
+    with uow:
+        payment = uow.payments.get_for_update(payment_id)
+        if payment is None or payment.status is not PaymentStatus.PENDING:
+            return payment
+        current = payment.gateway_data.get(RISK_REVIEW)
+        if isinstance(current, dict) and current.get("status") in {"approved", "rejected"}:
+            return payment  # an admin already decided; a redelivered IPN does not reopen the review
+        payment.gateway_data[RISK_REVIEW] = {**review, "status": "pending", "held_at": _iso(clock)}
+        payment.updated_at = clock.now()
+        uow.payments.save(payment)
+    return payment
+
+
+def payment_review_decide(
+    *,
+    uow: PaymentsUnitOfWork,
+    settle_uow: PaymentsUnitOfWork,
+    principal: Principal,
+    payment_id: str,
+    approve: bool,
+    note: str,
+    deps: PaymentsDeps,
+) -> Payment:
+    """An admin releases (captures) or rejects (fails) a payment held for risk review."""
+    if not principal.is_admin:
+        raise Forbidden("Only admins decide risk reviews")
+    with uow:
+        payment = uow.payments.get_for_update(payment_id)
+        if payment is None:
+            raise NotFound("No such payment")
+        review = payment.gateway_data.get(RISK_REVIEW)
+        if (
+            payment.status is not PaymentStatus.PENDING
+            or not isinstance(review, dict)
+            or review.get("status") != "pending"
+        ):
+            raise Conflict("This payment is not waiting for a risk review", code="no_review_pending")
+        decided = {
+            **review,
+            "status": "approved" if approve else "rejected",
+            "decided_by": principal.user_id,
+            "decided_at": _iso(deps.clock),
+            "note": note,
+        }
+        payment.gateway_data[RISK_REVIEW] = decided
+        uow.payments.save(payment)
+        if approve:
+            try:
+                amount = Money.parse(str(review.get("amount", "")), str(review.get("currency", "")))
+            except InvalidValue:
+                raise Conflict("The held review has no usable amount", code="no_review_pending") from None
+            result = GatewayResult(
+                status="captured", reference=str(review.get("reference") or payment.gateway_reference), amount=amount
+            )
+        else:
+            result = GatewayResult(
+                status="failed",
+                reference=payment.gateway_reference,
+                failure_code="risk_rejected",
+                failure_message=note or "Rejected after risk review",
+            )
+        # Nested in this transaction: the decision and its effect commit together.
+        settled = payment_settle(uow=settle_uow, payment_id=payment_id, result=result, deps=deps)
+    if settled is None:
+        raise NotFound("No such payment")
+    return settled
+
+
+def payment_alert(*, uow: PaymentsUnitOfWork, payment_id: str, alert: dict[str, Any], clock: Clock) -> None:
+    with uow:
+        payment = uow.payments.get_for_update(payment_id)
+        if payment is None:
+            return
+        alerts = [a for a in payment.gateway_data.get(ALERTS, []) if isinstance(a, dict)]
+        alerts.append({**alert, "at": _iso(clock)})
+        payment.gateway_data[ALERTS] = alerts[-MAX_ALERTS:]
+        uow.payments.save(payment)
+
+
+def refund_settle(
+    *,
+    uow: PaymentsUnitOfWork,
+    payment_id: str,
+    refund_id: str,
+    status: str,
+    reference: str,
+    message: str,
+    amount: Money | None,
+    clock: Clock,
+) -> str:
+    """Applies a gateway's final word on a pending refund; returns what happened, for the event log."""
+    with uow:
+        # The payment lock serialises this with new refunds of the same payment.
+        payment = uow.payments.get_for_update(payment_id)
+        refund = uow.refunds.get(refund_id)
+        if payment is None or refund is None or refund.payment_id != payment.id:
+            return "unknown_refund"
+        if amount is not None and amount != refund.amount:
+            return "refund_amount_mismatch"
+        if refund.status is not RefundStatus.PENDING:
+            return f"refund_already_{refund.status.value}"
+        now = clock.now()
+        if status == "succeeded":
+            refund.succeed(now, reference)
+        elif status == "failed":
+            refund.fail(message or "The gateway did not complete the refund", now)
+        else:
+            return "refund_pending"
+        uow.refunds.save(refund)
+    return f"refund_{refund.status.value}"

@@ -1,0 +1,1 @@
+"""The marketplace catalog: vendors' services, their priced variants with stock, and reservations."""

@@ -144,7 +144,7 @@ def _require_secret_key(env: dict[str, str]) -> None:
 def _check_deploy(env: dict[str, str]) -> None:
     """Django's deployment checklist; a warning (HSTS off, DEBUG on, no ALLOWED_HOSTS...) stops the start."""
     command = [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"]
-    result = subprocess.run(command, cwd=ROOT, env=env, check=False)  # noqa: S603 - fixed argv
+    result = subprocess.run(command, cwd=ROOT, env=env, check=False)
     if result.returncode != 0:
         print("serve_prod: `check --deploy` failed; fix the settings (or WEB_CHECK_DEPLOY=false)", file=sys.stderr)
         sys.exit(result.returncode)

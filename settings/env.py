@@ -69,6 +69,17 @@ class Env:
     payment_reconcile_after_seconds: float
     sandbox_card_delays: bool
     benchmark_routes: bool
+    cashfree_base_url: str
+    cashfree_client_id: str
+    cashfree_client_secret: str
+    cashfree_previous_client_secret: str
+    cashfree_api_version: str
+    cashfree_environment: str
+    sslcommerz_base_url: str
+    sslcommerz_store_id: str
+    sslcommerz_store_password: str
+    gateway_simulators: bool
+    gateway_http_timeout_seconds: float
     sap_base_url: str | None
     sap_username: str
     sap_password: str
@@ -83,6 +94,11 @@ class Env:
     webhook_retry_schedule: str
     webhook_allow_private_urls: bool
     webhook_disable_after_days: float
+    reservation_ttl_seconds: int
+    marketplace_tax_rate: str
+    earnings_program_currency: str
+    commission_hold_days: int
+    payout_minimum: str
 
 
 def read_env() -> Env:
@@ -116,6 +132,18 @@ def read_env() -> Env:
         sandbox_card_delays=_bool("SANDBOX_CARD_DELAYS", True),
         # Unauthenticated write endpoints for benchmarks/ only; never enable on a public deployment.
         benchmark_routes=_bool("BENCHMARK_ROUTES", False),
+        # Hosted gateways; without credentials (and outside production) the built-in simulators answer.
+        cashfree_base_url=os.environ.get("CASHFREE_BASE_URL", ""),
+        cashfree_client_id=os.environ.get("CASHFREE_CLIENT_ID", ""),
+        cashfree_client_secret=os.environ.get("CASHFREE_CLIENT_SECRET", ""),
+        cashfree_previous_client_secret=os.environ.get("CASHFREE_PREVIOUS_CLIENT_SECRET", ""),  # during a rotation
+        cashfree_api_version=os.environ.get("CASHFREE_API_VERSION", "2023-08-01"),
+        cashfree_environment=os.environ.get("CASHFREE_ENVIRONMENT", "sandbox"),
+        sslcommerz_base_url=os.environ.get("SSLCOMMERZ_BASE_URL", ""),
+        sslcommerz_store_id=os.environ.get("SSLCOMMERZ_STORE_ID", ""),
+        sslcommerz_store_password=os.environ.get("SSLCOMMERZ_STORE_PASSWORD", ""),
+        gateway_simulators=_bool("GATEWAY_SIMULATORS", not production),
+        gateway_http_timeout_seconds=_float("GATEWAY_HTTP_TIMEOUT_SECONDS", 10.0),
         # SAP S/4HANA; without SAP_BASE_URL the built-in simulator (/simulators/sap) answers instead.
         sap_base_url=os.environ.get("SAP_BASE_URL") or None,
         sap_username=os.environ.get("SAP_USERNAME", "PARTNERPAY_COMM"),
@@ -132,6 +160,13 @@ def read_env() -> Env:
         # Lets webhooks reach loopback/private addresses: local development only, never in production.
         webhook_allow_private_urls=_bool("WEBHOOK_ALLOW_PRIVATE_URLS", False),
         webhook_disable_after_days=_float("WEBHOOK_DISABLE_AFTER_DAYS", 5.0),
+        # Marketplace (docs/marketplace.md): how long stock is held for an unpaid order, and GST in percent.
+        reservation_ttl_seconds=_int("RESERVATION_TTL_SECONDS", 900),
+        marketplace_tax_rate=os.environ.get("MARKETPLACE_TAX_RATE", "0"),
+        # Reseller earnings (docs/earnings.md): sales in other currencies earn no commission (no FX conversion).
+        earnings_program_currency=os.environ.get("EARNINGS_PROGRAM_CURRENCY", "INR").strip().upper(),
+        commission_hold_days=_int("COMMISSION_HOLD_DAYS", 14),
+        payout_minimum=os.environ.get("PAYOUT_MINIMUM", "500.00"),  # major units of the program currency
     )
 
 

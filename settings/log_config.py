@@ -23,6 +23,8 @@ def _redact(_: Any, __: str, event_dict: dict[str, Any]) -> dict[str, Any]:
 
 def build_logging(*, log_format: str, level: str) -> dict[str, Any]:
     shared: list[Any] = [
+        # First, so lines below the level cost nothing more (the access log runs on every request).
+        structlog.stdlib.filter_by_level,
         structlog.contextvars.merge_contextvars,
         structlog.stdlib.add_log_level,
         structlog.stdlib.add_logger_name,

@@ -31,6 +31,9 @@ INSTALLED_APPS = [
     "adapters.django_orm.benchmarking",
     "adapters.django_orm.notifications",
     "adapters.django_orm.distributors",
+    "adapters.django_orm.gateways",
+    "adapters.django_orm.earnings",
+    "adapters.django_orm.catalog",
     "entrypoints",
 ]
 
@@ -143,6 +146,29 @@ TRANSACTION_MAX_ATTEMPTS = ENV.transaction_max_attempts
 OUTBOX_SWEEP_SECONDS = ENV.outbox_sweep_seconds
 OUTBOX_LEASE_SECONDS = ENV.outbox_lease_seconds
 BENCHMARK_ROUTES = ENV.benchmark_routes
+
+# Hosted gateways (docs/gateways.md). Without credentials each one talks to its local simulator
+# (/simulators/cashfree, /simulators/sslcommerz) with fixed development credentials; in production
+# (GATEWAY_SIMULATORS off by default) a gateway without credentials is simply not offered.
+GATEWAY_SIMULATORS = ENV.gateway_simulators
+GATEWAY_HTTP_TIMEOUT_SECONDS = ENV.gateway_http_timeout_seconds
+CASHFREE_SIMULATED = not (ENV.cashfree_client_id and ENV.cashfree_client_secret)
+CASHFREE_CLIENT_ID = ENV.cashfree_client_id or "sim_client"
+CASHFREE_CLIENT_SECRET = ENV.cashfree_client_secret or "sim_secret"
+CASHFREE_PREVIOUS_CLIENT_SECRET = ENV.cashfree_previous_client_secret
+CASHFREE_API_VERSION = ENV.cashfree_api_version
+CASHFREE_ENVIRONMENT = "sandbox" if CASHFREE_SIMULATED else ENV.cashfree_environment
+CASHFREE_BASE_URL = ENV.cashfree_base_url or (
+    f"{PUBLIC_BASE_URL}/simulators/cashfree"
+    if CASHFREE_SIMULATED
+    else ("https://api.cashfree.com" if CASHFREE_ENVIRONMENT == "production" else "https://sandbox.cashfree.com")
+)
+SSLCOMMERZ_SIMULATED = not (ENV.sslcommerz_store_id and ENV.sslcommerz_store_password)
+SSLCOMMERZ_STORE_ID = ENV.sslcommerz_store_id or "sim_store"
+SSLCOMMERZ_STORE_PASSWORD = ENV.sslcommerz_store_password or "sim_store_password"
+SSLCOMMERZ_BASE_URL = ENV.sslcommerz_base_url or (
+    f"{PUBLIC_BASE_URL}/simulators/sslcommerz" if SSLCOMMERZ_SIMULATED else "https://sandbox.sslcommerz.com"
+)
 # SAP S/4HANA (docs/distributors.md). Without SAP_BASE_URL the built-in simulator is mounted under
 # /simulators/sap and the adapter talks to it over HTTP, as it would to SAP.
 SAP_SIMULATOR = ENV.sap_base_url is None
@@ -160,6 +186,15 @@ SAP_SYNC_MAX_ATTEMPTS = ENV.sap_sync_max_attempts
 WEBHOOK_RETRY_SCHEDULE = ENV.webhook_retry_schedule
 WEBHOOK_ALLOW_PRIVATE_URLS = ENV.webhook_allow_private_urls
 WEBHOOK_DISABLE_AFTER_DAYS = ENV.webhook_disable_after_days
+
+# Marketplace (docs/marketplace.md): reservation lifetime in seconds; GST rate in percent ("0" = no tax line).
+RESERVATION_TTL_SECONDS = ENV.reservation_ttl_seconds
+MARKETPLACE_TAX_RATE = ENV.marketplace_tax_rate
+
+# Reseller earnings (docs/earnings.md): program currency, commission holding period, smallest payout.
+EARNINGS_PROGRAM_CURRENCY = ENV.earnings_program_currency
+COMMISSION_HOLD_DAYS = ENV.commission_hold_days
+PAYOUT_MINIMUM = ENV.payout_minimum
 
 if PRODUCTION:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

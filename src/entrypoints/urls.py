@@ -11,6 +11,17 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     # The SAP simulator, only while no real SAP is configured (SAP_BASE_URL unset); see docs/distributors.md.
     *([path("simulators/sap/", include("entrypoints.simulators.sap_urls"))] if settings.SAP_SIMULATOR else []),
+    # Cashfree and SSLCommerz simulators, while no credentials are configured; see docs/gateways.md.
+    *(
+        [path("simulators/cashfree/", include("entrypoints.simulators.cashfree_urls"))]
+        if settings.GATEWAY_SIMULATORS and settings.CASHFREE_SIMULATED
+        else []
+    ),
+    *(
+        [path("simulators/sslcommerz/", include("entrypoints.simulators.sslcommerz_urls"))]
+        if settings.GATEWAY_SIMULATORS and settings.SSLCOMMERZ_SIMULATED
+        else []
+    ),
     path("", api.urls),
 ]
 

@@ -19,7 +19,7 @@ from urllib.parse import parse_qsl, urlsplit
 from entrypoints.simulators.sap_core import SapSimulator, SimRequest
 
 USERNAME = "PP_TEST_USER"
-PASSWORD = "pp-test-password"  # noqa: S105 - a fake's credential
+PASSWORD = "pp-test-password"
 
 
 class FakeSap:
@@ -42,7 +42,7 @@ class FakeSap:
             # One request per connection: a stopped fake then really refuses (no pooled keep-alive survives).
             protocol_version = "HTTP/1.0"
 
-            def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - http.server's signature
+            def log_message(self, format: str, *args: object) -> None:
                 pass
 
             def _serve(self) -> None:
@@ -52,7 +52,9 @@ class FakeSap:
                 headers = {name.lower(): value for name, value in self.headers.items()}
                 fake.requests.append((self.command, parts.path, headers))
                 if fake.mode == "down":
-                    self._answer(503, b'{"error":{"message":{"value":"Service unavailable"}}}', "application/json", {}, {})
+                    self._answer(
+                        503, b'{"error":{"message":{"value":"Service unavailable"}}}', "application/json", {}, {}
+                    )
                     return
                 answer = fake.sim.handle(
                     SimRequest(
@@ -79,13 +81,13 @@ class FakeSap:
                 if self.command != "HEAD":
                     self.wfile.write(body)
 
-            do_GET = do_POST = do_PATCH = do_PUT = do_DELETE = do_HEAD = do_MERGE = _serve  # noqa: N815
+            do_GET = do_POST = do_PATCH = do_PUT = do_DELETE = do_HEAD = do_MERGE = _serve
 
         server = ThreadingHTTPServer(("127.0.0.1", self.port), Handler)
         server.daemon_threads = True
         self.port = server.server_address[1]
         self._server = server
-        self._thread = threading.Thread(target=server.serve_forever, name="fake-sap", daemon=True)
+        self._thread = threading.Thread(target=server.serve_forever, args=(0.05,), name="fake-sap", daemon=True)
         self._thread.start()
         return self
 
@@ -111,5 +113,7 @@ class FakeSap:
     def __enter__(self) -> FakeSap:
         return self.start()
 
-    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
         self.stop()

@@ -300,14 +300,24 @@ class CashfreeWebhooks:
         body = _body(call.body)
         event_type = _text(body.get("type"))[:64] if isinstance(body, dict) else ""
         if not signature or not timestamp:
-            return Verification(False, "Missing x-webhook-signature or x-webhook-timestamp", event_type, kept_headers=headers)
+            return Verification(
+                False, "Missing x-webhook-signature or x-webhook-timestamp", event_type, kept_headers=headers
+            )
         if not cashfree_timestamp_fresh(timestamp, int(now.timestamp() * 1000)):
-            return Verification(False, "x-webhook-timestamp is more than 5 minutes off", event_type, kept_headers=headers)
+            return Verification(
+                False, "x-webhook-timestamp is more than 5 minutes off", event_type, kept_headers=headers
+            )
         if not any(cashfree_signature_valid(s, timestamp, call.body, signature) for s in self._secrets):
             return Verification(False, "Signature does not match", event_type, kept_headers=headers)
         if not isinstance(body, dict) or not isinstance(body.get("data"), dict):
             return Verification(
-                True, "The body is not a Cashfree event", event_type, f"malformed:{_digest(call.body)}", "", False, headers
+                True,
+                "The body is not a Cashfree event",
+                event_type,
+                f"malformed:{_digest(call.body)}",
+                "",
+                False,
+                headers,
             )
         data: dict[str, Any] = body["data"]
         if event_type in PAYMENT_TYPES:
@@ -322,7 +332,9 @@ class CashfreeWebhooks:
             refund = data.get("refund") if isinstance(data.get("refund"), dict) else {}
             payment_id = _text(refund.get("order_id"))[:64]
             key = f"{event_type}:{_text(refund.get('cf_refund_id'))}:{_text(refund.get('refund_status'))}"
-            return Verification(True, "", event_type, key, payment_id, bool(payment_id and refund.get("refund_id")), headers)
+            return Verification(
+                True, "", event_type, key, payment_id, bool(payment_id and refund.get("refund_id")), headers
+            )
         return Verification(True, "", event_type, f"{event_type or 'untyped'}:{_digest(call.body)}", "", False, headers)
 
     def interpret(self, event: InboundEvent, expected: ExpectedPayment) -> Interpretation:

@@ -47,8 +47,15 @@ class SocketResolver:
 
 
 class HttpxWebhookSender:
-    def __init__(self, *, timeout: float = DEFAULT_TIMEOUT_SECONDS, max_connections_per_host: int = 20) -> None:
+    def __init__(
+        self,
+        *,
+        timeout: float = DEFAULT_TIMEOUT_SECONDS,
+        max_connections_per_host: int = 20,
+        verify: ssl.SSLContext | bool = True,
+    ) -> None:
         self._timeout = httpx.Timeout(timeout)
+        self._verify = verify
         self._limits = httpx.Limits(
             max_connections=max_connections_per_host, max_keepalive_connections=max_connections_per_host
         )
@@ -98,6 +105,7 @@ class HttpxWebhookSender:
                 follow_redirects=False,
                 trust_env=False,
                 http2=False,
+                verify=self._verify,
                 # Receivers' cookies are not kept: a webhook is not a browsing session.
                 cookies=http.cookiejar.CookieJar(policy=http.cookiejar.DefaultCookiePolicy(allowed_domains=[])),
             )

@@ -141,19 +141,26 @@ def inbound_event_process(
             else:
                 current.retrying(unavailable)
         else:
-            _act(current, interpretation, effects, now)
+            not_yet = _act(current, interpretation, effects, now)
+            if not_yet:
+                unavailable = not_yet
+                if last_attempt:
+                    current.failed(f"Gave up: {not_yet}", now)
+                else:
+                    current.retrying(not_yet)
         uow.inbound_events.save(current)
-    if interpretation is None and unavailable and not last_attempt:
+    if unavailable and not last_attempt:
         raise GatewayUnavailable(unavailable)
     return current
 
 
-def _act(event: InboundEvent, interpretation: Interpretation, effects: PaymentEffects, now: datetime) -> None:
+def _act(event: InboundEvent, interpretation: Interpretation, effects: PaymentEffects, now: datetime) -> str:
+    """Applies the event; returns why it must wait and be tried again ("" when done)."""
     payment_id = event.payment_id
     try:
         if interpretation.action == "ignore":
             event.ignored(interpretation.reason or "Nothing to do", now)
-            return
+            return ""
         outcome = interpretation.outcome or interpretation.action
         if interpretation.action == "settle" and interpretation.result is not None:
             outcome = _settle(event, interpretation.result, effects)
@@ -162,6 +169,9 @@ def _act(event: InboundEvent, interpretation: Interpretation, effects: PaymentEf
             outcome = "held_for_review" if settled.status == "pending" else f"payment_already_{settled.status}"
         elif interpretation.action == "refund" and interpretation.refund is not None:
             outcome = effects.settle_refund(payment_id, interpretation.refund)
+            if outcome == "unknown_refund":
+                # News can overtake the refund it is about (its row commits after the gateway answered).
+                return f"Refund {interpretation.refund.refund_id} is not known yet"
             if outcome in {"refund_failed", "refund_amount_mismatch"}:
                 effects.alert(payment_id, _alert(event, outcome, interpretation.refund.message or outcome))
         if interpretation.alert:
@@ -170,6 +180,7 @@ def _act(event: InboundEvent, interpretation: Interpretation, effects: PaymentEf
     except (ApplicationError, DomainError) as exc:
         # A permanent refusal (the payment's state forbids it): no retry would help; an admin sees it.
         event.failed(f"{type(exc).__name__}: {exc}", now)
+    return ""
 
 
 def _settle(event: InboundEvent, result: GatewayResult, effects: PaymentEffects) -> str:

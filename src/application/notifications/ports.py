@@ -59,13 +59,26 @@ class EndpointRepository(Protocol):
 
 
 class DeliveryRepository(Protocol):
-    def add_if_absent(self, delivery: Delivery) -> bool:
-        """One delivery per (endpoint, event), whatever the concurrency; True if this call stored it."""
+    def endpoints_with_delivery(self, event_id: str) -> set[str]:
+        """Ids of the endpoints that already have a delivery of this event."""
+        ...
+
+    def add_all(self, deliveries: Sequence[Delivery]) -> None:
+        """Stores new deliveries. A second delivery of an (endpoint, event) is refused by the database
+        (unique constraint): a concurrent duplicate fan-out fails its transaction and is retried."""
         ...
 
     def get(self, delivery_id: str, *, owner_id: str | None = None, for_update: bool = False) -> Delivery | None: ...
 
+    def get_with_endpoint(self, delivery_id: str) -> tuple[Delivery, WebhookEndpoint | None] | None:
+        """The delivery and its endpoint (None once deleted), in one read."""
+        ...
+
     def save(self, delivery: Delivery) -> None: ...
+
+    def save_if_unchanged(self, delivery: Delivery, *, run: int, attempt_count: int) -> bool:
+        """Saves only if the stored run and attempt count are still these (optimistic concurrency)."""
+        ...
 
     def add_attempt(self, attempt: DeliveryAttempt) -> None: ...
 

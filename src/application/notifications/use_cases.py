@@ -93,11 +93,9 @@ def _owned(
 
 
 def _deliver(uow: NotificationsUnitOfWork, delivery: Delivery, trigger: AttemptTrigger) -> None:
-    uow.outbox.add(
-        DELIVER_TOPIC,
-        {"delivery_id": delivery.id, "run": delivery.run, "trigger": trigger.value},
-        dedupe_key=f"{DELIVER_TOPIC}:{delivery.id}:{delivery.run}",
-    )
+    # No dedupe key needed: a run is created once, with the delivery row or under its row lock,
+    # in this same transaction.
+    uow.outbox.add(DELIVER_TOPIC, {"delivery_id": delivery.id, "run": delivery.run, "trigger": trigger.value})
 
 
 # --------------------------------------------------------------------------- endpoints
@@ -208,12 +206,11 @@ def event_fan_out(*, uow: NotificationsUnitOfWork, events: EventReader, event_id
     if event is None or not event.owner_id:
         return 0
     body = envelope(event_id=event.id, event_type=event.type, created=event.created_at, data=event.data)
-    created = 0
     with uow:
-        for endpoint in uow.endpoints.subscribed(owner_id=event.owner_id, event_type=event.type):
-            if event.type == ENDPOINT_DISABLED and _subject_id(event) == endpoint.id:
-                continue  # an endpoint is never told about its own disabling
-            delivery = Delivery.create(
+        endpoints = uow.endpoints.subscribed(owner_id=event.owner_id, event_type=event.type)
+        done = uow.deliveries.endpoints_with_delivery(event.id) if endpoints else set()
+        deliveries = [
+            Delivery.create(
                 endpoint_id=endpoint.id,
                 owner_id=event.owner_id,
                 event_id=event.id,
@@ -221,10 +218,16 @@ def event_fan_out(*, uow: NotificationsUnitOfWork, events: EventReader, event_id
                 body=body,
                 now=clock.now(),
             )
-            if uow.deliveries.add_if_absent(delivery):
-                _deliver(uow, delivery, AttemptTrigger.SCHEDULED)
-                created += 1
-    return created
+            for endpoint in endpoints
+            if endpoint.id not in done
+            # an endpoint is never told about its own disabling
+            and not (event.type == ENDPOINT_DISABLED and _subject_id(event) == endpoint.id)
+        ]
+        if deliveries:
+            uow.deliveries.add_all(deliveries)
+        for delivery in deliveries:
+            _deliver(uow, delivery, AttemptTrigger.SCHEDULED)
+    return len(deliveries)
 
 
 def _subject_id(event: StoredEvent) -> str | None:
@@ -251,10 +254,12 @@ def delivery_send(
     Raises RetryLater with the schedule's delay while tries remain, or to give up for good.
     The HTTP call happens outside any transaction; its outcome is recorded in one.
     """
-    delivery = uow.deliveries.get(delivery_id)
-    if delivery is None or delivery.run != run or delivery.status is not DeliveryStatus.PENDING:
+    found = uow.deliveries.get_with_endpoint(delivery_id)
+    if found is None:
+        return "superseded"
+    delivery, endpoint = found
+    if delivery.run != run or delivery.status is not DeliveryStatus.PENDING:
         return "superseded"  # a newer run owns the delivery, or this run already finished
-    endpoint = uow.endpoints.get(delivery.endpoint_id)
     if endpoint is None or not endpoint.enabled:
         reason = "endpoint deleted" if endpoint is None else f"endpoint disabled ({endpoint.disabled_reason})"
         with uow:
@@ -281,22 +286,30 @@ def delivery_send(
     keep_trying = outcome is Outcome.RETRY and delay is not None
     finished = clock.now()
 
-    with uow:
-        locked = uow.deliveries.get(delivery_id, for_update=True)
-        if locked is None:
-            return "superseded"
-        record = locked.record_attempt(
+    def account(subject: Delivery) -> DeliveryAttempt:
+        return subject.record_attempt(
             run=run,
             result=result,
             trigger=trigger,
-            now=finished,
+            now=now,  # when the attempt started; its duration is in the result
             webhook_timestamp=timestamp,
             next_attempt_at=finished + delay if keep_trying and delay is not None else None,
         )
+
+    with uow:
+        loaded_count = delivery.attempt_count
+        record = account(delivery)
+        # Optimistic: nobody touched the delivery while we were sending (the usual case) saves a lock.
+        if not uow.deliveries.save_if_unchanged(delivery, run=run, attempt_count=loaded_count):
+            locked = uow.deliveries.get(delivery_id, for_update=True)
+            if locked is None:
+                return "superseded"
+            record = account(locked)
+            uow.deliveries.save(locked)
         uow.deliveries.add_attempt(record)
-        uow.deliveries.save(locked)
         if outcome is Outcome.DELIVERED:
-            uow.endpoints.mark_healthy(endpoint.id)
+            if endpoint.failing_since is not None:
+                uow.endpoints.mark_healthy(endpoint.id)
         else:
             failing_since = uow.endpoints.mark_failing(endpoint.id, now=finished)
             if outcome is Outcome.GONE:

@@ -62,7 +62,12 @@ class Charge:
         subtotal = Money(unit_price.minor * quantity, unit_price.currency)
         tax = tax_on(subtotal, tax_rate)
         return cls(
-            unit_price=unit_price, quantity=quantity, subtotal=subtotal, tax_rate=tax_rate, tax=tax, total=subtotal + tax
+            unit_price=unit_price,
+            quantity=quantity,
+            subtotal=subtotal,
+            tax_rate=tax_rate,
+            tax=tax,
+            total=subtotal + tax,
         )
 
 

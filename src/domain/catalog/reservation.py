@@ -14,9 +14,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
+from domain.catalog.service import check_quantity
 from domain.shared.errors import InvalidTransition
 from domain.shared.ids import new_id
-from domain.catalog.service import check_quantity
 
 
 class ReservationStatus(StrEnum):

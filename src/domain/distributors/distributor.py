@@ -126,12 +126,25 @@ def validate_metadata(value: object, field_name: str = "metadata") -> dict[str, 
         encoded = json.dumps(dict(value), separators=(",", ":"), ensure_ascii=False, allow_nan=False)
     except (TypeError, ValueError):
         raise InvalidValue("metadata must be plain JSON", code="invalid_metadata", field=field_name) from None
+    if _has_nul(value):
+        # PostgreSQL's jsonb cannot store NUL characters.
+        raise InvalidValue("metadata cannot contain NUL characters", code="invalid_metadata", field=field_name)
     if len(encoded.encode()) > MAX_METADATA_BYTES:
         raise InvalidValue(
             f"metadata is limited to {MAX_METADATA_BYTES} bytes of JSON", code="metadata_too_large", field=field_name
         )
     loaded: dict[str, Any] = json.loads(encoded)
     return loaded
+
+
+def _has_nul(value: object) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, Mapping):
+        return any(_has_nul(k) or _has_nul(v) for k, v in value.items())
+    if isinstance(value, list | tuple):
+        return any(_has_nul(v) for v in value)
+    return False
 
 
 @dataclass(frozen=True, slots=True)

@@ -49,7 +49,7 @@ class SyncListQuery(PageQuery):
 
 class ResyncIn(InputSchema):
     kind: KindName
-    id: str = Field(min_length=1, max_length=64)
+    id: str = Field(min_length=1, max_length=64, pattern=r"^[^\x00-\x1f\x7f]+$")
 
 
 def record_out(record: SyncRecord) -> SyncRecordOut:

@@ -6,7 +6,8 @@ from typing import Any
 
 from django.conf import settings
 
-from entrypoints.api import distributors, erp, identity, ingest, notifications, payments
+from entrypoints.api import distributors, earnings, erp, identity, ingest, marketplace, notifications, payments
+from entrypoints.api import gateways as gateway_routes
 
 ROUTES: list[tuple[str, Any]] = [
     ("/api/v1/auth", identity.auth_router),
@@ -23,6 +24,20 @@ ROUTES: list[tuple[str, Any]] = [
     ("/api/v1", notifications.events_router),
     ("/api/v1/distributors", distributors.router),
     ("/api/v1/admin/erp", erp.router),
+    ("/api/v1/resellers", earnings.resellers_router),
+    ("/api/v1/admin", earnings.tiers_router),
+    ("/api/v1/commissions", earnings.commissions_router),
+    ("/api/v1/reseller-invoices", earnings.invoices_router),
+    ("/api/v1/payouts", earnings.payouts_router),
+    ("/api/v1/leads", earnings.leads_router),
+    ("/api/v1", gateway_routes.router),  # Cashfree webhook, SSLCommerz IPN, browser return pages
+    ("/api/v1/admin", gateway_routes.admin_router),  # inbound events, risk reviews
+    ("/api/v1/admin", marketplace.vendors_admin_router),
+    ("/api/v1/services", marketplace.services_router),
+    ("/api/v1/variants", marketplace.variants_router),
+    ("/api/v1/catalog", marketplace.catalog_router),
+    ("/api/v1/marketplace", marketplace.orders_router),
+    ("/api/v1/orders", marketplace.invoices_router),  # GET /{order_id}/invoice next to the payments routes
 ]
 
 # Benchmark-only routes (benchmarks/), off unless BENCHMARK_ROUTES=true.

@@ -113,7 +113,17 @@ def _build() -> Container:
 
 
 # One module per context, each with ``wire(container)``.
-CONTEXT_MODULES: list[str] = ["identity", "ingest", "payments", "notifications", "distributors", "erp"]
+CONTEXT_MODULES: list[str] = [
+    "identity",
+    "ingest",
+    "payments",
+    "marketplace",
+    "notifications",
+    "distributors",
+    "erp",
+    "gateways",
+    "earnings",
+]
 
 
 def container() -> Container:

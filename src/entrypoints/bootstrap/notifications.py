@@ -74,9 +74,10 @@ def wire(built: Container) -> None:
         )
         log.info("webhook_delivery", delivery_id=payload["delivery_id"], outcome=outcome)
 
-    # container.handlers holds one handler per topic; if another context needs this topic too,
-    # it becomes a published event with a subscriber per context.
-    built.handlers[USER_REGISTERED_TOPIC] = on_user_registered
+    # Other contexts (earnings) handle sign-ups too: the topic's handlers are chained, never replaced.
+    from entrypoints.bootstrap.earnings import add_topic_handler
+
+    add_topic_handler(built, USER_REGISTERED_TOPIC, on_user_registered)
     built.subscribe(use_cases.SUBSCRIBER, ["*"], fan_out)
     built.handlers[use_cases.DELIVER_TOPIC] = deliver
 

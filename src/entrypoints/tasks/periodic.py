@@ -72,6 +72,17 @@ def payments_reconcile_periodic() -> None:
             log.info("payments_reconciled", **counts)
 
 
+@db_periodic_task(crontab(minute="*/5"))
+def gateway_refunds_reconcile_periodic() -> None:
+    """Refunds a hosted gateway accepted as pending are asked about (SSLCommerz sends no refund webhook)."""
+    from entrypoints.bootstrap import gateways
+
+    with lock_task("gateway-refunds-reconcile"):
+        counts = gateways.reconcile_refunds()
+        if counts["checked"]:
+            log.info("gateway_refunds_reconciled", **counts)
+
+
 @db_periodic_task(crontab(minute="7", hour="3"))
 def tokens_flush_periodic() -> None:
     """Expired refresh tokens leave the outstanding/blacklist tables (they can no longer be used)."""
@@ -79,3 +90,34 @@ def tokens_flush_periodic() -> None:
 
     with lock_task("tokens-flush"):
         log.info("tokens_flushed", count=identity.flush_tokens())
+
+
+@db_periodic_task(crontab(minute="*/10"))
+def earnings_commissions_approve_periodic() -> None:
+    """Pending commissions past COMMISSION_HOLD_DAYS become approved (seed 003)."""
+    from entrypoints.bootstrap import earnings
+
+    with lock_task("earnings-commissions-approve"):
+        approved = earnings.auto_approve_commissions()
+        if approved:
+            log.info("commissions_auto_approved", count=approved)
+
+
+@db_periodic_task(crontab(minute="23", hour="2"))
+def earnings_tiers_recompute_periodic() -> None:
+    """Nightly: trailing 12-month windows move without any sale, so every reseller is re-tiered."""
+    from entrypoints.bootstrap import earnings
+
+    with lock_task("earnings-tiers-recompute"):
+        log.info("reseller_tiers_recomputed", changed=earnings.recompute_tiers())
+
+
+@db_periodic_task(crontab(minute="*"))
+def marketplace_reservations_expire_periodic() -> None:
+    """Unpaid marketplace reservations past RESERVATION_TTL_SECONDS give their stock back (seed 001)."""
+    from entrypoints.bootstrap import marketplace
+
+    with lock_task("marketplace-reservations-expire"):
+        counts = marketplace.expire_reservations()
+        if counts["released"]:
+            log.info("marketplace_reservations_expired", **counts)

@@ -65,7 +65,9 @@ def auth(account: dict[str, Any]) -> dict[str, str]:
 
 
 def create_endpoint(http: Any, account: dict[str, Any], url: str, events: list[str] | None = None, **extra: Any) -> Any:
-    response = post(http, "/api/v1/webhook-endpoints", {"url": url, "events": events or ["*"], **extra}, **auth(account))
+    response = post(
+        http, "/api/v1/webhook-endpoints", {"url": url, "events": events or ["*"], **extra}, **auth(account)
+    )
     assert response.status_code == 201, response.content
     return response.json()
 

@@ -75,9 +75,9 @@ def start_receiver() -> Receiver:
             self.end_headers()
             self.wfile.write(answer)
 
-        do_POST = do_GET = _handle  # noqa: N815
+        do_POST = do_GET = _handle
 
-        def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
+        def log_message(self, format: str, *args: Any) -> None:
             pass
 
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)

@@ -210,7 +210,9 @@ def test_retry_and_replay_refuse_a_disabled_endpoint(http, merchant, receiver):
         post(http, f"/api/v1/webhook-deliveries/{delivery['id']}/retry", {}, **auth(merchant)), 409, "endpoint_disabled"
     )
     replay = {"since": "2020-01-01T00:00:00Z"}
-    assert_problem(post(http, f"{ENDPOINTS}/{endpoint['id']}/replay", replay, **auth(merchant)), 409, "endpoint_disabled")
+    assert_problem(
+        post(http, f"{ENDPOINTS}/{endpoint['id']}/replay", replay, **auth(merchant)), 409, "endpoint_disabled"
+    )
 
 
 def test_pending_deliveries_of_a_disabled_endpoint_end_as_failed(http, merchant, receiver):
@@ -263,7 +265,12 @@ def test_deliveries_list_filters_and_pages(http, merchant, receiver):
     path = f"{ENDPOINTS}/{endpoint['id']}/deliveries"
 
     everything = http.get(path, headers=auth(merchant)).json()["items"]
-    assert [d["event_type"] for d in everything] == ["payment.refunded", "order.paid", "payment.failed", "payment.captured"]
+    assert [d["event_type"] for d in everything] == [
+        "payment.refunded",
+        "order.paid",
+        "payment.failed",
+        "payment.captured",
+    ]
     failed = http.get(f"{path}?status=failed", headers=auth(merchant)).json()["items"]
     assert [d["event_type"] for d in failed] == ["payment.refunded"]
     payments = http.get(f"{path}?event_type=payment.*&status=succeeded", headers=auth(merchant)).json()["items"]

@@ -49,7 +49,7 @@ HOSTILE_URLS = [
     "http://127.1/hook",  # short form
     "http://0/hook",  # 0.0.0.0
     "http://017700000001/hook",  # octal, one number
-    "http://１２７.０.０.１/hook",  # full-width digits
+    "http://\uff11\uff12\uff17.\uff10.\uff10.\uff11/hook",  # full-width digits
     "http://example.com@127.0.0.1/hook",  # credentials hiding the real host
     "file:///etc/passwd",
     "gopher://example.com/_x",
@@ -145,4 +145,6 @@ def test_send_time_recheck_applies_to_stored_ip_urls_too(http, merchant, receive
     drain()
     assert receiver.requests == []
     assert WebhookDelivery.objects.get(endpoint_id=endpoint["id"]).status == "failed"
-    assert_problem(patch(http, f"{ENDPOINTS}/{endpoint['id']}", {"url": receiver.url()}, **auth(merchant)), 422, "unsafe_url")
+    assert_problem(
+        patch(http, f"{ENDPOINTS}/{endpoint['id']}", {"url": receiver.url()}, **auth(merchant)), 422, "unsafe_url"
+    )

@@ -59,6 +59,7 @@ def test_onboarding_normalises_and_starts_pending_with_a_history_entry():
         ({"metadata": ["a"]}, "invalid_metadata", "metadata"),
         ({"metadata": {"k": "x" * MAX_METADATA_BYTES}}, "metadata_too_large", "metadata"),
         ({"metadata": {f"k{i}": i for i in range(51)}}, "metadata_too_large", "metadata"),
+        ({"metadata": {"k": ["a\x00"]}}, "invalid_metadata", "metadata"),
         ({"status": "active"}, "invalid_field", "status"),
     ],
 )
@@ -72,7 +73,10 @@ def test_onboarding_refuses_bad_values_naming_the_field(overrides, code, field):
     ("address", "field"),
     [
         ({"line1": "x", "city": "Pune", "state": "MH", "postal_code": "011001"}, "billing_address.postal_code"),
-        ({"line1": "x", "city": "Pune", "state": "MH", "postal_code": "411001", "country": "US"}, "billing_address.country"),
+        (
+            {"line1": "x", "city": "Pune", "state": "MH", "postal_code": "411001", "country": "US"},
+            "billing_address.country",
+        ),
         ({"city": "Pune", "state": "MH", "postal_code": "411001"}, "billing_address.line1"),
         ({"line1": "x", "city": "Pune", "state": "MH", "postal_code": "411001", "zip": "1"}, "billing_address.zip"),
         ("12 MG Road", "billing_address"),
@@ -89,7 +93,8 @@ def test_status_machine_and_history():
     distributor.pull_history()
     later = NOW + timedelta(hours=1)
     distributor.approve(by=ADMIN, now=later, reason="documents checked")
-    assert distributor.status is DistributorStatus.ACTIVE and distributor.updated_at == later
+    assert distributor.status is DistributorStatus.ACTIVE
+    assert distributor.updated_at == later
     with pytest.raises(InvalidTransition):
         distributor.approve(by=ADMIN, now=later)
     with pytest.raises(InvalidTransition):

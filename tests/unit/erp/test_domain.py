@@ -31,7 +31,8 @@ def test_message_id_fits_sap_and_is_stable_per_payment():
 
 def test_references_are_short_and_distinct():
     reference = document_reference_for(PAYMENT)
-    assert len(reference) == 16 and reference.startswith("PP")
+    assert len(reference) == 16
+    assert reference.startswith("PP")
     assert reference != document_reference_for(PAYMENT.replace("3", "4"))
     assert business_partner_reference(PAYMENT) == "PPD3F2B8C1E6A7D"
     with pytest.raises(InvalidValue):
@@ -87,7 +88,8 @@ def test_sync_record_pending_while_retrying_failed_on_the_last_attempt():
     record.attempt_failed(error="SAP unreachable", now=now, final=False)
     assert (record.status, record.last_error, record.attempts) == (SyncStatus.PENDING, "SAP unreachable", 1)
     record.attempt_failed(error="x" * 5000, now=now, final=True)
-    assert record.status is SyncStatus.FAILED and len(record.last_error) == 2000
+    assert record.status is SyncStatus.FAILED
+    assert len(record.last_error) == 2000
     record.request_again(now=now)
     record.succeeded(sap_id="1000001", now=now)
     assert (record.status, record.last_error, record.sap_id) == (SyncStatus.SYNCED, "", "1000001")

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
+from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.db.models import Q, QuerySet
@@ -143,25 +145,13 @@ def attempt_to_domain(row: models.WebhookAttempt) -> DeliveryAttempt:
 
 
 class DjangoDeliveryRepository:
-    def add_if_absent(self, delivery: Delivery) -> bool:
-        row = models.WebhookDelivery(
-            id=delivery.id,
-            endpoint_id=delivery.endpoint_id,
-            owner_id=delivery.owner_id,
-            event_id=delivery.event_id,
-            event_type=delivery.event_type,
-            body=delivery.body,
-            status=delivery.status.value,
-            run=delivery.run,
-            next_attempt_at=delivery.next_attempt_at,
-            created_at=delivery.created_at,
-        )
-        try:
-            with transaction.atomic():
-                row.save(force_insert=True)
-        except IntegrityError:
-            return False  # the (endpoint, event) delivery exists: a replayed fan-out
-        return True
+    def endpoints_with_delivery(self, event_id: str) -> set[str]:
+        ids = models.WebhookDelivery.objects.filter(event_id=event_id).values_list("endpoint_id", flat=True)
+        return {str(i) for i in ids}
+
+    def add_all(self, deliveries: Sequence[Delivery]) -> None:
+        # One INSERT for all; the unique (endpoint, event) constraint refuses a concurrent duplicate.
+        models.WebhookDelivery.objects.bulk_create([_delivery_row(d) for d in deliveries])
 
     def get(self, delivery_id: str, *, owner_id: str | None = None, for_update: bool = False) -> Delivery | None:
         rows = models.WebhookDelivery.objects.filter(pk=delivery_id)
@@ -172,17 +162,19 @@ class DjangoDeliveryRepository:
         row = rows.first()
         return delivery_to_domain(row) if row is not None else None
 
+    def get_with_endpoint(self, delivery_id: str) -> tuple[Delivery, WebhookEndpoint | None] | None:
+        row = models.WebhookDelivery.objects.select_related("endpoint").filter(pk=delivery_id).first()
+        if row is None:
+            return None
+        endpoint = row.endpoint if row.endpoint.deleted_at is None else None
+        return delivery_to_domain(row), endpoint_to_domain(endpoint) if endpoint is not None else None
+
     def save(self, delivery: Delivery) -> None:
-        models.WebhookDelivery.objects.filter(pk=delivery.id).update(
-            status=delivery.status.value,
-            run=delivery.run,
-            attempt_count=delivery.attempt_count,
-            next_attempt_at=delivery.next_attempt_at,
-            last_attempt_at=delivery.last_attempt_at,
-            last_status_code=delivery.last_status_code,
-            last_error=delivery.last_error,
-            delivered_at=delivery.delivered_at,
-        )
+        models.WebhookDelivery.objects.filter(pk=delivery.id).update(**_delivery_state(delivery))
+
+    def save_if_unchanged(self, delivery: Delivery, *, run: int, attempt_count: int) -> bool:
+        rows = models.WebhookDelivery.objects.filter(pk=delivery.id, run=run, attempt_count=attempt_count)
+        return bool(rows.update(**_delivery_state(delivery)))
 
     def add_attempt(self, attempt: DeliveryAttempt) -> None:
         models.WebhookAttempt.objects.create(
@@ -228,6 +220,32 @@ class DjangoDeliveryRepository:
             .order_by("created_at", "id")[:limit]
         )
         return [delivery_to_domain(row) for row in rows]
+
+
+def _delivery_row(delivery: Delivery) -> models.WebhookDelivery:
+    return models.WebhookDelivery(
+        id=delivery.id,
+        endpoint_id=delivery.endpoint_id,
+        owner_id=delivery.owner_id,
+        event_id=delivery.event_id,
+        event_type=delivery.event_type,
+        body=delivery.body,
+        created_at=delivery.created_at,
+        **_delivery_state(delivery),
+    )
+
+
+def _delivery_state(delivery: Delivery) -> dict[str, Any]:
+    return {
+        "status": delivery.status.value,
+        "run": delivery.run,
+        "attempt_count": delivery.attempt_count,
+        "next_attempt_at": delivery.next_attempt_at,
+        "last_attempt_at": delivery.last_attempt_at,
+        "last_status_code": delivery.last_status_code,
+        "last_error": delivery.last_error,
+        "delivered_at": delivery.delivered_at,
+    }
 
 
 def _delivery_summary(row: models.WebhookDelivery) -> Delivery:

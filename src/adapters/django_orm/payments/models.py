@@ -137,3 +137,28 @@ class MerchantDailyStats(models.Model):
             models.UniqueConstraint(fields=["seller_id", "day", "currency"], name="merchant_daily_stats_uniq")
         ]
         indexes = [models.Index(fields=["day"], name="merchant_daily_stats_day_idx")]
+
+
+class PlatformDailyStats(models.Model):
+    """The same counters summed over every merchant, split into a few shards per day.
+
+    Admin's global stats read at most shards x days x currencies rows instead of every
+    merchant's; the shards keep concurrent payments from queueing on one hot row.
+    """
+
+    SHARDS = 16
+
+    day = models.DateField()
+    currency = models.CharField(max_length=3)
+    shard = models.PositiveSmallIntegerField()
+    orders = models.BigIntegerField(default=0, db_default=0)
+    successful_payments = models.BigIntegerField(default=0, db_default=0)
+    failed_payments = models.BigIntegerField(default=0, db_default=0)
+    refunds = models.BigIntegerField(default=0, db_default=0)
+    cancelled = models.BigIntegerField(default=0, db_default=0)
+    volume_minor = models.BigIntegerField(default=0, db_default=0)
+    refunded_minor = models.BigIntegerField(default=0, db_default=0)
+
+    class Meta:
+        db_table = "payments_platform_daily_stats"
+        constraints = [models.UniqueConstraint(fields=["day", "currency", "shard"], name="platform_daily_stats_uniq")]

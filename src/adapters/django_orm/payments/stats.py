@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import zlib
 from collections import defaultdict
 from datetime import date
+from typing import Any
 
 from django.db import connection
 from django.db.models import Count, Sum
 
 from adapters.django_orm.identity.models import User
-from adapters.django_orm.payments.models import MerchantDailyStats
+from adapters.django_orm.payments.models import MerchantDailyStats, PlatformDailyStats
 from application.payments.stats import DailyStats, PlatformCounts, StatsSummary
 
 COUNTERS = (
@@ -28,25 +30,45 @@ class DjangoStatsRecorder:
         unknown = set(deltas) - set(COUNTERS)
         if unknown:
             raise ValueError(f"unknown counters {sorted(unknown)}")
-        columns = list(deltas)
-        # INSERT ... ON CONFLICT DO UPDATE is atomic on PostgreSQL and SQLite: no lost increments.
-        table = MerchantDailyStats._meta.db_table
-        insert_columns = ", ".join(["seller_id", "day", "currency", *columns])
-        placeholders = ", ".join(["%s"] * (3 + len(columns)))
-        updates = ", ".join(f"{c} = {table}.{c} + excluded.{c}" for c in columns)
-        sql = (
-            f"INSERT INTO {table} ({insert_columns}) VALUES ({placeholders}) "  # noqa: S608 - names are constants
-            f"ON CONFLICT (seller_id, day, currency) DO UPDATE SET {updates}"
-        )
+        shard = zlib.crc32(seller_id.encode()) % PlatformDailyStats.SHARDS
         with connection.cursor() as cursor:
-            cursor.execute(sql, [seller_id, day, currency, *deltas.values()])
+            cursor.execute(
+                *_upsert(
+                    MerchantDailyStats._meta.db_table,
+                    ("seller_id", "day", "currency"),
+                    (seller_id, day, currency),
+                    deltas,
+                )
+            )
+            cursor.execute(
+                *_upsert(
+                    PlatformDailyStats._meta.db_table, ("day", "currency", "shard"), (day, currency, shard), deltas
+                )
+            )
+
+
+def _upsert(
+    table: str, keys: tuple[str, ...], values: tuple[object, ...], deltas: dict[str, int]
+) -> tuple[str, list[object]]:
+    """INSERT ... ON CONFLICT DO UPDATE is atomic on PostgreSQL and SQLite: no lost increments."""
+    columns = list(deltas)
+    names = ", ".join([*keys, *columns])
+    placeholders = ", ".join(["%s"] * (len(keys) + len(columns)))
+    updates = ", ".join(f"{c} = {table}.{c} + excluded.{c}" for c in columns)
+    sql = (
+        f"INSERT INTO {table} ({names}) VALUES ({placeholders}) "  # noqa: S608 - names are constants
+        f"ON CONFLICT ({', '.join(keys)}) DO UPDATE SET {updates}"
+    )
+    return sql, [*values, *deltas.values()]
 
 
 class DjangoStatsQuery:
     def summary(self, *, seller_id: str | None, since: date | None) -> StatsSummary:
-        queryset = MerchantDailyStats.objects.all()
-        if seller_id is not None:
-            queryset = queryset.filter(seller_id=seller_id)
+        queryset: Any = (
+            MerchantDailyStats.objects.filter(seller_id=seller_id)
+            if seller_id is not None
+            else PlatformDailyStats.objects.all()
+        )
         if since is not None:
             queryset = queryset.filter(day__gte=since)
         sums = {f"s_{c}": Sum(c) for c in COUNTERS}

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -44,12 +44,9 @@ class DjangoOutbox:
             created_at=now,
         )
         if dedupe_key is not None:
-            # The same side effect asked for twice is one side effect.
-            try:
-                with transaction.atomic():
-                    message.save(force_insert=True)
-            except IntegrityError:
-                return
+            # ON CONFLICT DO NOTHING: the same side effect asked for twice is one side effect, in one
+            # statement (a savepoint + insert + release costs three round trips on the hot path).
+            OutboxMessage.objects.bulk_create([message], ignore_conflicts=True)
         else:
             message.save(force_insert=True)
         if self._dispatch is not None and (not_before is None or not_before <= now):

@@ -10,12 +10,11 @@ still pending or failed). Exit status 1 with ``--strict`` when anything differs.
 from __future__ import annotations
 
 import json
-import sys
 from dataclasses import asdict
 from datetime import date
-from typing import Any, TextIO
+from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import BaseCommand, CommandError, CommandParser, OutputWrapper
 
 from application.shared.errors import ApplicationError
 from entrypoints.bootstrap import erp
@@ -24,18 +23,20 @@ BAR_WIDTH = 30
 
 
 class ProgressBar:
-    def __init__(self, stream: TextIO, *, label: str) -> None:
+    """``SAP documents [#########.....] 1500/2400`` redrawn in place on stderr."""
+
+    def __init__(self, stream: OutputWrapper, *, label: str) -> None:
         self.stream, self.label, self.drawn = stream, label, False
 
     def __call__(self, done: int, total: int) -> None:
         filled = BAR_WIDTH if total <= 0 else min(BAR_WIDTH, BAR_WIDTH * done // total)
-        self.stream.write(f"\r{self.label} [{'#' * filled}{'.' * (BAR_WIDTH - filled)}] {done}/{total}")
+        self.stream.write(f"\r{self.label} [{'#' * filled}{'.' * (BAR_WIDTH - filled)}] {done}/{total}", ending="")
         self.stream.flush()
         self.drawn = True
 
     def close(self) -> None:
         if self.drawn:
-            self.stream.write("\n")
+            self.stream.write("")
             self.stream.flush()
 
 
@@ -51,7 +52,7 @@ class Command(BaseCommand):
         parser.add_argument("--no-progress", action="store_true", help="No progress bar on stderr")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        bar = ProgressBar(sys.stderr, label="SAP documents") if not options["no_progress"] else None
+        bar = ProgressBar(self.stderr, label="SAP documents") if not options["no_progress"] else None
         try:
             report = erp.reconcile(posted_from=options["since"], progress=bar)
         except ApplicationError as exc:

@@ -1,0 +1,1 @@
+"""Catalog use cases: vendors' activation, services, variants and the public catalog."""

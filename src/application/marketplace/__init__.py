@@ -1,0 +1,1 @@
+"""Marketplace use cases: ordering a variant with its stock reserved, payment outcomes, fulfilment, invoices."""

@@ -51,6 +51,29 @@ DATA = {
 EVENT_TYPE = "benchmark.delivered"  # only the webhooks subscriber (pattern "*") takes it
 
 
+# A database and a Redis queue of its own: every event in a shared bench database would reach the
+# webhooks subscriber, and a shared Huey queue would mix other benchmarks' jobs into this one.
+DB_NAME = "partnerpay_bench_webhooks"
+REDIS_DB = 3
+
+
+def _services() -> lib.Services:
+    import psycopg
+    import redis
+
+    shared = lib.ensure_services()
+    with psycopg.connect(shared.database_url, autocommit=True, connect_timeout=10) as conn:
+        if conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [DB_NAME]).fetchone() is None:
+            conn.execute(f"CREATE DATABASE {DB_NAME}")  # type: ignore[arg-type]
+    own = lib.Services(
+        database_url=shared.database_url.rsplit("/", 1)[0] + f"/{DB_NAME}",
+        redis_url=shared.redis_url.rsplit("/", 1)[0] + f"/{REDIS_DB}",
+    )
+    lib.run_migrations(own)
+    redis.Redis.from_url(own.redis_url).flushdb()
+    return own
+
+
 def _environment(services: lib.Services) -> dict[str, str]:
     return lib.server_env(
         services,
@@ -72,9 +95,7 @@ def _django(env: dict[str, str]) -> None:
 
 
 def _reset_tables(services: lib.Services) -> None:
-    lib.sql(services, "TRUNCATE webhook_attempt, webhook_delivery, webhook_endpoint CASCADE")
-    lib.sql(services, "DELETE FROM outbox_message WHERE topic IN ('event.webhooks', 'webhooks.deliver')")
-    lib.sql(services, f"DELETE FROM event_log WHERE type = '{EVENT_TYPE}'")
+    lib.sql(services, "TRUNCATE webhook_attempt, webhook_delivery, webhook_endpoint, outbox_message, event_log CASCADE")
 
 
 class Receiver:
@@ -188,7 +209,7 @@ def run(
     """``duration`` (from run_all) scales the latency phase: ``rate * duration`` events."""
     if duration:
         latency_events = max(50, int(rate * duration))
-    services = lib.ensure_services()
+    services = _services()
     env = _environment(services)
     _django(env)
     _reset_tables(services)

@@ -96,6 +96,7 @@ class Env:
     webhook_disable_after_days: float
     reservation_ttl_seconds: int
     marketplace_tax_rate: str
+    marketplace_stock_precheck: bool
     earnings_program_currency: str
     commission_hold_days: int
     payout_minimum: str
@@ -163,6 +164,7 @@ def read_env() -> Env:
         # Marketplace (docs/marketplace.md): how long stock is held for an unpaid order, and GST in percent.
         reservation_ttl_seconds=_int("RESERVATION_TTL_SECONDS", 900),
         marketplace_tax_rate=os.environ.get("MARKETPLACE_TAX_RATE", "0"),
+        marketplace_stock_precheck=_bool("MARKETPLACE_STOCK_PRECHECK", False),  # needs REDIS_URL
         # Reseller earnings (docs/earnings.md): sales in other currencies earn no commission (no FX conversion).
         earnings_program_currency=os.environ.get("EARNINGS_PROGRAM_CURRENCY", "INR").strip().upper(),
         commission_hold_days=_int("COMMISSION_HOLD_DAYS", 14),

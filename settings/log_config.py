@@ -23,8 +23,6 @@ def _redact(_: Any, __: str, event_dict: dict[str, Any]) -> dict[str, Any]:
 
 def build_logging(*, log_format: str, level: str) -> dict[str, Any]:
     shared: list[Any] = [
-        # First, so lines below the level cost nothing more (the access log runs on every request).
-        structlog.stdlib.filter_by_level,
         structlog.contextvars.merge_contextvars,
         structlog.stdlib.add_log_level,
         structlog.stdlib.add_logger_name,
@@ -32,7 +30,9 @@ def build_logging(*, log_format: str, level: str) -> dict[str, Any]:
         _redact,
     ]
     structlog.configure(
-        processors=[*shared, structlog.stdlib.ProcessorFormatter.wrap_for_formatter],
+        # filter_by_level first, so lines below the level cost nothing more (the access log runs on
+        # every request). Only for structlog loggers: stdlib records arrive already filtered.
+        processors=[structlog.stdlib.filter_by_level, *shared, structlog.stdlib.ProcessorFormatter.wrap_for_formatter],
         logger_factory=structlog.stdlib.LoggerFactory(),
         wrapper_class=structlog.stdlib.BoundLogger,
         cache_logger_on_first_use=True,

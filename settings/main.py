@@ -190,6 +190,8 @@ WEBHOOK_DISABLE_AFTER_DAYS = ENV.webhook_disable_after_days
 # Marketplace (docs/marketplace.md): reservation lifetime in seconds; GST rate in percent ("0" = no tax line).
 RESERVATION_TTL_SECONDS = ENV.reservation_ttl_seconds
 MARKETPLACE_TAX_RATE = ENV.marketplace_tax_rate
+# Seed 001's Redis counter in front of the stock UPDATE (benchmarks/results/marketplace.md); off by default.
+MARKETPLACE_STOCK_PRECHECK_URL = ENV.redis_url if ENV.marketplace_stock_precheck else None
 
 # Reseller earnings (docs/earnings.md): program currency, commission holding period, smallest payout.
 EARNINGS_PROGRAM_CURRENCY = ENV.earnings_program_currency

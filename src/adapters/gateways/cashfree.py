@@ -75,6 +75,10 @@ class CashfreeConfig:
     retries: int = 2
 
 
+def _obj(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
 def _text(value: Any) -> str:
     return "" if value is None else str(value)
 
@@ -321,15 +325,15 @@ class CashfreeWebhooks:
             )
         data: dict[str, Any] = body["data"]
         if event_type in PAYMENT_TYPES:
-            order = data.get("order") if isinstance(data.get("order"), dict) else {}
-            payment = data.get("payment") if isinstance(data.get("payment"), dict) else {}
+            order = _obj(data.get("order"))
+            payment = _obj(data.get("payment"))
             payment_id = _text(order.get("order_id"))[:64]
             cf_payment_id = _text(payment.get("cf_payment_id")) or _digest(call.body)
             return Verification(
                 True, "", event_type, f"{event_type}:{cf_payment_id}", payment_id, bool(payment_id), headers
             )
         if event_type in REFUND_TYPES:
-            refund = data.get("refund") if isinstance(data.get("refund"), dict) else {}
+            refund = _obj(data.get("refund"))
             payment_id = _text(refund.get("order_id"))[:64]
             key = f"{event_type}:{_text(refund.get('cf_refund_id'))}:{_text(refund.get('refund_status'))}"
             return Verification(
@@ -344,8 +348,8 @@ class CashfreeWebhooks:
             return Interpretation(action="ignore", reason="The body is not a Cashfree event")
         if event.event_type in REFUND_TYPES:
             return _refund_news(data.get("refund"))
-        order = data.get("order") if isinstance(data.get("order"), dict) else {}
-        payment = data.get("payment") if isinstance(data.get("payment"), dict) else {}
+        order = _obj(data.get("order"))
+        payment = _obj(data.get("payment"))
         reference = _text(order.get("order_id")) or expected.payment_id
         if event.event_type == "PAYMENT_SUCCESS_WEBHOOK":
             amount = _money(payment.get("payment_amount"), payment.get("payment_currency"))
@@ -370,7 +374,7 @@ class CashfreeWebhooks:
                 ),
             )
         if event.event_type == "PAYMENT_FAILED_WEBHOOK":
-            details = data.get("error_details") if isinstance(data.get("error_details"), dict) else {}
+            details = _obj(data.get("error_details"))
             reason = _text(details.get("error_reason")).lower().replace(" ", "_")[:48]
             message = _text(details.get("error_description")) or _text(payment.get("payment_message"))
             return Interpretation(

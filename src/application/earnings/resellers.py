@@ -73,6 +73,8 @@ def reseller_apply(
             if uow.resellers.add(reseller):
                 log(uow, reseller.id, "reseller.applied", "reseller", reseller.id, now=now, actor_id=principal.user_id)
                 return reseller
+            if uow.resellers.by_user(principal.user_id) is not None:
+                raise Conflict("You have already applied", code="already_applied")  # a concurrent application won
     raise Conflict("Could not allocate a referral code; try again", code="referral_code_exhausted")
 
 

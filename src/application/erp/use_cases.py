@@ -71,7 +71,8 @@ def business_partner_sync_request(
     )
     if not created:
         record.request_again(now=now)
-        sync_records.save(record)
+        # A worker may hold the record right now: leave its claim alone, the new message runs after it.
+        sync_records.save(record, keep_claim=True)
     outbox.add(BUSINESS_PARTNER_TOPIC, {"distributor_id": distributor_id})
     return record
 
@@ -274,7 +275,7 @@ def sync_resync(*, uow: ErpUnitOfWork, kind: SyncKind, object_id: str, clock: Cl
                 extra={"sap_id": record.sap_id},
             )
         record.request_again(now=clock.now())
-        uow.sync_records.save(record)
+        uow.sync_records.save(record, keep_claim=True)
         if kind is SyncKind.BUSINESS_PARTNER:
             uow.outbox.add(BUSINESS_PARTNER_TOPIC, {"distributor_id": object_id})
         else:

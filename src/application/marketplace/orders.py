@@ -91,16 +91,17 @@ def marketplace_order_place(*, principal: Principal, command: PlaceOrder, deps: 
         # enclosing transaction, e.g. an Idempotency-Key request, the rollback already undoes all.)
         _abandon(deps, order_id)
         raise
+    outcome = stock.StockOutcome("pending", order, reservation)
     if payment.status is PaymentStatus.FAILED:
-        stock.payment_failed(deps=deps, order_id=order_id)
+        outcome = stock.payment_failed(deps=deps, order_id=order_id)
     elif payment.status is PaymentStatus.CAPTURED:
-        stock.payment_captured(deps=deps, order_id=order_id, payment_id=str(payment.id))
-    reader = deps.new_uow()
-    return PlacedOrder(
-        order=reader.orders.get(order_id) or order,
-        payment=payment,
-        reservation=reader.reservations.for_order(order_id) or reservation,
-    )
+        outcome = stock.payment_captured(deps=deps, order_id=order_id, payment_id=str(payment.id))
+    if outcome.order is None or outcome.reservation is None:  # moved on by someone else meanwhile: read back
+        reader = deps.new_uow()
+        outcome = stock.StockOutcome(
+            outcome.result, reader.orders.get(order_id) or order, reader.reservations.for_order(order_id) or reservation
+        )
+    return PlacedOrder(order=outcome.order or order, payment=payment, reservation=outcome.reservation or reservation)
 
 
 def _reserve(principal: Principal, variant_id: str, quantity: int, deps: MarketplaceDeps) -> tuple[Order, Reservation]:

@@ -17,6 +17,7 @@ outcome of a card payment itself before the event arrives.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
 from application.marketplace.ports import MarketplaceDeps, MarketplaceUnitOfWork
@@ -24,7 +25,7 @@ from application.payments.ports import PaymentFilter
 from application.payments.publishing import publish_changes
 from application.payments.refunds import CreateRefund, refund_create
 from application.shared.pagination import PageRequest
-from domain.catalog.reservation import LatePayment, ReleaseReason, ReservationStatus
+from domain.catalog.reservation import LatePayment, ReleaseReason, Reservation, ReservationStatus
 from domain.identity.user import Principal, Role
 from domain.payments.order import Order, OrderStatus
 from domain.payments.payment import REFUNDABLE_STATUSES, PaymentStatus
@@ -38,17 +39,26 @@ PAID_STATUSES = frozenset(
 LATE_REFUND_REASON = "The reserved stock had expired and none was left when the payment arrived"
 
 
-def payment_captured(*, deps: MarketplaceDeps, order_id: str, payment_id: str) -> str:
-    """Returns what happened, for the log: consumed, re_reserved, refunded, or a no-op reason."""
+@dataclass(frozen=True, slots=True)
+class StockOutcome:
+    """What a reaction did (for logs) and the order and reservation as it left them (None: untouched)."""
+
+    result: str
+    order: Order | None = None
+    reservation: Reservation | None = None
+
+
+def payment_captured(*, deps: MarketplaceDeps, order_id: str, payment_id: str) -> StockOutcome:
+    """Consumed, re_reserved, refunded, or a no-op reason."""
     clock, publish = deps.payments.clock, deps.payments.publish
     uow = deps.new_uow()
     with uow:
         reservation = uow.reservations.for_order(order_id, lock=True)
         if reservation is None:
-            return "not_marketplace"
+            return StockOutcome("not_marketplace")
         order = uow.orders.get_for_update(order_id)
         if order is None:
-            return "no_order"
+            return StockOutcome("no_order")
         now = clock.now()
         variant_id = str(reservation.variant_id)
         if reservation.status is ReservationStatus.ACTIVE and order.status is OrderStatus.REFUNDED:
@@ -56,34 +66,34 @@ def payment_captured(*, deps: MarketplaceDeps, order_id: str, payment_id: str) -
             uow.variants.release(variant_id, reservation.quantity, now=now)
             reservation.release(ReleaseReason.CANCELLED, now)
             uow.reservations.save(reservation)
-            outcome = "released_refunded_order"
+            result = "released_refunded_order"
         elif reservation.status is ReservationStatus.ACTIVE:
             reservation.consume(now)
-            outcome = "consumed"
+            result = "consumed"
         elif reservation.status is ReservationStatus.CONSUMED:
-            outcome = "already_consumed"
+            result = "already_consumed"
         elif reservation.late_payment is LatePayment.REFUNDED:
-            return "already_refunded"
+            return StockOutcome("already_refunded", order, reservation)
         elif uow.variants.reserve(variant_id, reservation.quantity, now=now):
             reservation.re_reserve(now)
-            outcome = "re_reserved"
+            result = "re_reserved"
         else:
-            outcome = "refund"
-        if outcome in {"consumed", "re_reserved", "already_consumed"}:
+            result = "refund"
+        if result in {"consumed", "re_reserved", "already_consumed"}:
             uow.reservations.save(reservation)
             if order.status is OrderStatus.PAID:
                 order.start_processing(now)
                 uow.orders.save(order)
                 publish_changes(uow, publish, order=order)
             uow.outbox.add(INVOICE_TOPIC, {"order_id": order_id}, dedupe_key=f"{INVOICE_TOPIC}:{order_id}")
-    if outcome == "released_refunded_order":
+    if result == "released_refunded_order":
         _give_back(deps, variant_id, reservation.quantity)
-    elif outcome == "re_reserved":
+    elif result == "re_reserved":
         _forget(deps, variant_id)  # taken from the database without the pre-check's counter
-    elif outcome == "refund":
+    elif result == "refund":
         _refund_late_payment(deps, order, payment_id)
-        return "refunded"
-    return outcome
+        return StockOutcome("refunded")
+    return StockOutcome(result, order, reservation)
 
 
 def _refund_late_payment(deps: MarketplaceDeps, order: Order, payment_id: str) -> None:
@@ -104,36 +114,38 @@ def _refund_late_payment(deps: MarketplaceDeps, order: Order, payment_id: str) -
             uow.reservations.save(reservation)
 
 
-def payment_failed(*, deps: MarketplaceDeps, order_id: str) -> str:
+def payment_failed(*, deps: MarketplaceDeps, order_id: str) -> StockOutcome:
     return _release(deps, order_id, ReleaseReason.PAYMENT_FAILED, keep_if_payment_in_flight=True)
 
 
-def order_cancelled(*, deps: MarketplaceDeps, order_id: str) -> str:
+def order_cancelled(*, deps: MarketplaceDeps, order_id: str) -> StockOutcome:
     return _release(deps, order_id, ReleaseReason.CANCELLED, keep_if_payment_in_flight=False)
 
 
-def _release(deps: MarketplaceDeps, order_id: str, reason: ReleaseReason, *, keep_if_payment_in_flight: bool) -> str:
+def _release(
+    deps: MarketplaceDeps, order_id: str, reason: ReleaseReason, *, keep_if_payment_in_flight: bool
+) -> StockOutcome:
     uow = deps.new_uow()
     with uow:
         reservation = uow.reservations.for_order(order_id, lock=True)
         if reservation is None:
-            return "not_marketplace"
+            return StockOutcome("not_marketplace")
         order = uow.orders.get_for_update(order_id)
         if order is None or order.status in PAID_STATUSES:
-            return "kept_paid"
+            return StockOutcome("kept_paid", order, reservation)
         now = deps.payments.clock.now()
-        outcome = "already_settled"
+        result = "already_settled"
         if reservation.is_active:
             if keep_if_payment_in_flight and _payment_in_flight(uow, order_id):
-                return "kept_payment_in_flight"
+                return StockOutcome("kept_payment_in_flight", order, reservation)
             uow.variants.release(str(reservation.variant_id), reservation.quantity, now=now)
             reservation.release(reason, now)
             uow.reservations.save(reservation)
-            outcome = "released"
+            result = "released"
         _expire_if_abandoned(deps, uow, order, now)
-    if outcome == "released":
+    if result == "released":
         _give_back(deps, str(reservation.variant_id), reservation.quantity)
-    return outcome
+    return StockOutcome(result, order, reservation)
 
 
 def reservations_expire(*, deps: MarketplaceDeps, limit: int = 500) -> dict[str, int]:

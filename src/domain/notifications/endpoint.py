@@ -57,6 +57,10 @@ def matches(patterns: Sequence[str], event_type: str) -> bool:
 
 def _description(raw: str) -> str:
     text = (raw or "").strip()
+    if any((ord(ch) < 0x20 and ch not in "\n\t") or ord(ch) == 0x7F for ch in text):
+        raise InvalidValue(
+            "The description contains control characters", code="invalid_description", field="description"
+        )
     if len(text) > MAX_DESCRIPTION_LENGTH:
         raise InvalidValue(
             f"The description is longer than {MAX_DESCRIPTION_LENGTH} characters",

@@ -778,7 +778,7 @@ def reseller_invoices_get(request: HttpRequest, invoice_id: str) -> InvoiceOut:
     operation_id="reseller_invoices_pdf",
     openapi_extra={
         "responses": {
-            "200": {
+            200: {
                 "description": "The invoice as a PDF (409 invoice_not_ready while it is being generated)",
                 "content": {"application/pdf": {"schema": {"type": "string", "format": "binary"}}},
             }

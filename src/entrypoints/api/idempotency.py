@@ -15,6 +15,7 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from ninja import Status
+from ninja.responses import NinjaJSONEncoder
 from pydantic import BaseModel
 
 from application.shared.errors import ApplicationError
@@ -46,8 +47,9 @@ def render(result: Any) -> HttpResponse:
         status, body = 200, result
     if isinstance(body, HttpResponse):
         return body
-    payload = body.model_dump(mode="json", by_alias=True) if isinstance(body, BaseModel) else body
-    return HttpResponse(json.dumps(payload), status=status, content_type="application/json")
+    payload = body.model_dump(by_alias=True) if isinstance(body, BaseModel) else body
+    # The same encoder ninja uses, so replayed and direct responses render datetimes alike.
+    return HttpResponse(json.dumps(payload, cls=NinjaJSONEncoder), status=status, content_type="application/json")
 
 
 def _replay(stored: StoredResponse) -> HttpResponse:

@@ -64,10 +64,17 @@ class ProblemDetailsMiddleware:
         return response
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse:
-        from django.core.exceptions import RequestDataTooBig
+        from django.core.exceptions import PermissionDenied, RequestDataTooBig, SuspiciousOperation
+        from django.http import Http404
 
         if isinstance(exception, RequestDataTooBig):
             return _too_large()
+        if isinstance(exception, PermissionDenied):
+            return problem_response(403, "forbidden", "You are not allowed to do this")
+        if isinstance(exception, Http404):
+            return problem_response(404, "not_found", "No such resource")
+        if isinstance(exception, SuspiciousOperation):
+            return problem_response(400, "bad_request", "The request could not be understood")
         log.exception("unhandled_exception", path=request.path)
         return problem_response(500, "internal_error", "An unexpected error occurred; it has been logged.")
 

@@ -6,7 +6,17 @@ from typing import Any
 
 from django.conf import settings
 
-from entrypoints.api import distributors, earnings, erp, identity, ingest, marketplace, notifications, payments
+from entrypoints.api import (
+    distributor_payments,
+    distributors,
+    earnings,
+    erp,
+    identity,
+    ingest,
+    marketplace,
+    notifications,
+    payments,
+)
 from entrypoints.api import gateways as gateway_routes
 
 ROUTES: list[tuple[str, Any]] = [
@@ -23,6 +33,7 @@ ROUTES: list[tuple[str, Any]] = [
     ("/api/v1", notifications.webhooks_router),
     ("/api/v1", notifications.events_router),
     ("/api/v1/distributors", distributors.router),
+    ("/api/v1/distributors", distributor_payments.router),
     ("/api/v1/admin/erp", erp.router),
     ("/api/v1/resellers", earnings.resellers_router),
     ("/api/v1/admin", earnings.tiers_router),

@@ -121,6 +121,7 @@ CONTEXT_MODULES: list[str] = [
     "notifications",
     "distributors",
     "erp",
+    "distributor_payments",
     "gateways",
     "earnings",
 ]

@@ -11,6 +11,7 @@ from typing import Any
 
 import structlog
 
+from adapters.cache.stock_precheck import RedisStockPrecheck
 from adapters.django_orm.catalog.repositories import (
     DjangoCatalogQuery,
     DjangoInvoiceRepository,
@@ -75,7 +76,7 @@ def wire(built: Container) -> None:
             outcome = stock.order_cancelled(deps=deps(), order_id=order_id)
         else:
             return
-        log.info("marketplace_event", event_type=event.type, order_id=order_id, outcome=outcome)
+        log.info("marketplace_event", event_type=event.type, order_id=order_id, outcome=outcome.result)
 
     def issue_invoice_job(payload: dict[str, Any]) -> None:
         number = issue_invoice(str(payload["order_id"]))
@@ -111,7 +112,21 @@ def deps() -> MarketplaceDeps:
         payments=payments.deps(),
         reservation_ttl=timedelta(seconds=int(setting("RESERVATION_TTL_SECONDS", 900))),
         tax_rate=parse_tax_rate(str(setting("MARKETPLACE_TAX_RATE", "0"))),
+        precheck=precheck(),
     )
+
+
+_prechecks: dict[str, RedisStockPrecheck] = {}
+
+
+def precheck() -> RedisStockPrecheck | None:
+    """The Redis counter of seed 001, only when MARKETPLACE_STOCK_PRECHECK is on (and Redis configured)."""
+    url = setting("MARKETPLACE_STOCK_PRECHECK_URL", None)
+    if not url:
+        return None
+    if url not in _prechecks:
+        _prechecks[url] = RedisStockPrecheck(url)
+    return _prechecks[url]
 
 
 # --- vendors --------------------------------------------------------------------------------
@@ -169,7 +184,7 @@ def create_variant(principal: Principal, service_id: str, command: catalog_cases
 
 
 def update_variant(principal: Principal, variant_id: str, command: catalog_cases.UpdateVariant) -> VariantStock:
-    return catalog_cases.variant_update(
+    updated = catalog_cases.variant_update(
         uow=catalog_uow(),
         vendors=vendor_accounts,
         principal=principal,
@@ -177,6 +192,10 @@ def update_variant(principal: Principal, variant_id: str, command: catalog_cases
         command=command,
         clock=container().clock,
     )
+    checker = precheck()
+    if checker is not None and command.stock_delta:
+        checker.forget(variant_id)  # restocked: rebuilt from the database on the next order
+    return updated
 
 
 def search_catalog(filters: CatalogFilter, page: PageRequest) -> Page[CatalogEntry]:

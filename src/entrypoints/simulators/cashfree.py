@@ -52,6 +52,10 @@ PAYMENTS: dict[str, list[dict[str, Any]]] = {}
 REFUNDS: dict[str, dict[str, dict[str, Any]]] = {}
 
 
+def _obj(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
 def _now() -> str:
     return datetime.now(UTC).astimezone().isoformat(timespec="seconds")
 
@@ -115,7 +119,7 @@ def orders(request: HttpRequest) -> HttpResponse:
     if not isinstance(body, dict):
         return _error(400, "request body is not valid json", "request_invalid")
     amount = _amount(body.get("order_amount"))
-    customer = body.get("customer_details") if isinstance(body.get("customer_details"), dict) else {}
+    customer = _obj(body.get("customer_details"))
     if amount is None:
         return _error(400, "order_amount : must be a positive number with at most 2 decimals", "order_amount_invalid")
     if not customer.get("customer_id") or not customer.get("customer_phone"):
@@ -128,8 +132,8 @@ def orders(request: HttpRequest) -> HttpResponse:
         if order_id in ORDERS:
             return _error(409, "order with same id is already present", "order_already_exists")
         session = f"session_{secrets.token_urlsafe(24)}"
-        meta = body.get("order_meta") if isinstance(body.get("order_meta"), dict) else {}
-        order = {
+        meta = _obj(body.get("order_meta"))
+        created: dict[str, Any] = {
             "cf_order_id": str(next(_ids)),
             "created_at": _now(),
             "customer_details": customer,
@@ -152,13 +156,13 @@ def orders(request: HttpRequest) -> HttpResponse:
             # Not in API 2023-08-01 (older versions had it): where a person pays on this simulator.
             "payment_link": request.build_absolute_uri(f"/simulators/cashfree/checkout/{session}"),
         }
-        ORDERS[order_id] = order
+        ORDERS[order_id] = created
         SESSIONS[session] = order_id
         PAYMENTS[order_id] = []
         REFUNDS[order_id] = {}
         if key:
             IDEMPOTENT[key] = order_id
-    return _json(order)
+    return _json(created)
 
 
 @csrf_exempt

@@ -12,7 +12,7 @@ from django.test import Client
 
 from adapters.django_orm.distributors.models import Distributor, DistributorStatusChange
 from adapters.django_orm.platform.models import OutboxMessage
-from tests.distributor_data import distributor_body
+from tests.distributor_data import distributor_body, make_gstin
 from tests.helpers import admin_token, bearer, post
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
@@ -48,8 +48,6 @@ def test_concurrent_onboarding_of_one_gstin_makes_one_distributor():
 
 
 def test_concurrent_onboarding_of_one_pan_under_different_gstins_makes_one_distributor():
-    from tests.distributor_data import make_gstin
-
     headers = bearer(admin_token(Client()))
     first = distributor_body()
     bodies = [dict(first, gstin=make_gstin(first["pan"], state=f"{10 + i:02d}")) for i in range(RACERS)]

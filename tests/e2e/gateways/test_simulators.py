@@ -14,11 +14,38 @@ from urllib.parse import urlsplit
 import httpx
 import pytest
 from django.core.handlers.wsgi import WSGIHandler
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 
 from tests.e2e.gateways.conftest import create_order, inbound_events, order_state, pay, payment_state
 from tests.helpers import admin_token, bearer, post
 
 pytestmark = pytest.mark.django_db
+
+
+class InProcessApp:
+    """Django as a WSGI app for httpx, safe inside a test transaction: like the test client, it keeps
+    Django from closing the (shared, transaction-holding) connection at each request's start and end."""
+
+    def __init__(self) -> None:
+        self.handler = WSGIHandler()
+        self.depth = 0
+
+    def __call__(self, environ: dict[str, Any], start_response: Any) -> list[bytes]:
+        if self.depth == 0:
+            request_started.disconnect(close_old_connections)
+            request_finished.disconnect(close_old_connections)
+        self.depth += 1
+        try:
+            response = self.handler(environ, start_response)
+            body = b"".join(response)
+            response.close()
+        finally:
+            self.depth -= 1
+            if self.depth == 0:
+                request_started.connect(close_old_connections)
+                request_finished.connect(close_old_connections)
+        return [body]
 
 
 @pytest.fixture
@@ -27,7 +54,7 @@ def simulators(settings: Any, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]
     from entrypoints.bootstrap import gateways
     from entrypoints.simulators import cashfree, sslcommerz
 
-    transport = httpx.WSGITransport(app=WSGIHandler())
+    transport = httpx.WSGITransport(app=InProcessApp())
     settings.PUBLIC_BASE_URL = "http://testserver"
     settings.CASHFREE_BASE_URL = "http://testserver/simulators/cashfree"
     settings.SSLCOMMERZ_BASE_URL = "http://testserver/simulators/sslcommerz"

@@ -161,3 +161,26 @@ def test_unsafe_sign_up_webhook_url_makes_no_endpoint(http, settings):
     merchant = register(http, "merchant", profile={"webhook_url": "http://169.254.169.254/latest/meta-data"})
     drain()
     assert http.get(ENDPOINTS, headers=auth(merchant)).json()["items"] == []
+
+
+def test_nul_and_control_characters_are_refused_not_500(http, merchant):
+    endpoint = create_endpoint(http, merchant, "http://127.0.0.1:9/hook")
+    body = {"url": "http://127.0.0.1:9/hook", "events": ["*"], "description": "bad\u0000one"}
+    assert_problem(post(http, ENDPOINTS, body, **auth(merchant)), 422, "invalid_description")
+    assert_problem(
+        post(http, ENDPOINTS, {**body, "description": "", "url": "http://127.0.0.1:9/\u0000"}, **auth(merchant)),
+        422,
+        "unsafe_url",
+    )
+    assert_problem(
+        post(http, ENDPOINTS, {**body, "description": "", "events": ["pay\u0000"]}, **auth(merchant)),
+        422,
+        "invalid_events",
+    )
+    deliveries = f"{ENDPOINTS}/{endpoint['id']}/deliveries"
+    assert_problem(http.get(f"{deliveries}?event_type=a%00b", headers=auth(merchant)), 422, "validation_error")
+    assert_problem(http.get("/api/v1/events?type=a%00b", headers=auth(merchant)), 422, "validation_error")
+    assert_problem(http.get("/api/v1/events?owner_id=a%00b", headers=auth(merchant)), 422, "validation_error")
+    assert_problem(http.get("/api/v1/events/evt%00x", headers=auth(merchant)), 404, "not_found")
+    assert_problem(http.get(f"{ENDPOINTS}/a%00b", headers=auth(merchant)), 404, "not_found")
+    assert_problem(http.get("/api/v1/webhook-deliveries/msg_%00", headers=auth(merchant)), 404, "not_found")

@@ -9,7 +9,7 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.db.models import Q, QuerySet
 
-from adapters.django_orm.notifications import models
+from adapters.django_orm.notifications import hot_path, models
 from adapters.django_orm.platform.event_log import event_to_domain
 from adapters.django_orm.platform.models import EventRecord
 from adapters.django_orm.shared.keyset import keyset_page
@@ -162,33 +162,37 @@ class DjangoDeliveryRepository:
         row = rows.first()
         return delivery_to_domain(row) if row is not None else None
 
+    # The next three run on every delivery attempt: precompiled SQL, see hot_path.py.
     def get_with_endpoint(self, delivery_id: str) -> tuple[Delivery, WebhookEndpoint | None] | None:
-        row = models.WebhookDelivery.objects.select_related("endpoint").filter(pk=delivery_id).first()
-        if row is None:
+        found = hot_path.read_delivery_and_endpoint(delivery_id)
+        if found is None:
             return None
-        endpoint = row.endpoint if row.endpoint.deleted_at is None else None
-        return delivery_to_domain(row), endpoint_to_domain(endpoint) if endpoint is not None else None
+        row, endpoint = found
+        return delivery_to_domain(row), endpoint_to_domain(endpoint) if endpoint.deleted_at is None else None
 
     def save(self, delivery: Delivery) -> None:
         models.WebhookDelivery.objects.filter(pk=delivery.id).update(**_delivery_state(delivery))
 
     def save_if_unchanged(self, delivery: Delivery, *, run: int, attempt_count: int) -> bool:
-        rows = models.WebhookDelivery.objects.filter(pk=delivery.id, run=run, attempt_count=attempt_count)
-        return bool(rows.update(**_delivery_state(delivery)))
+        return hot_path.save_delivery_if_unchanged(
+            delivery.id, _delivery_state(delivery), run=run, attempt_count=attempt_count
+        )
 
     def add_attempt(self, attempt: DeliveryAttempt) -> None:
-        models.WebhookAttempt.objects.create(
-            id=attempt.id,
-            delivery_id=attempt.delivery_id,
-            number=attempt.number,
-            run=attempt.run,
-            trigger=attempt.trigger.value,
-            attempted_at=attempt.attempted_at,
-            webhook_timestamp=attempt.webhook_timestamp,
-            status_code=attempt.status_code,
-            duration_ms=attempt.duration_ms,
-            response_body=attempt.response_body,
-            error=attempt.error,
+        hot_path.insert_attempt(
+            {
+                "id": attempt.id,
+                "delivery_id": attempt.delivery_id,
+                "number": attempt.number,
+                "run": attempt.run,
+                "trigger": attempt.trigger.value,
+                "attempted_at": attempt.attempted_at,
+                "webhook_timestamp": attempt.webhook_timestamp,
+                "status_code": attempt.status_code,
+                "duration_ms": attempt.duration_ms,
+                "response_body": attempt.response_body,
+                "error": attempt.error,
+            }
         )
 
     def attempts(self, delivery_id: str) -> list[DeliveryAttempt]:

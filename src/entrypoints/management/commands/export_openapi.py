@@ -25,6 +25,7 @@ class Command(BaseCommand):
         parser.add_argument("--output", default="openapi.json")
 
     def handle(self, *args: Any, **options: Any) -> None:
+        text = render(openapi_document())  # render first: a crash must not empty the committed file
         with open(options["output"], "w", encoding="utf-8") as handle:
-            handle.write(render(openapi_document()))
+            handle.write(text)
         self.stdout.write(f"wrote {options['output']}")

@@ -1,0 +1,98 @@
+"""Distributor payments (seed 000): what a distributor pays the company, and its SAP journal entry.
+
+A distributor payment is an order owed to the company (kind ``distributor``, buyer = the
+distributor's login) plus one payment. Confirmation (admin for bank transfers, the Cashfree
+webhook) publishes ``payment.captured``; this module subscribes to it and requests the SAP
+journal entry through the ERP context's outbox, in one transaction.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from application.payments.orders import CreateOrder
+from application.payments.payments import CreatePayment
+from application.shared.errors import Conflict
+from domain.distributors.distributor import DistributorStatus
+from domain.erp.sync import SyncKind, SyncRecord
+from domain.identity.user import Principal
+from domain.payments.order import Order, OrderKind
+from domain.payments.payment import Payment
+from domain.shared.money import Money
+from entrypoints.bootstrap import Container, container, distributors, erp, payments
+
+# Orders owed to the company itself carry this seller id.
+COMPANY_SELLER_ID = "company"
+
+
+def wire(built: Container) -> None:
+    built.subscribe("erp_journal", ["payment.captured"], _post_journal_entry)
+
+
+def record_payment(
+    principal: Principal,
+    distributor_id: str,
+    *,
+    amount: str,
+    currency: str,
+    method: str,
+    reference: str | None,
+    customer_email: str = "",
+    customer_phone: str = "",
+) -> tuple[Order, Payment]:
+    """Creates the order and its payment together: both or neither."""
+    found_id, user_id, _ = distributors.distributor_for_payment(distributor_id, principal)
+    view = distributors.get(principal, found_id)
+    if view.distributor.status is not DistributorStatus.ACTIVE:
+        raise Conflict("Only active distributors make payments", code="distributor_not_active")
+    with container().atomic():
+        order = payments.create_order(
+            COMPANY_SELLER_ID,
+            CreateOrder(
+                amount=amount,
+                currency=currency,
+                description=f"Distributor payment {view.distributor.legal_name}"[:500],
+                reference=(reference or "")[:128],
+                metadata={"distributor_id": found_id},
+                buyer_id=user_id,
+                kind=OrderKind.DISTRIBUTOR,
+            ),
+        )
+        payment = payments.create_payment(
+            principal,
+            CreatePayment(
+                order_id=str(order.id),
+                method=method,
+                bank_reference=reference,
+                customer_email=customer_email,
+                customer_phone=customer_phone,
+            ),
+        )
+    return order, payment
+
+
+def journal_entries(payment_ids: list[str]) -> dict[str, SyncRecord]:
+    return erp.sync_state(SyncKind.JOURNAL_ENTRY, payment_ids)
+
+
+def _post_journal_entry(payload: dict[str, Any]) -> None:
+    event = container().event_log.get(payload["event_id"])
+    if event is None:
+        return
+    order = event.data.get("order") or {}
+    if order.get("kind") != OrderKind.DISTRIBUTOR.value:
+        return
+    payment = event.data["object"]
+    distributor_id = (order.get("metadata") or {}).get("distributor_id")
+    if not distributor_id:
+        return
+    with container().uow() as uow:
+        # The ERP context dedupes on the payment id: a replayed event requests nothing new.
+        erp.request_journal_entry(
+            uow.outbox,
+            payment_id=payment["id"],
+            distributor_id=distributor_id,
+            amount=Money.parse(payment["amount_captured"], payment["currency"]),
+            posted_on=date.fromisoformat((payment.get("updated_at") or event.created_at.isoformat())[:10]),
+        )

@@ -132,7 +132,8 @@ class Payment:
         if self.status is not PaymentStatus.PENDING:
             raise InvalidTransition(f"Payment is {self.status}, its gateway session is fixed")
         self.gateway_reference = reference
-        self.redirect_url = redirect_url
+        # Later news (a webhook with no URL of its own) must not erase the checkout URL.
+        self.redirect_url = redirect_url or self.redirect_url
         self.gateway_data.update(data or {})
         self.updated_at = now
 

@@ -596,7 +596,7 @@ def marketplace_orders_complete(request: HttpRequest, order_id: str) -> OrderOut
     operation_id="marketplace_orders_invoice",
     openapi_extra={
         "responses": {
-            "200": {
+            200: {
                 "description": "The invoice as a PDF (409 invoice_not_ready until it has been produced after payment)",
                 "content": {"application/pdf": {"schema": {"type": "string", "format": "binary"}}},
             }

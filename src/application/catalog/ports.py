@@ -97,7 +97,7 @@ class VariantRepository(Protocol):
         ...
 
     def adjust(self, variant_id: str, delta: int, *, now: datetime) -> bool:
-        """Adds ``delta`` (may be negative) to available stock unless that would take it below zero."""
+        """Adds ``delta`` (may be negative) to available stock unless that leaves 0..MAX_STOCK."""
         ...
 
 

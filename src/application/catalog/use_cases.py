@@ -24,7 +24,7 @@ from application.catalog.ports import (
 )
 from application.shared.errors import Conflict, Forbidden, InvalidInput, NotFound
 from application.shared.pagination import Page, PageRequest
-from domain.catalog.service import Service, Variant, check_price, check_stock, clean_name
+from domain.catalog.service import MAX_STOCK, Service, Variant, check_price, check_stock, clean_name
 from domain.identity.user import Principal, Role
 from domain.shared.clock import Clock
 from domain.shared.money import Money
@@ -219,6 +219,8 @@ def variant_update(
         if command.stock_delta:
             check_stock(abs(command.stock_delta))
             if not uow.variants.adjust(variant_id, command.stock_delta, now=now):
+                if command.stock_delta > 0:
+                    raise Conflict(f"A variant holds at most {MAX_STOCK:,} units", code="stock_limit_exceeded")
                 raise Conflict(
                     "Stock cannot go below zero: units held by reservations or already sold cannot be removed",
                     code="insufficient_stock",

@@ -61,6 +61,10 @@ def test_stock_moves_by_delta_and_never_below_zero(http, vendor, variant):
     assert patch(http, path, {"stock_delta": -6}, **vendor["headers"]).json()["available"] == 2
     assert_problem(patch(http, path, {"stock_delta": -3}, **vendor["headers"]), 409, "insufficient_stock")
     assert variant_state(http, vendor, variant)["available"] == 2
+    assert patch(http, path, {"stock_delta": 999_999_998}, **vendor["headers"]).json()["available"] == 1_000_000_000
+    assert_problem(patch(http, path, {"stock_delta": 1}, **vendor["headers"]), 409, "stock_limit_exceeded")
+    assert_problem(patch(http, path, {"stock_delta": 1_000_000_001}, **vendor["headers"]), 422, "validation_error")
+    patch(http, path, {"stock_delta": -999_999_998}, **vendor["headers"])
     repriced = patch(http, path, {"price": "1750.25", "name": "Premium plus"}, **vendor["headers"]).json()
     assert (repriced["price"], repriced["name"], repriced["available"]) == ("1750.25", "Premium plus", 2)
 

@@ -26,7 +26,7 @@ from application.marketplace.ports import InvoiceDocument, InvoiceSummary
 from application.shared.pagination import Page, PageRequest
 from domain.catalog.invoice import Invoice
 from domain.catalog.reservation import LatePayment, Reservation, ReservationStatus
-from domain.catalog.service import Offer, Service, Variant
+from domain.catalog.service import MAX_STOCK, Offer, Service, Variant
 from domain.shared.money import Money
 
 
@@ -211,8 +211,7 @@ class DjangoVariantRepository:
 
     def adjust(self, variant_id: str, delta: int, *, now: datetime) -> bool:
         rows = VariantRecord.objects.filter(pk=as_uuid(variant_id))
-        if delta < 0:
-            rows = rows.filter(available__gte=-delta)
+        rows = rows.filter(available__gte=-delta) if delta < 0 else rows.filter(available__lte=MAX_STOCK - delta)
         return rows.update(available=F("available") + delta, updated_at=now) == 1
 
 

@@ -118,11 +118,18 @@ class RefundRecord(models.Model):
 
 
 class MerchantDailyStats(models.Model):
-    """Counters kept in the same transaction as each change, so stats never scan orders."""
+    """Counters kept in the same transaction as each change, so stats never scan orders.
+
+    Each change lands on a random one of a few shards per (merchant, day, currency): one row per
+    day would be a hot row that serialises every order of a busy merchant until commit.
+    """
+
+    SHARDS = 8
 
     seller_id = models.CharField(max_length=64)
     day = models.DateField()
     currency = models.CharField(max_length=3)
+    shard = models.PositiveSmallIntegerField(default=0, db_default=0)
     orders = models.BigIntegerField(default=0, db_default=0)
     successful_payments = models.BigIntegerField(default=0, db_default=0)
     failed_payments = models.BigIntegerField(default=0, db_default=0)
@@ -134,7 +141,9 @@ class MerchantDailyStats(models.Model):
     class Meta:
         db_table = "payments_merchant_daily_stats"
         constraints = [
-            models.UniqueConstraint(fields=["seller_id", "day", "currency"], name="merchant_daily_stats_uniq")
+            models.UniqueConstraint(
+                fields=["seller_id", "day", "currency", "shard"], name="merchant_daily_stats_shard_uniq"
+            )
         ]
         indexes = [models.Index(fields=["day"], name="merchant_daily_stats_day_idx")]
 
@@ -143,7 +152,7 @@ class PlatformDailyStats(models.Model):
     """The same counters summed over every merchant, split into a few shards per day.
 
     Admin's global stats read at most shards x days x currencies rows instead of every
-    merchant's; the shards keep concurrent payments from queueing on one hot row.
+    merchant's; random shards keep concurrent payments from queueing on one hot row.
     """
 
     SHARDS = 16

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import zlib
+import secrets
 from collections import defaultdict
 from datetime import date
 from typing import Any
@@ -30,13 +30,15 @@ class DjangoStatsRecorder:
         unknown = set(deltas) - set(COUNTERS)
         if unknown:
             raise ValueError(f"unknown counters {sorted(unknown)}")
-        shard = zlib.crc32(seller_id.encode()) % PlatformDailyStats.SHARDS
+        # Random shards: concurrent changes rarely wait on each other's row lock.
+        merchant_shard = secrets.randbelow(MerchantDailyStats.SHARDS)
+        shard = secrets.randbelow(PlatformDailyStats.SHARDS)
         with connection.cursor() as cursor:
             cursor.execute(
                 *_upsert(
                     MerchantDailyStats._meta.db_table,
-                    ("seller_id", "day", "currency"),
-                    (seller_id, day, currency),
+                    ("seller_id", "day", "currency", "shard"),
+                    (seller_id, day, currency, merchant_shard),
                     deltas,
                 )
             )

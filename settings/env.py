@@ -100,6 +100,10 @@ class Env:
     earnings_program_currency: str
     commission_hold_days: int
     payout_minimum: str
+    payment_recover_after_seconds: float
+    payment_reconcile_max_interval_seconds: float
+    hosted_checkout_ttl_seconds: int
+    hosted_checkout_expiry_grace_seconds: int
 
 
 def read_env() -> Env:
@@ -169,6 +173,14 @@ def read_env() -> Env:
         earnings_program_currency=os.environ.get("EARNINGS_PROGRAM_CURRENCY", "INR").strip().upper(),
         commission_hold_days=_int("COMMISSION_HOLD_DAYS", 14),
         payout_minimum=os.environ.get("PAYOUT_MINIMUM", "500.00"),  # major units of the program currency
+        # Money movements in phases (docs/gateways.md): an intent with no applied provider answer is
+        # recovered after this long; pending checkouts are re-checked at doubling intervals up to the
+        # maximum; a hosted checkout takes payments this long (sent to the provider as its expiry),
+        # and one the provider still calls open past expiry + grace ends expired.
+        payment_recover_after_seconds=_float("PAYMENT_RECOVER_AFTER_SECONDS", 60.0),
+        payment_reconcile_max_interval_seconds=_float("PAYMENT_RECONCILE_MAX_INTERVAL_SECONDS", 3600.0),
+        hosted_checkout_ttl_seconds=_int("HOSTED_CHECKOUT_TTL_SECONDS", 1800),
+        hosted_checkout_expiry_grace_seconds=_int("HOSTED_CHECKOUT_EXPIRY_GRACE_SECONDS", 900),
     )
 
 

@@ -198,6 +198,12 @@ EARNINGS_PROGRAM_CURRENCY = ENV.earnings_program_currency
 COMMISSION_HOLD_DAYS = ENV.commission_hold_days
 PAYOUT_MINIMUM = ENV.payout_minimum
 
+# Money movements in phases and their recovery (docs/gateways.md).
+PAYMENT_RECOVER_AFTER_SECONDS = ENV.payment_recover_after_seconds
+PAYMENT_RECONCILE_MAX_INTERVAL_SECONDS = ENV.payment_reconcile_max_interval_seconds
+HOSTED_CHECKOUT_TTL_SECONDS = ENV.hosted_checkout_ttl_seconds
+HOSTED_CHECKOUT_EXPIRY_GRACE_SECONDS = ENV.hosted_checkout_expiry_grace_seconds
+
 if PRODUCTION:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = True

@@ -151,6 +151,9 @@ class CashfreeGateway:
             "order_meta": order_meta,
             "order_tags": {"partnerpay_order_id": request.order_id},
         }
+        if request.expires_at is not None:
+            # Our checkout window, set explicitly: Cashfree's default keeps an order payable for 30 days.
+            body["order_expiry_time"] = request.expires_at.isoformat(timespec="seconds").replace("+00:00", "Z")
         if request.description:
             body["order_note"] = request.description[:200]
         headers = {**self._headers(request.payment_id), "content-type": "application/json"}
@@ -158,6 +161,9 @@ class CashfreeGateway:
             "POST", "/pg/orders", headers=headers, content=json_with_exact_decimals(body), retry=True
         )
         answer = reply.json()
+        if not reply.reached:
+            # It may exist at Cashfree: nothing is decided; recovery asks by order_id (our payment id).
+            return GatewayResult(status="error", reference=request.payment_id, failure_message=_message(reply))
         if not reply.ok or not isinstance(answer, dict) or not answer.get("payment_session_id"):
             return GatewayResult(
                 status="failed",
@@ -187,6 +193,19 @@ class CashfreeGateway:
         # Cashfree orders are captured when the buyer pays; there is no separate capture.
         return GatewayResult(status="pending", reference=reference, failure_message="Cashfree captures on payment")
 
+    def cancel(self, *, payment_id: str, reference: str) -> GatewayResult:
+        """Terminate Order (``PATCH /pg/orders/{order_id}``): the checkout stops taking payments."""
+        cf_order = reference or payment_id
+        headers = {**self._headers(f"{payment_id}:terminate"), "content-type": "application/json"}
+        reply = self._http.request(
+            "PATCH", f"/pg/orders/{cf_order}", headers=headers, content=b'{"order_status":"TERMINATED"}', retry=True
+        )
+        answer = reply.json()
+        status = _text(answer.get("order_status")).upper() if isinstance(answer, dict) else ""
+        if reply.ok and status in {"TERMINATED", "TERMINATION_REQUESTED"}:
+            return GatewayResult(status="cancelled", reference=cf_order)
+        return GatewayResult(status="failed", reference=cf_order, failure_message=_message(reply))
+
     def refund(self, request: RefundRequest) -> RefundResult:
         body: dict[str, Any] = {
             "refund_amount": request.amount.to_decimal(),
@@ -203,8 +222,9 @@ class CashfreeGateway:
         )
         answer = reply.json()
         if not reply.reached or reply.status >= 500:
-            # The refund may exist at Cashfree: keep it pending and let the status check decide.
-            return RefundResult(status="pending", failure_message=_message(reply))
+            # The refund may or may not exist at Cashfree: nothing is decided; recovery sends the same
+            # refund_id and x-idempotency-key again, which Cashfree answers with the one refund.
+            return RefundResult(status="unknown", failure_message=_message(reply))
         if not reply.ok or not isinstance(answer, dict):
             return RefundResult(status="failed", failure_message=_message(reply))
         return self._refund_result(answer)
@@ -232,17 +252,18 @@ class CashfreeGateway:
         cf_order = reference or payment_id
         reply = self._http.request("GET", f"/pg/orders/{cf_order}", headers=self._headers(), retry=True)
         answer = reply.json()
+        if reply.status == 404:
+            return GatewayResult(status="not_found", reference=cf_order, failure_message="Cashfree has no such order")
         if not reply.ok or not isinstance(answer, dict):
             return GatewayResult(status="error", reference=cf_order, failure_message=_message(reply))
         status = _text(answer.get("order_status")).upper()
         if status == "PAID":
             return self._paid(cf_order, answer)
-        if status in {"EXPIRED", "TERMINATED"}:
+        if status == "EXPIRED":
+            return GatewayResult(status="expired", reference=cf_order, failure_message="The Cashfree order expired")
+        if status == "TERMINATED":
             return GatewayResult(
-                status="failed",
-                reference=cf_order,
-                failure_code=f"cashfree_order_{status.lower()}",
-                failure_message=f"The Cashfree order is {status}",
+                status="cancelled", reference=cf_order, failure_message="The Cashfree order was terminated"
             )
         return GatewayResult(status="pending", reference=cf_order)
 
@@ -373,23 +394,26 @@ class CashfreeWebhooks:
                     data={"cashfree_payment": _payment_facts(payment)},
                 ),
             )
+        # A failed or abandoned attempt ends one try only: the Cashfree order stays ACTIVE and the buyer
+        # may pay on the same checkout, so the payment stays pending with the attempt recorded, until a
+        # success, the order's expiry or termination (seen by reconciliation) decides.
         if event.event_type == "PAYMENT_FAILED_WEBHOOK":
             details = _obj(data.get("error_details"))
             reason = _text(details.get("error_reason")).lower().replace(" ", "_")[:48]
             message = _text(details.get("error_description")) or _text(payment.get("payment_message"))
-            return Interpretation(
-                action="settle",
-                result=GatewayResult(
-                    status="failed",
-                    reference=reference,
-                    failure_code=f"cashfree_{reason}" if reason else "payment_failed",
-                    failure_message=(message or "The payment failed at Cashfree")[:500],
-                    data={"cashfree_payment": _payment_facts(payment)},
-                ),
-            )
-        # The buyer left the checkout; the Cashfree order stays ACTIVE and may still be paid, so the
-        # payment stays pending until a later webhook or the order's expiry (seen by reconciliation).
-        return Interpretation(action="note", outcome="user_dropped")
+            code, message = (f"cashfree_{reason}" if reason else "payment_failed"), message or "The attempt failed"
+        else:
+            code, message = "user_dropped", "The buyer left the checkout"
+        return Interpretation(
+            action="settle",
+            result=GatewayResult(
+                status="attempt_failed",
+                reference=reference,
+                failure_code=code,
+                failure_message=message[:500],
+                data={"provider_payment_id": _text(payment.get("cf_payment_id"))},
+            ),
+        )
 
 
 def _refund_news(refund: Any) -> Interpretation:

@@ -2,12 +2,18 @@
 
 Behaviour per test card lives in ``domain.payments.sandbox_cards``; this adapter turns it
 into gateway results. The "pending" card settles when reconciliation asks about it.
+
+Like a real acquirer it is idempotent on our ids: references are derived from the payment id
+(start) and the refund id (refund), and it remembers in this process what it answered for each
+payment, so recovery can ask "what happened to payment X?". After a restart it has no record (the
+sandbox keeps no books), which recovery treats as "nothing was charged" — true of a sandbox.
 """
 
 from __future__ import annotations
 
+import hashlib
+import threading
 import time
-import uuid
 
 from application.payments.ports import GatewayRequest, GatewayResult, RefundRequest, RefundResult
 from domain.payments.sandbox_cards import sandbox_outcome
@@ -16,22 +22,39 @@ from domain.shared.money import Money
 REFERENCE_PREFIX = "sbx_"
 
 
+def _derived(kind: str, our_id: str, size: int = 24) -> str:
+    return hashlib.sha256(f"{kind}:{our_id}".encode()).hexdigest()[:size]
+
+
 class SandboxCardGateway:
     def __init__(self, *, sleep: bool = True) -> None:
         self._sleep = sleep
-        # Which reference settles as what when reconciliation asks; kept in the reference itself
-        # (sbx_<kind>_<id>) so any process can answer without shared memory.
+        # What this processor answered per payment id (its "books" while the process lives).
+        self._answers: dict[str, GatewayResult] = {}
+        self._lock = threading.Lock()
 
     def start(self, request: GatewayRequest) -> GatewayResult:
+        with self._lock:
+            known = self._answers.get(request.payment_id)
+        if known is not None:
+            return known  # the same payment id again: the same charge, not a second one
+        result = self._charge(request)
+        with self._lock:
+            self._answers[request.payment_id] = result
+        return result
+
+    def _charge(self, request: GatewayRequest) -> GatewayResult:
         if request.card is None:
             return GatewayResult(status="failed", failure_code="card_required", failure_message="No card given")
         outcome = sandbox_outcome(request.card.number)
         if outcome.delay_seconds and self._sleep:
             time.sleep(outcome.delay_seconds)
         if outcome.kind == "pending":
-            reference = f"{REFERENCE_PREFIX}pending-{outcome.settles_as or 'approve'}_{uuid.uuid4().hex[:16]}"
+            reference = (
+                f"{REFERENCE_PREFIX}pending-{outcome.settles_as or 'approve'}_{_derived('ch', request.payment_id, 16)}"
+            )
             return GatewayResult(status="pending", reference=reference, failure_code=outcome.code)
-        reference = f"{REFERENCE_PREFIX}{uuid.uuid4().hex[:24]}"
+        reference = f"{REFERENCE_PREFIX}{_derived('ch', request.payment_id)}"
         if outcome.kind in {"decline", "error"}:
             return GatewayResult(
                 status="failed",
@@ -45,10 +68,24 @@ class SandboxCardGateway:
     def capture(self, *, reference: str, amount: Money) -> GatewayResult:
         return GatewayResult(status="captured", reference=reference)
 
+    def cancel(self, *, payment_id: str, reference: str) -> GatewayResult:
+        """Voids an authorisation (or forgets a pending charge)."""
+        return GatewayResult(status="cancelled", reference=reference)
+
     def refund(self, request: RefundRequest) -> RefundResult:
-        return RefundResult(status="succeeded", reference=f"{REFERENCE_PREFIX}re_{uuid.uuid4().hex[:20]}")
+        return RefundResult(
+            status="succeeded", reference=f"{REFERENCE_PREFIX}re_{_derived('re', request.refund_id, 20)}"
+        )
 
     def fetch_status(self, *, payment_id: str, order_id: str, reference: str, amount: Money) -> GatewayResult:
+        if not reference:
+            with self._lock:
+                known = self._answers.get(payment_id)
+            if known is None:
+                return GatewayResult(status="not_found", failure_message="The sandbox processor has no such charge")
+            if known.status != "pending":
+                return known
+            reference = known.reference
         if reference.startswith(f"{REFERENCE_PREFIX}pending-"):
             settles_as = reference[len(REFERENCE_PREFIX) + len("pending-") :].split("_", 1)[0]
             if settles_as == "approve":
@@ -68,9 +105,13 @@ class BankTransferGateway:
     def capture(self, *, reference: str, amount: Money) -> GatewayResult:
         return GatewayResult(status="captured", reference=reference)
 
+    def cancel(self, *, payment_id: str, reference: str) -> GatewayResult:
+        return GatewayResult(status="cancelled", reference=reference)
+
     def refund(self, request: RefundRequest) -> RefundResult:
-        # Returned by a manual transfer; recorded here so the books balance.
-        return RefundResult(status="succeeded", reference=f"manual_{request.refund_id}")
+        # Someone must send the money back by bank transfer: the refund stays pending until an admin
+        # confirms it with the transfer's reference (POST /api/v1/refunds/{id}/confirm).
+        return RefundResult(status="pending")
 
     def fetch_status(self, *, payment_id: str, order_id: str, reference: str, amount: Money) -> GatewayResult:
         return GatewayResult(status="pending", reference=reference)

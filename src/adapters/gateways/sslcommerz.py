@@ -108,9 +108,14 @@ class SslcommerzGateway:
             "num_of_item": "1",
             "value_a": request.order_id,
         }
-        # Posting twice opens two sessions: not retried.
+        # Posting twice opens two sessions: not retried here. Unanswered, nothing is decided: recovery
+        # asks by tran_id and opens the session again only when SSLCommerz has no record of it.
         reply = self._http.request("POST", SESSION_PATH, form=form)
         answer = reply.json()
+        if not reply.reached:
+            return GatewayResult(
+                status="error", reference=request.payment_id, failure_message=_message(reply, "session API")
+            )
         if not reply.ok or not isinstance(answer, dict):
             unreachable = not reply.reached or reply.status >= 500
             return GatewayResult(
@@ -136,6 +141,11 @@ class SslcommerzGateway:
     def capture(self, *, reference: str, amount: Money) -> GatewayResult:
         return GatewayResult(status="pending", reference=reference, failure_message="SSLCommerz captures on payment")
 
+    def cancel(self, *, payment_id: str, reference: str) -> GatewayResult:
+        # SSLCommerz has no call to close a session; it ends with its expiry, and a late payment on it is
+        # returned automatically.
+        return GatewayResult(status="unsupported", reference=reference)
+
     def validate(self, val_id: str) -> dict[str, Any]:
         """The validation API's answer for ``val_id``; raises GatewayUnavailable when it cannot be had."""
         params = {"val_id": val_id, **self._credentials(), "v": "1", "format": "json"}
@@ -157,11 +167,14 @@ class SslcommerzGateway:
             "v": "1",
             "format": "json",
         }
-        # A refund request is not safe to repeat; an unanswered one stays pending for a person to check.
+        # Not retried blindly here; an unanswered request stays an intent, and recovery sends it again with
+        # the same refe_id (our refund id), which identifies the one refund at SSLCommerz.
         reply = self._http.request("GET", QUERY_PATH, params=params)
         answer = reply.json()
+        if not reply.reached or reply.status >= 500:
+            return RefundResult(status="unknown", failure_message=_message(reply, "refund API"))
         if not reply.ok or not isinstance(answer, dict):
-            return RefundResult(status="pending", failure_message=_message(reply, "refund API"))
+            return RefundResult(status="failed", failure_message=_message(reply, "refund API"))
         if _text(answer.get("APIConnect")).upper() != "DONE":
             return RefundResult(status="failed", failure_message=f"SSLCommerz: {_text(answer.get('APIConnect'))}")
         status = _text(answer.get("status")).lower()
@@ -201,14 +214,14 @@ class SslcommerzGateway:
                     return GatewayResult(status="pending", reference=reference)  # waits for the IPN's hold
                 verdict = check_validation(element, ExpectedPayment(payment_id, amount, "pending"))
                 return verdict.result or GatewayResult(status="pending", reference=reference)
-        final = [FAILURES.get(_text(e.get("status")).upper()) for e in elements]
-        if elements and all(final):
+        if not elements:
+            return GatewayResult(status="not_found", reference=reference, failure_message="SSLCommerz has no record")
+        statuses = {_text(e.get("status")).upper() for e in elements}
+        if "EXPIRED" in statuses:
             return GatewayResult(
-                status="failed",
-                reference=reference,
-                failure_code=final[-1] or "sslcommerz_failed",
-                failure_message="SSLCommerz reports the transaction did not complete",
+                status="expired", reference=reference, failure_message="The SSLCommerz session expired"
             )
+        # Failed or cancelled tries end one attempt each; the session may still be paid until it expires.
         return GatewayResult(status="pending", reference=reference)
 
 
@@ -236,7 +249,14 @@ def check_validation(answer: dict[str, Any], expected: ExpectedPayment) -> Inter
     if _text(answer.get("tran_id")) != expected.payment_id:
         return _failed(expected, "tran_id_mismatch", "The validated transaction is not this payment", alert=True)
     amount, problem = _amount(answer, expected.amount.currency)
-    if amount is None or amount != expected.amount:
+    if amount is not None and amount != expected.amount:
+        # SSLCommerz took money, but not what we asked: reported as captured with its amount, so the
+        # payments context fails the payment and returns that money automatically (never paid).
+        return Interpretation(
+            action="settle",
+            result=GatewayResult(status="captured", reference=bank_tran_id or expected.payment_id, amount=amount),
+        )
+    if amount is None:
         code = problem or (
             "currency_mismatch" if amount and amount.currency != expected.amount.currency else "amount_mismatch"
         )
@@ -293,9 +313,26 @@ class SslcommerzIpn:
     def interpret(self, event: InboundEvent, expected: ExpectedPayment) -> Interpretation:
         fields = parse_form(event.body)
         status = fields.get("status", "").upper()
+        if status == "EXPIRED":
+            return Interpretation(
+                action="settle",
+                result=GatewayResult(
+                    status="expired", reference=expected.payment_id, failure_code="sslcommerz_expired"
+                ),
+            )
         if status in FAILURES or status == "UNATTEMPTED":
+            # One try failed or was cancelled; the session stays payable until it expires.
             message = fields.get("error") or f"SSLCommerz reports {status}"
-            return _failed(expected, FAILURES.get(status, "sslcommerz_unattempted"), message[:500])
+            return Interpretation(
+                action="settle",
+                result=GatewayResult(
+                    status="attempt_failed",
+                    reference=expected.payment_id,
+                    failure_code=FAILURES.get(status, "sslcommerz_unattempted"),
+                    failure_message=message[:500],
+                    data={"provider_payment_id": fields.get("bank_tran_id") or fields.get("val_id") or status},
+                ),
+            )
         val_id = fields.get("val_id", "")
         if not val_id:
             return _failed(expected, "validation_failed", "A VALID IPN without val_id cannot be validated")

@@ -136,6 +136,7 @@ class GatewaysUnitOfWork(UnitOfWork, Protocol):
 class Settled:
     status: str
     failure_code: str = ""
+    returned: str = ""  # why money the provider took is being returned automatically ("" = it was not)
 
 
 @dataclass(frozen=True, slots=True)

@@ -36,8 +36,6 @@ from domain.shared.clock import Clock
 from domain.shared.errors import DomainError
 
 PROCESS_TOPIC = "gateways.inbound.process"
-MISMATCH_CODES = {"amount_mismatch", "currency_mismatch"}
-SUCCESSFUL_STATUSES = {"captured", "partially_refunded", "refunded", "authorized"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -185,16 +183,10 @@ def _act(event: InboundEvent, interpretation: Interpretation, effects: PaymentEf
 
 def _settle(event: InboundEvent, result: GatewayResult, effects: PaymentEffects) -> str:
     settled = effects.settle(event.payment_id, result)
-    if settled.failure_code in MISMATCH_CODES | {"duplicate_payment"}:
-        effects.alert(event.payment_id, _alert(event, settled.failure_code, "The gateway's report did not match"))
-        return f"payment_failed_{settled.failure_code}"
-    if result.status == "captured" and settled.status not in SUCCESSFUL_STATUSES:
-        # The provider took the money for a payment we already closed: someone must return it.
-        effects.alert(
-            event.payment_id,
-            _alert(event, "success_on_closed_payment", f"Provider reports success; ours is {settled.status}"),
-        )
-        return "needs_attention"
+    if settled.returned:
+        # Money we will not keep (closed payment, order already paid or closed, wrong amount): the payments
+        # context records its return, sends it after commit and lists an alert for admins.
+        return f"money_returned_{settled.returned}"
     return f"payment_{settled.status}"
 
 

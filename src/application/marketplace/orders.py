@@ -16,11 +16,11 @@ from typing import Any
 from application.marketplace import stock
 from application.marketplace.ports import InvoiceSummary, MarketplaceDeps, MarketplaceUnitOfWork
 from application.payments.access import visible_order
-from application.payments.orders import CreateOrder, order_create, orders_list
+from application.payments.orders import CreateOrder, order_cancel, order_create, orders_list
 from application.payments.payments import CardData, CreatePayment, payment_create
 from application.payments.ports import OrderFilter, OrderRepository, PaymentsUnitOfWork
 from application.payments.publishing import publish_changes
-from application.shared.errors import Conflict, Forbidden, InvalidInput, NotFound, Unavailable
+from application.shared.errors import ApplicationError, Conflict, Forbidden, InvalidInput, NotFound, Unavailable
 from application.shared.pagination import Page, PageRequest
 from domain.catalog.invoice import Charge
 from domain.catalog.reservation import ReleaseReason, Reservation
@@ -29,6 +29,8 @@ from domain.identity.user import Principal, Role
 from domain.payments.card import validate_card
 from domain.payments.order import Order, OrderKind, OrderStatus
 from domain.payments.payment import Payment, PaymentStatus
+from domain.shared.errors import DomainError
+from domain.shared.ids import intent_id
 
 MARKETPLACE_METHODS = ("sslcommerz", "card", "cashfree")
 DEFAULT_METHOD = "sslcommerz"
@@ -44,6 +46,8 @@ class PlaceOrder:
     customer_phone: str = ""
     customer_name: str = ""
     return_url: str = ""
+    # The caller's Idempotency-Key (scoped): a retry after a crash resumes the order it placed.
+    intent_key: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,7 +73,9 @@ def marketplace_order_place(*, principal: Principal, command: PlaceOrder, deps: 
         raise Forbidden("Only customers place marketplace orders")
     quantity = check_quantity(command.quantity)
     _check_payment_input(command, deps)
-    order, reservation = _reserve(principal, command.variant_id, quantity, deps)
+    order_key = f"{command.intent_key}|order" if command.intent_key else None
+    resumed = _placed_before(deps, order_key)
+    order, reservation = resumed or _reserve(principal, command.variant_id, quantity, deps, intent_key=order_key)
     order_id = str(order.id)
     try:
         payment = payment_create(
@@ -83,12 +89,12 @@ def marketplace_order_place(*, principal: Principal, command: PlaceOrder, deps: 
                 customer_phone=command.customer_phone,
                 customer_name=command.customer_name,
                 return_url=command.return_url,
+                intent_key=f"{command.intent_key}|payment" if command.intent_key else None,
             ),
             deps=deps.payments,
         )
-    except BaseException:
-        # Nothing reached the gateway's books: give the stock back and close the order. (Inside an
-        # enclosing transaction, e.g. an Idempotency-Key request, the rollback already undoes all.)
+    except (ApplicationError, DomainError):
+        # The payment was refused before reaching the gateway's books: give the stock back, close the order.
         _abandon(deps, order_id)
         raise
     outcome = stock.StockOutcome("pending", order, reservation)
@@ -104,7 +110,19 @@ def marketplace_order_place(*, principal: Principal, command: PlaceOrder, deps: 
     return PlacedOrder(order=outcome.order or order, payment=payment, reservation=outcome.reservation or reservation)
 
 
-def _reserve(principal: Principal, variant_id: str, quantity: int, deps: MarketplaceDeps) -> tuple[Order, Reservation]:
+def _placed_before(deps: MarketplaceDeps, order_key: str | None) -> tuple[Order, Reservation] | None:
+    """The order and reservation a first attempt with the same Idempotency-Key committed, if any."""
+    if order_key is None:
+        return None
+    reader = deps.new_uow()
+    order = reader.orders.get(str(intent_id(order_key)))
+    reservation = reader.reservations.for_order(str(order.id)) if order is not None else None
+    return (order, reservation) if order is not None and reservation is not None else None
+
+
+def _reserve(
+    principal: Principal, variant_id: str, quantity: int, deps: MarketplaceDeps, *, intent_key: str | None = None
+) -> tuple[Order, Reservation]:
     """Stock, order and reservation in one transaction; 409 ``out_of_stock`` when the stock is short."""
     precheck = deps.precheck
     if precheck is not None and not precheck.try_take(variant_id, quantity, seed=lambda: _available(deps, variant_id)):
@@ -123,7 +141,9 @@ def _reserve(principal: Principal, variant_id: str, quantity: int, deps: Marketp
             order = order_create(
                 uow=deps.new_payments_uow(),
                 seller_id=offer.variant.vendor_id,
-                command=_order_command(offer, quantity, deps, principal, expires_at=expires_at),
+                command=replace(
+                    _order_command(offer, quantity, deps, principal, expires_at=expires_at), intent_key=intent_key
+                ),
                 clock=clock,
                 publish=deps.payments.publish,
             )
@@ -248,3 +268,14 @@ def marketplace_order_complete(
         uow.orders.save(order)
         publish_changes(uow, deps.payments.publish, order=order)
     return order
+
+
+def marketplace_order_cancel(
+    *, uow: PaymentsUnitOfWork, principal: Principal, order_id: str, deps: MarketplaceDeps
+) -> Order:
+    """The customer (or its vendor, or an admin) calls off an unpaid order; the stock comes back through the
+    ``order.cancelled`` event, and any checkout still open at the provider is cancelled there."""
+    _marketplace_order(principal, uow.orders.get(order_id))
+    return order_cancel(
+        uow=uow, principal=principal, order_id=order_id, clock=deps.payments.clock, publish=deps.payments.publish
+    )

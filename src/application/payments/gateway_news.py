@@ -2,9 +2,9 @@
 
 - A payment the provider flags as risky is held: it stays ``pending`` with ``gateway_data["risk_review"]``
   until an admin approves (captured) or rejects (failed) it.
-- Admin-visible alerts (amount mismatch, a success reported for a payment already settled, a refund the
-  provider cancelled) are appended to ``gateway_data["alerts"]``; they change no status by themselves.
-- Refund news settles a refund that the gateway had accepted as pending.
+- Admin-visible alerts (a mismatch, a refund the provider cancelled) are listed in the alerts table
+  (``GET /api/v1/admin/alerts``); they change no status by themselves.
+- Refund news settles a refund through ``refunds.refund_apply`` (a failure after acceptance reverses it).
 """
 
 from __future__ import annotations
@@ -13,8 +13,10 @@ from typing import Any
 
 from application.payments.payments import PaymentsDeps, payment_settle
 from application.payments.ports import GatewayResult, PaymentsUnitOfWork
+from application.payments.refunds import refund_apply
 from application.shared.errors import Conflict, Forbidden, NotFound
 from domain.identity.user import Principal
+from domain.payments.alert import Alert
 from domain.payments.payment import Payment, PaymentStatus
 from domain.payments.refund import RefundStatus
 from domain.shared.clock import Clock
@@ -22,8 +24,6 @@ from domain.shared.errors import InvalidValue
 from domain.shared.money import Money
 
 RISK_REVIEW = "risk_review"
-ALERTS = "alerts"
-MAX_ALERTS = 20
 
 
 def _iso(clock: Clock) -> str:
@@ -103,14 +103,23 @@ def payment_review_decide(
 
 
 def payment_alert(*, uow: PaymentsUnitOfWork, payment_id: str, alert: dict[str, Any], clock: Clock) -> None:
+    """Lists what a provider told us that needs an admin (``GET /api/v1/admin/alerts``)."""
     with uow:
-        payment = uow.payments.get_for_update(payment_id)
+        payment = uow.payments.get(payment_id)
         if payment is None:
             return
-        alerts = [a for a in payment.gateway_data.get(ALERTS, []) if isinstance(a, dict)]
-        alerts.append({**alert, "at": _iso(clock)})
-        payment.gateway_data[ALERTS] = alerts[-MAX_ALERTS:]
-        uow.payments.save(payment)
+        details = {k: v for k, v in alert.items() if k not in {"code", "message"}}
+        uow.alerts.add(
+            Alert.raise_(
+                code=str(alert.get("code") or "gateway_alert"),
+                message=str(alert.get("message") or alert.get("code") or "The gateway reported a problem"),
+                seller_id=payment.seller_id,
+                now=clock.now(),
+                payment_id=payment.id,
+                order_id=payment.order_id,
+                details=details,
+            )
+        )
 
 
 def refund_settle(
@@ -122,25 +131,17 @@ def refund_settle(
     reference: str,
     message: str,
     amount: Money | None,
-    clock: Clock,
+    deps: PaymentsDeps,
 ) -> str:
-    """Applies a gateway's final word on a pending refund; returns what happened, for the event log."""
-    with uow:
-        # The payment lock serialises this with new refunds of the same payment.
-        payment = uow.payments.get_for_update(payment_id)
-        refund = uow.refunds.get(refund_id)
-        if payment is None or refund is None or refund.payment_id != payment.id:
-            return "unknown_refund"
-        if amount is not None and amount != refund.amount:
-            return "refund_amount_mismatch"
-        if refund.status is not RefundStatus.PENDING:
-            return f"refund_already_{refund.status.value}"
-        now = clock.now()
-        if status == "succeeded":
-            refund.succeed(now, reference)
-        elif status == "failed":
-            refund.fail(message or "The gateway did not complete the refund", now)
-        else:
-            return "refund_pending"
-        uow.refunds.save(refund)
-    return f"refund_{refund.status.value}"
+    """Applies a gateway's word on a refund (webhook or poll); returns what happened, for the event log."""
+    refund = uow.refunds.get(refund_id)
+    if refund is None or str(refund.payment_id) != payment_id:
+        return "unknown_refund"
+    if amount is not None and amount != refund.amount:
+        return "refund_amount_mismatch"
+    if refund.status is not RefundStatus.PENDING:
+        return f"refund_already_{refund.status.value}"
+    if status not in {"succeeded", "failed"}:
+        return "refund_pending"
+    settled = refund_apply(uow=uow, refund_id=refund_id, status=status, reference=reference, message=message, deps=deps)
+    return f"refund_{settled.status.value}"

@@ -7,16 +7,21 @@ from datetime import datetime
 from typing import Any
 
 from application.payments.access import visible_order
-from application.payments.ports import EventPublisher, OrderFilter, OrderRepository, PaymentsUnitOfWork
+from application.payments.ports import EventPublisher, OrderFilter, OrderRepository, PaymentFilter, PaymentsUnitOfWork
 from application.payments.publishing import publish_changes
-from application.shared.errors import Conflict
+from application.shared.errors import Conflict, NotFound
 from application.shared.pagination import Page, PageRequest
 from domain.identity.user import Principal, Role
 from domain.payments.order import Order, OrderKind, OrderStatus
+from domain.payments.payment import PaymentStatus
 from domain.shared.clock import Clock
+from domain.shared.ids import intent_id
 from domain.shared.money import Money
 
 CANCELLABLE = {OrderStatus.CREATED, OrderStatus.FAILED}
+# After an order is cancelled, each payment still open at a provider is cancelled there (outbox job).
+CANCEL_AT_PROVIDER_TOPIC = "payments.cancel_at_provider"
+OPEN_PAYMENT_STATUSES = (PaymentStatus.PENDING, PaymentStatus.AUTHORIZED)
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,6 +34,8 @@ class CreateOrder:
     buyer_id: str | None = None
     kind: OrderKind = OrderKind.MERCHANT
     expires_at: datetime | None = None
+    # The caller's Idempotency-Key (scoped): a retry after a crash finds the order it created.
+    intent_key: str | None = None
 
 
 def order_create(
@@ -41,7 +48,12 @@ def order_create(
 ) -> Order:
     amount = Money.parse(command.amount, command.currency)
     now = clock.now()
+    if command.intent_key:
+        existing = uow.orders.get(str(intent_id(command.intent_key)))
+        if existing is not None:
+            return existing
     order = Order.create(
+        id=intent_id(command.intent_key),
         seller_id=seller_id,
         buyer_id=command.buyer_id,
         amount=amount,
@@ -80,6 +92,8 @@ def order_cancel(
 ) -> Order:
     with uow:
         order = visible_order(principal, uow.orders.get_for_update(order_id))
+        if not _may_cancel(principal, order):
+            raise NotFound("No such order")
         if order.status not in CANCELLABLE:
             raise Conflict(f"An order that is {order.status.value} cannot be cancelled", code="order_not_cancellable")
         now = clock.now()
@@ -87,4 +101,39 @@ def order_cancel(
         uow.orders.save(order)
         uow.stats.record(seller_id=order.seller_id, day=now.date(), currency=order.amount.currency, cancelled=1)
         publish_changes(uow, publish, order=order)
+        _cancel_open_payments(uow, str(order.id))
     return order
+
+
+def _may_cancel(principal: Principal, order: Order) -> bool:
+    """Sellers and admins cancel unpaid orders; a customer cancels its own unpaid marketplace order."""
+    if principal.is_admin or principal.user_id == order.seller_id:
+        return True
+    return order.kind is OrderKind.MARKETPLACE and principal.user_id == order.buyer_id
+
+
+def _cancel_open_payments(uow: PaymentsUnitOfWork, order_id: str) -> None:
+    for status in OPEN_PAYMENT_STATUSES:
+        for payment in uow.payments.list(PaymentFilter(order_id=order_id, status=status), PageRequest(limit=100)).items:
+            uow.outbox.add(
+                CANCEL_AT_PROVIDER_TOPIC,
+                {"payment_id": str(payment.id)},
+                dedupe_key=f"{CANCEL_AT_PROVIDER_TOPIC}:{payment.id}",
+            )
+
+
+def order_expire_if_abandoned(*, uow: PaymentsUnitOfWork, order_id: str, clock: Clock, publish: EventPublisher) -> bool:
+    """Expires an unpaid order past ``expires_at`` unless a payment of it is still open (a late success
+    must find the order payable, or it is returned)."""
+    with uow:
+        order = uow.orders.get_for_update(order_id)
+        now = clock.now()
+        if order is None or not order.is_payable() or not order.is_past_expiry(now):
+            return False
+        one = PageRequest(limit=1)
+        if any(uow.payments.list(PaymentFilter(order_id=order_id, status=s), one).items for s in OPEN_PAYMENT_STATUSES):
+            return False
+        order.expire(now)
+        uow.orders.save(order)
+        publish_changes(uow, publish, order=order)
+    return True

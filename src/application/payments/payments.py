@@ -1,9 +1,25 @@
-"""Payment use cases: start a payment through a gateway, capture, confirm, settle from gateway news."""
+"""Payment use cases: start a payment through a gateway, capture, confirm, settle from gateway news.
+
+Every provider call runs in three phases (docs/gateways.md, "Atomic phases"):
+
+1. validate and record the intent in its own committed transaction (the payment row, ``pending``,
+   ``started_at`` unset, a recovery check scheduled);
+2. call the provider outside any transaction or row lock, with the payment id as its idempotency
+   key (Cashfree ``order_id`` + ``x-idempotency-key``, SSLCommerz ``tran_id``);
+3. apply the answer in a new transaction, once: a second application finds ``started_at`` set.
+
+A crash between phases leaves an intent that reconciliation (``reconciliation.py``) finishes by
+asking the provider, or by sending the same request again. Money a provider reports on a payment
+we already closed, or on an order that is already paid or closed, is returned automatically
+(``unexpected.py``).
+"""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timedelta
+from typing import Any
 
 from application.payments.access import visible_order, visible_payment
 from application.payments.ports import (
@@ -19,16 +35,21 @@ from application.payments.ports import (
     PaymentsUnitOfWork,
 )
 from application.payments.publishing import publish_changes
-from application.shared.errors import Conflict, InvalidInput, NotFound, Unavailable
+from application.shared.errors import Conflict, Forbidden, InvalidInput, NotFound, Unavailable
 from application.shared.pagination import Page, PageRequest
 from domain.identity.user import Principal, Role
 from domain.payments.card import CardDetails, validate_card
 from domain.payments.order import Order
 from domain.payments.payment import Payment, PaymentMethod, PaymentStatus
 from domain.shared.clock import Clock
+from domain.shared.ids import intent_id
 
 # A payment that reached one of these has taken (or may take) the buyer's money for its order.
 HOLDING_STATUSES = {PaymentStatus.AUTHORIZED, PaymentStatus.CAPTURED}
+# Hosted checkouts: the buyer pays on the provider's page, later, possibly after failed tries.
+HOSTED_METHODS = frozenset({PaymentMethod.CASHFREE, PaymentMethod.SSLCOMMERZ})
+START_DATA = "start"  # what phase 2 needs to be sent again (never card data)
+CAPTURE_REQUESTED = "capture_requested_at"
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,6 +71,31 @@ class CreatePayment:
     customer_phone: str = ""
     customer_name: str = ""
     return_url: str = ""
+    # The caller's Idempotency-Key (scoped): a retry names the same payment and resumes it.
+    intent_key: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class CheckPolicy:
+    """When reconciliation asks providers about unsettled payments (docs/gateways.md).
+
+    ``recover_after``: an intent with no applied answer is looked at after this long (longer than
+    any provider call may take). ``first_check``/``max_interval``: a pending checkout is asked
+    about after ``first_check``, then at doubling intervals up to ``max_interval``.
+    ``checkout_ttl``: how long a hosted checkout takes payments (sent to the provider as the
+    order's expiry); ``expiry_grace``: past that, a checkout the provider still calls open is
+    ended as ``expired`` by us.
+    """
+
+    recover_after: timedelta = timedelta(seconds=60)
+    first_check: timedelta = timedelta(seconds=60)
+    max_interval: timedelta = timedelta(hours=1)
+    checkout_ttl: timedelta = timedelta(minutes=30)
+    expiry_grace: timedelta = timedelta(minutes=15)
+
+    def next_check(self, now: datetime, check_count: int) -> datetime:
+        interval: timedelta = self.first_check * int(2 ** min(check_count, 20))
+        return now + min(interval, self.max_interval)
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,6 +107,9 @@ class PaymentsDeps:
     clock: Clock
     publish: EventPublisher
     notify_url_for: Mapping[str, str]
+    checks: CheckPolicy = field(default_factory=CheckPolicy)
+    # Methods this deployment refuses although an adapter exists (e.g. ``card`` while live has no acquirer).
+    unavailable_methods: frozenset[str] = frozenset()
 
 
 def _method(raw: str) -> PaymentMethod:
@@ -72,14 +121,29 @@ def _method(raw: str) -> PaymentMethod:
 
 def _gateway(deps: PaymentsDeps, method: PaymentMethod) -> PaymentGateway:
     gateway = deps.gateways.get(method.value)
-    if gateway is None:
-        raise Unavailable(f"The {method.value} gateway is not configured", code="gateway_unavailable")
+    if gateway is None or method.value in deps.unavailable_methods:
+        raise Unavailable(
+            f"The {method.value} payment method is not available in this deployment",
+            code="payment_method_unavailable" if gateway is not None else "gateway_unavailable",
+        )
     return gateway
 
 
 def _may_pay(principal: Principal, order: Order) -> bool:
     """Sellers take payments on their orders (server-to-server); buyers pay their own orders."""
     return principal.is_admin or principal.user_id in {order.seller_id, order.buyer_id}
+
+
+def payment_method_check(*, method: str, bank_reference: str | None, deps: PaymentsDeps) -> PaymentGateway:
+    """What can be refused about a payment before anything is recorded (so callers can check first)."""
+    found = _method(method)
+    if found is PaymentMethod.BANK_TRANSFER and not (bank_reference or "").strip():
+        raise InvalidInput(
+            "A bank transfer needs the payer's reference (UTR)",
+            code="reference_required",
+            field="bank_transfer.reference",
+        )
+    return _gateway(deps, found)
 
 
 def payment_create(
@@ -97,64 +161,199 @@ def payment_create(
             number=digits, exp_month=month, exp_year=year, cvv=command.card.cvv, holder=command.card.holder
         )
         card = CardDetails.from_number(digits, month, year, deps.fingerprinter.fingerprint(digits))
-    if method is PaymentMethod.BANK_TRANSFER and not (command.bank_reference or "").strip():
-        raise InvalidInput(
-            "A bank transfer needs the payer's reference (UTR)",
-            code="reference_required",
-            field="bank_transfer.reference",
-        )
-    gateway = _gateway(deps, method)
+    gateway = payment_method_check(method=method.value, bank_reference=command.bank_reference, deps=deps)
+    payment, order = _record_start(uow, principal, command, deps, method=method, card=card)
+    if not payment.awaits_start_answer():
+        return payment  # a retry of a request whose answer is already applied
+    request = _start_request(payment, order, principal, card_input=card_input, deps=deps)
+    result = gateway.start(request)  # phase 2: no transaction is open here
+    return payment_start_apply(uow=uow, payment_id=str(payment.id), result=result, deps=deps)
+
+
+def _record_start(
+    uow: PaymentsUnitOfWork,
+    principal: Principal,
+    command: CreatePayment,
+    deps: PaymentsDeps,
+    *,
+    method: PaymentMethod,
+    card: CardDetails | None,
+) -> tuple[Payment, Order]:
+    """Phase 1: the order is payable, no other start is in flight; the intent is committed."""
+    payment_id = intent_id(command.intent_key)
+    now = deps.clock.now()
     with uow:
-        # The order row stays locked until commit: two payers of one order are served one after the other.
+        if command.intent_key:
+            existing = uow.payments.get(str(payment_id))
+            if existing is not None:
+                order = uow.orders.get(str(existing.order_id))
+                visible_payment(principal, existing, order)
+                assert order is not None  # visible_payment raised otherwise
+                return existing, order
+        # The order lock serialises phase 1 of concurrent payers; it is released before the provider call.
         order = uow.orders.get_for_update(command.order_id)
         if order is None or not _may_pay(principal, order):
             raise NotFound("No such order")
         if not order.is_payable() or order.is_past_expiry(now):
             raise Conflict(f"The order is {order.status.value} and cannot be paid", code="order_not_payable")
+        in_flight = uow.payments.list(
+            PaymentFilter(order_id=str(order.id), status=PaymentStatus.PENDING), PageRequest(limit=100)
+        ).items
+        if any(p.awaits_start_answer() for p in in_flight):
+            raise Conflict("Another payment of this order is being started", code="payment_in_progress")
         payment = Payment.create(
-            order_id=order.id, seller_id=order.seller_id, method=method, amount=order.amount, now=now, card=card
+            id=payment_id,
+            order_id=order.id,
+            seller_id=order.seller_id,
+            method=method,
+            amount=order.amount,
+            now=now,
+            card=card,
+            gateway_reference=(command.bank_reference or "").strip() if method is PaymentMethod.BANK_TRANSFER else "",
         )
-        result = gateway.start(
-            GatewayRequest(
-                payment_id=str(payment.id),
-                order_id=str(order.id),
-                amount=order.amount,
-                capture=command.capture,
-                customer=Customer(
-                    id=order.buyer_id or principal.user_id,
-                    email=command.customer_email,
-                    phone=command.customer_phone,
-                    name=command.customer_name,
-                ),
-                description=order.description,
-                card=card_input,
-                reference=(command.bank_reference or "").strip(),
-                return_url=command.return_url,
-                notify_url=deps.notify_url_for.get(method.value, ""),
-            )
-        )
+        payment.gateway_data[START_DATA] = {
+            "capture": command.capture,
+            "customer": {
+                "id": order.buyer_id or principal.user_id,
+                "email": command.customer_email,
+                "phone": command.customer_phone,
+                "name": command.customer_name,
+            },
+            "return_url": command.return_url,
+        }
+        if method in HOSTED_METHODS:
+            expires = now + deps.checks.checkout_ttl
+            payment.gateway_data["checkout_expires_at"] = expires.isoformat()
+        # If phases 2-3 never finish (a crash, a hang), reconciliation picks the intent up.
+        payment.schedule_check(now + deps.checks.recover_after)
         uow.payments.add(payment, buyer_id=order.buyer_id)
-        _apply(uow, deps, order, payment, result)
+    return payment, order
+
+
+def _start_request(
+    payment: Payment, order: Order, principal: Principal, *, card_input: CardInput | None, deps: PaymentsDeps
+) -> GatewayRequest:
+    start: dict[str, Any] = payment.gateway_data.get(START_DATA) or {}
+    customer: dict[str, Any] = start.get("customer") or {}
+    expires = payment.gateway_data.get("checkout_expires_at")
+    return GatewayRequest(
+        payment_id=str(payment.id),
+        order_id=str(order.id),
+        amount=payment.amount,
+        capture=bool(start.get("capture", True)),
+        customer=Customer(
+            id=str(customer.get("id") or order.buyer_id or principal.user_id),
+            email=str(customer.get("email") or ""),
+            phone=str(customer.get("phone") or ""),
+            name=str(customer.get("name") or ""),
+        ),
+        description=order.description,
+        card=card_input,
+        reference=payment.gateway_reference if payment.method is PaymentMethod.BANK_TRANSFER else "",
+        return_url=str(start.get("return_url") or ""),
+        notify_url=deps.notify_url_for.get(payment.method.value, ""),
+        expires_at=datetime.fromisoformat(expires) if isinstance(expires, str) else None,
+    )
+
+
+def start_request_for_recovery(payment: Payment, order: Order, deps: PaymentsDeps) -> GatewayRequest | None:
+    """The start request again, for a hosted checkout whose first answer was lost; None for cards
+    (their data was never kept, so only the processor can tell what happened)."""
+    if payment.method is PaymentMethod.CARD:
+        return None
+    principal = Principal(user_id=order.buyer_id or order.seller_id, role=Role.CUSTOMER)
+    return _start_request(payment, order, principal, card_input=None, deps=deps)
+
+
+def payment_start_apply(
+    *, uow: PaymentsUnitOfWork, payment_id: str, result: GatewayResult, deps: PaymentsDeps
+) -> Payment:
+    """Phase 3 of a start: applied once; a second application (recovery racing) changes nothing."""
+    with uow:
+        payment, order = _lock(uow, payment_id)
+        if not payment.awaits_start_answer():
+            return payment
+        now = deps.clock.now()
+        payment.mark_started(now)
+        _apply(uow, deps, order, payment, result, now=now)
     return payment
 
 
-def _apply(uow: PaymentsUnitOfWork, deps: PaymentsDeps, order: Order, payment: Payment, result: GatewayResult) -> None:
+def _apply(
+    uow: PaymentsUnitOfWork, deps: PaymentsDeps, order: Order, payment: Payment, result: GatewayResult, *, now: datetime
+) -> None:
     """Moves payment and order to what the gateway said, records stats, publishes events, saves."""
-    now = deps.clock.now()
+    from application.payments.unexpected import return_unexpected_money  # the two modules call each other
+
     day, currency = now.date(), payment.amount.currency
-    if (result.reference or result.redirect_url or result.data) and payment.status is PaymentStatus.PENDING:
+    session_news = result.status not in {"attempt_failed", "expired", "cancelled"}
+    if (
+        session_news
+        and (result.reference or result.redirect_url or result.data)
+        and payment.status is PaymentStatus.PENDING
+    ):
         payment.attach_gateway_session(
             reference=result.reference or payment.gateway_reference,
             now=now,
             redirect_url=result.redirect_url,
             data=result.data or None,
         )
-    if result.status == "failed":
+    holding = result.status in {"captured", "authorized"}
+    if holding and result.amount is not None and result.amount != payment.amount:
+        return_unexpected_money(
+            uow,
+            deps,
+            order,
+            payment,
+            result,
+            code="currency_mismatch" if result.amount.currency != payment.amount.currency else "amount_mismatch",
+            message=f"The provider reported {result.amount} for a payment of {payment.amount}",
+            now=now,
+        )
+    elif holding and payment.status not in {PaymentStatus.PENDING, PaymentStatus.AUTHORIZED}:
+        if payment.is_closed():
+            return_unexpected_money(
+                uow,
+                deps,
+                order,
+                payment,
+                result,
+                code="captured_after_close",
+                message=f"The provider took money on a payment that was already {payment.status.value}",
+                now=now,
+            )
+        # Otherwise already holding the money: a replayed notification changes nothing.
+    elif holding and not order.is_payable() and payment.status is PaymentStatus.PENDING:
+        code = "duplicate_payment" if order.status.value not in {"cancelled", "expired"} else "order_closed"
+        return_unexpected_money(
+            uow,
+            deps,
+            order,
+            payment,
+            result,
+            code=code,
+            message=f"The order was already {order.status.value} when this payment succeeded",
+            now=now,
+        )
+    elif result.status == "failed":
         if payment.status in {PaymentStatus.PENDING, PaymentStatus.AUTHORIZED}:
             payment.fail(result.failure_code or "payment_failed", result.failure_message or "The payment failed", now)
             if order.status.value == "created":
                 order.mark_failed(now)
             uow.stats.record(seller_id=order.seller_id, day=day, currency=currency, failed_payments=1)
+    elif result.status == "attempt_failed":
+        payment.record_failed_attempt(
+            code=result.failure_code or "payment_failed",
+            message=result.failure_message or "The attempt failed",
+            now=now,
+            provider_payment_id=str(result.data.get("provider_payment_id") or ""),
+        )
+    elif result.status == "expired":
+        if payment.status is PaymentStatus.PENDING:
+            payment.expire(now)
+    elif result.status == "cancelled":
+        if payment.status in {PaymentStatus.PENDING, PaymentStatus.AUTHORIZED}:
+            payment.cancel(now)
     elif result.status == "authorized" and payment.status is PaymentStatus.PENDING:
         payment.authorize(now)
     elif result.status == "captured" and payment.status in {PaymentStatus.PENDING, PaymentStatus.AUTHORIZED}:
@@ -167,6 +366,11 @@ def _apply(uow: PaymentsUnitOfWork, deps: PaymentsDeps, order: Order, payment: P
             successful_payments=1,
             volume_minor=payment.amount_captured.minor,
         )
+    if payment.status is PaymentStatus.PENDING:
+        # Waiting for the buyer or the processor: reconciliation asks later, backing off.
+        payment.schedule_check(deps.checks.next_check(now, payment.check_count))
+    elif payment.status is PaymentStatus.AUTHORIZED and CAPTURE_REQUESTED not in payment.gateway_data:
+        payment.schedule_check(None)  # the merchant captures (or voids) when it chooses
     uow.payments.save(payment)
     uow.orders.save(order)
     publish_changes(uow, deps.publish, order=order, payment=payment)
@@ -181,8 +385,6 @@ def payment_get(*, uow: PaymentsUnitOfWork, principal: Principal, payment_id: st
 def payments_list(
     *, payments: PaymentRepository, principal: Principal, filters: PaymentFilter, page: PageRequest
 ) -> Page[Payment]:
-    from dataclasses import replace
-
     if not principal.is_admin:
         if principal.role in {Role.MERCHANT, Role.VENDOR}:
             filters = replace(filters, seller_id=principal.user_id, buyer_id=None)
@@ -198,16 +400,30 @@ def payment_capture(*, uow: PaymentsUnitOfWork, principal: Principal, payment_id
             raise Conflict(f"A {payment.status.value} payment cannot be captured", code="payment_not_capturable")
         if not order.is_payable():
             raise Conflict("The order is already settled", code="order_not_payable")
-        result = _gateway(deps, payment.method).capture(reference=payment.gateway_reference, amount=payment.amount)
-        _apply(uow, deps, order, payment, result)
+        gateway = _gateway(deps, payment.method)
+        now = deps.clock.now()
+        if CAPTURE_REQUESTED not in payment.gateway_data:
+            payment.gateway_data[CAPTURE_REQUESTED] = now.isoformat()
+        payment.schedule_check(now + deps.checks.recover_after)  # recovery re-drives a lost answer
+        uow.payments.save(payment)
+    result = gateway.capture(reference=payment.gateway_reference, amount=payment.amount)
+    return payment_capture_apply(uow=uow, payment_id=payment_id, result=result, deps=deps)
+
+
+def payment_capture_apply(
+    *, uow: PaymentsUnitOfWork, payment_id: str, result: GatewayResult, deps: PaymentsDeps
+) -> Payment:
+    with uow:
+        payment, order = _lock(uow, payment_id)
+        if payment.status is not PaymentStatus.AUTHORIZED or result.status not in {"captured", "failed"}:
+            return payment
+        _apply(uow, deps, order, payment, result, now=deps.clock.now())
     return payment
 
 
 def payment_confirm(*, uow: PaymentsUnitOfWork, principal: Principal, payment_id: str, deps: PaymentsDeps) -> Payment:
     """An admin confirms money that arrived outside any gateway (bank transfer, seed 000)."""
     if principal.role is not Role.ADMIN:
-        from application.shared.errors import Forbidden
-
         raise Forbidden("Only admins confirm payments")
     with uow:
         payment, order = _locked(uow, principal, payment_id)
@@ -217,7 +433,11 @@ def payment_confirm(*, uow: PaymentsUnitOfWork, principal: Principal, payment_id
             raise Conflict(f"A {payment.status.value} payment cannot be confirmed", code="payment_not_confirmable")
         if not order.is_payable():
             raise Conflict("The order is already settled", code="order_not_payable")
-        _apply(uow, deps, order, payment, GatewayResult(status="captured", reference=payment.gateway_reference))
+        now = deps.clock.now()
+        payment.mark_started(now)
+        _apply(
+            uow, deps, order, payment, GatewayResult(status="captured", reference=payment.gateway_reference), now=now
+        )
     return payment
 
 
@@ -226,8 +446,8 @@ def payment_settle(
 ) -> Payment | None:
     """Applies news from a gateway (webhook, IPN, reconciliation) to a payment, exactly once.
 
-    A success for an order that another payment already paid is not applied to the order:
-    the payment fails as ``duplicate_payment`` so the money can be returned.
+    Money reported on a payment we closed, on an order already paid by another payment or closed,
+    or in another amount, is returned automatically and listed for admins.
     """
     with uow:
         payment = uow.payments.get_for_update(payment_id)
@@ -236,26 +456,38 @@ def payment_settle(
         order = uow.orders.get_for_update(str(payment.order_id))
         if order is None:
             return None
-        if payment.status not in {PaymentStatus.PENDING, PaymentStatus.AUTHORIZED}:
-            return payment  # already settled: a replayed notification changes nothing
-        if result.amount is not None and result.amount != payment.amount:
-            result = GatewayResult(
-                status="failed",
-                reference=result.reference,
-                failure_code="amount_mismatch",
-                failure_message=f"Gateway reported {result.amount} for a payment of {payment.amount}",
-            )
-        if result.status in {"captured", "authorized"} and not order.is_payable():
-            result = GatewayResult(
-                status="failed",
-                reference=result.reference,
-                failure_code="duplicate_payment",
-                failure_message="The order was already paid by another payment",
-            )
-        if result.status == "pending":
-            return payment
-        _apply(uow, deps, order, payment, result)
+        holding = result.status in {"captured", "authorized"}
+        settled = payment.status not in {PaymentStatus.PENDING, PaymentStatus.AUTHORIZED}
+        if result.status in {"pending", "error", "not_found"} or (settled and not (holding and payment.is_closed())):
+            return payment  # nothing final, or already settled: a replayed notification changes nothing
+        now = deps.clock.now()
+        payment.mark_started(now)
+        _apply(uow, deps, order, payment, result, now=now)
     return payment
+
+
+def payment_check_reschedule(*, uow: PaymentsUnitOfWork, payment_id: str, deps: PaymentsDeps, expire: bool) -> None:
+    """Reconciliation found nothing final: ask again later (backing off), or end an abandoned checkout."""
+    with uow:
+        payment, order = _lock(uow, payment_id)
+        if payment.status not in {PaymentStatus.PENDING, PaymentStatus.AUTHORIZED}:
+            return
+        now = deps.clock.now()
+        if expire and payment.status is PaymentStatus.PENDING:
+            payment.expire(now)
+        else:
+            payment.check_count += 1
+            payment.schedule_check(deps.checks.next_check(now, payment.check_count))
+        uow.payments.save(payment)
+        publish_changes(uow, deps.publish, order=order, payment=payment)
+
+
+def _lock(uow: PaymentsUnitOfWork, payment_id: str) -> tuple[Payment, Order]:
+    payment = uow.payments.get_for_update(payment_id)
+    order = uow.orders.get_for_update(str(payment.order_id)) if payment else None
+    if payment is None or order is None:
+        raise NotFound("No such payment")
+    return payment, order
 
 
 def _locked(uow: PaymentsUnitOfWork, principal: Principal, payment_id: str) -> tuple[Payment, Order]:
@@ -269,3 +501,13 @@ def _locked(uow: PaymentsUnitOfWork, principal: Principal, payment_id: str) -> t
 
 def visible_order_for(principal: Principal, order: Order | None) -> Order:
     return visible_order(principal, order)
+
+
+def is_past_checkout(payment: Payment, now: datetime, grace: timedelta) -> bool:
+    raw = payment.gateway_data.get("checkout_expires_at")
+    if not isinstance(raw, str):
+        return False
+    try:
+        return now >= datetime.fromisoformat(raw) + grace
+    except ValueError:
+        return False

@@ -9,6 +9,7 @@ from typing import Any, Protocol
 
 from application.shared.pagination import Page, PageRequest
 from application.shared.ports import UnitOfWork
+from domain.payments.alert import Alert
 from domain.payments.order import Order, OrderStatus
 from domain.payments.payment import Payment, PaymentMethod, PaymentStatus
 from domain.payments.refund import Refund
@@ -59,6 +60,8 @@ class OrderRepository(Protocol):
 
     def list(self, filters: OrderFilter, page: PageRequest) -> Page[Order]: ...
 
+    def expired_open_ids(self, *, now: datetime, kind: str, limit: int) -> Sequence[str]: ...
+
 
 class PaymentRepository(Protocol):
     def add(self, payment: Payment, *, buyer_id: str | None = None) -> None: ...
@@ -73,7 +76,9 @@ class PaymentRepository(Protocol):
 
     def find_by_gateway_reference(self, method: PaymentMethod, reference: str) -> Payment | None: ...
 
-    def pending_ids(self, *, older_than: datetime, methods: Sequence[PaymentMethod], limit: int) -> Sequence[str]: ...
+    def due_for_check(self, *, now: datetime, limit: int) -> Sequence[str]:
+        """Payments whose ``next_check_at`` has come: unanswered intents and unsettled checkouts."""
+        ...
 
 
 class RefundRepository(Protocol):
@@ -81,7 +86,11 @@ class RefundRepository(Protocol):
 
     def get(self, refund_id: str) -> Refund | None: ...
 
+    def get_for_update(self, refund_id: str) -> Refund | None: ...
+
     def save(self, refund: Refund) -> None: ...
+
+    def requested_ids(self, *, older_than: datetime, limit: int) -> Sequence[str]: ...
 
     def list(self, filters: RefundFilter, page: PageRequest) -> Page[Refund]: ...
 
@@ -92,11 +101,26 @@ class StatsRecorder(Protocol):
     def record(self, *, seller_id: str, day: date, currency: str, **deltas: int) -> None: ...
 
 
+class AlertRepository(Protocol):
+    """Money that needs an admin's eyes (returned captures, failed refunds, mismatches)."""
+
+    def add(self, alert: Alert) -> None: ...
+
+    def list(self, filters: AlertFilter, page: PageRequest) -> Page[Alert]: ...
+
+
+@dataclass(frozen=True, slots=True)
+class AlertFilter:
+    code: str | None = None
+    payment_id: str | None = None
+
+
 class PaymentsUnitOfWork(UnitOfWork, Protocol):
     orders: OrderRepository
     payments: PaymentRepository
     refunds: RefundRepository
     stats: StatsRecorder
+    alerts: AlertRepository
 
 
 class EventPublisher(Protocol):
@@ -141,6 +165,8 @@ class GatewayRequest:
     reference: str = ""
     return_url: str = ""
     notify_url: str = ""
+    # When the hosted checkout stops taking payments (the provider order's expiry).
+    expires_at: datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -177,9 +203,18 @@ class RefundResult:
 
 
 class PaymentGateway(Protocol):
+    """Every call is made outside any database transaction, with our intent's id as the provider's
+    idempotency key (payment id for start/capture/cancel, refund id for refunds), so a repeat after a
+    crash is the same operation at the provider, never a second one."""
+
     def start(self, request: GatewayRequest) -> GatewayResult: ...
 
     def capture(self, *, reference: str, amount: Money) -> GatewayResult: ...
+
+    def cancel(self, *, payment_id: str, reference: str) -> GatewayResult:
+        """Stop a checkout or void an authorisation. ``status``: cancelled, failed (it could not be
+        cancelled, e.g. already paid), or unsupported (the provider has no such call)."""
+        ...
 
     def refund(self, request: RefundRequest) -> RefundResult: ...
 

@@ -41,6 +41,10 @@ class OrderStatus(StrEnum):
 S = OrderStatus
 # A failed order stays open: the buyer may retry with another payment, so failed -> paid is legal,
 # and an abandoned failed order can still be cancelled or expire.
+# Refunds (docs/gateways.md): a paid order goes partially_refunded -> refunded; a marketplace order
+# being fulfilled keeps processing/completed on a partial refund, a full refund of a repair not yet
+# completed cancels it, of a completed one refunds it. A refund the provider fails after accepting
+# it moves the order back where it was (refunded/cancelled -> paid, processing, completed ...).
 ORDER_TRANSITIONS: dict[OrderStatus, frozenset[OrderStatus]] = {
     S.CREATED: frozenset({S.PAID, S.FAILED, S.CANCELLED, S.EXPIRED}),
     S.FAILED: frozenset({S.PAID, S.CANCELLED, S.EXPIRED}),
@@ -52,7 +56,23 @@ ORDER_TRANSITIONS: dict[OrderStatus, frozenset[OrderStatus]] = {
     S.EXPIRED: frozenset(),
     S.COMPLETED: frozenset(),
 }
+# Moves only a refund makes (``record_refund``), and only its reversal undoes (``reverse_refund``).
+REFUND_MOVES: dict[OrderStatus, frozenset[OrderStatus]] = {
+    S.PAID: frozenset({S.PARTIALLY_REFUNDED, S.REFUNDED}),
+    S.PARTIALLY_REFUNDED: frozenset({S.PARTIALLY_REFUNDED, S.REFUNDED}),
+    S.PROCESSING: frozenset({S.CANCELLED}),
+    S.COMPLETED: frozenset({S.REFUNDED}),
+}
+REFUND_REVERSALS: dict[OrderStatus, frozenset[OrderStatus]] = {
+    S.REFUNDED: frozenset({S.PARTIALLY_REFUNDED, S.PAID, S.COMPLETED}),
+    S.PARTIALLY_REFUNDED: frozenset({S.PAID}),
+    S.CANCELLED: frozenset({S.PROCESSING}),
+}
 PAYABLE_STATUSES: frozenset[OrderStatus] = frozenset({S.CREATED, S.FAILED})
+# Captured money sits on an order in one of these, so a refund may take it back.
+REFUNDABLE_ORDER_STATUSES: frozenset[OrderStatus] = frozenset({S.PAID, S.PARTIALLY_REFUNDED, S.PROCESSING, S.COMPLETED})
+# Fulfilment states keep their status on a partial refund: the vendor still does (or did) the work.
+FULFILMENT_STATUSES: frozenset[OrderStatus] = frozenset({S.PROCESSING, S.COMPLETED})
 
 
 @dataclass(kw_only=True)
@@ -70,6 +90,8 @@ class Order:
     updated_at: datetime
     expires_at: datetime | None = None
     kind: OrderKind = OrderKind.MERCHANT
+    # Where a refund moved the order from, so a refund the provider later fails can move it back.
+    status_before_refund: OrderStatus | None = None
     events: list[DomainEvent] = field(default_factory=list)
 
     def __post_init__(self) -> None:
@@ -124,6 +146,9 @@ class Order:
     def refundable_amount(self) -> Money:
         return self.amount - self.amount_refunded
 
+    def is_refundable(self) -> bool:
+        return self.status in REFUNDABLE_ORDER_STATUSES
+
     def can_move_to(self, target: OrderStatus) -> bool:
         return target in ORDER_TRANSITIONS[self.status]
 
@@ -151,9 +176,8 @@ class Order:
 
     def record_refund(self, amount: Money, now: datetime) -> None:
         """Account for money returned to the buyer; the total can never pass the order amount."""
-        target = OrderStatus.REFUNDED  # only used to check the status is refundable at all
-        if not self.can_move_to(target):
-            raise InvalidTransition(f"Order is {self.status}, it cannot be refunded")
+        if not self.is_refundable():
+            raise InvalidTransition(f"Order is {self.status}, it cannot be refunded", code="order_not_refundable")
         if not amount.is_positive():
             raise InvalidValue("Refund amount must be positive", code="invalid_amount", field="amount")
         new_total = self.amount_refunded + amount  # raises currency_mismatch
@@ -165,7 +189,42 @@ class Order:
             )
         self.amount_refunded = new_total
         full = new_total == self.amount
-        self._move(OrderStatus.REFUNDED if full else OrderStatus.PARTIALLY_REFUNDED, now, refund_amount=amount)
+        if self.status in FULFILMENT_STATUSES:
+            if not full:
+                self.updated_at = now
+                self._emit("order.partially_refunded", refund_amount=amount)
+                return
+            # A repair not done yet is called off; a completed one is simply paid back.
+            target = OrderStatus.CANCELLED if self.status is OrderStatus.PROCESSING else OrderStatus.REFUNDED
+        else:
+            target = OrderStatus.REFUNDED if full else OrderStatus.PARTIALLY_REFUNDED
+        if target not in REFUND_MOVES.get(self.status, frozenset()):
+            raise InvalidTransition(f"Order cannot move from {self.status} to {target}")
+        if self.status_before_refund is None:
+            self.status_before_refund = self.status
+        self.status = target
+        self.updated_at = now
+        self._emit(f"order.{target.value}", refund_amount=amount)
+
+    def reverse_refund(self, amount: Money, now: datetime) -> None:
+        """A refund the provider accepted and then failed: the order holds that money again."""
+        if amount.minor > self.amount_refunded.minor:
+            raise InvalidValue("Cannot reverse more than was refunded", code="refund_exceeds_captured", field="amount")
+        self.amount_refunded = self.amount_refunded - amount
+        before = self.status_before_refund
+        if before is not None:
+            if self.amount_refunded.minor == 0:
+                target, self.status_before_refund = before, None
+            elif before in FULFILMENT_STATUSES:
+                target = before
+            else:
+                target = OrderStatus.PARTIALLY_REFUNDED
+            if target is not self.status:
+                if target not in REFUND_REVERSALS.get(self.status, frozenset()):
+                    raise InvalidTransition(f"Order cannot move from {self.status} to {target}")
+                self.status = target
+        self.updated_at = now
+        self._emit("order.refund_reversed", refund_amount=amount)
 
     # --- internals ---------------------------------------------------------------------------
 

@@ -1,6 +1,15 @@
 """A Refund: one request to return (part of) a captured payment through its gateway.
 
-The Payment aggregate does the money accounting; this entity tracks the gateway's answer.
+Lifecycle ``pending -> succeeded | failed``, in phases (docs/gateways.md):
+
+1. requested: the intent is recorded and its amount reserved on the payment (``accepted_at`` None);
+2. accepted: the provider took it (``accepted_at`` set); the amount now counts as refunded on the
+   payment, the order and the stats; the provider may still answer ``succeeded`` or ``failed``;
+3. final: ``succeeded``, or ``failed`` — a failure after acceptance is ``reversed``: the payment,
+   order, stats and commissions get the amount back.
+
+A ``return`` sends back money we never accepted (a capture on a closed payment or an order that
+was already paid): it never counts as a refund of the payment.
 """
 
 from __future__ import annotations
@@ -21,6 +30,11 @@ class RefundStatus(StrEnum):
     FAILED = "failed"
 
 
+class RefundKind(StrEnum):
+    REFUND = "refund"
+    RETURN = "return"
+
+
 @dataclass(kw_only=True)
 class Refund:
     id: uuid.UUID
@@ -30,8 +44,11 @@ class Refund:
     amount: Money
     reason: str = ""
     status: RefundStatus = RefundStatus.PENDING
+    kind: RefundKind = RefundKind.REFUND
     gateway_reference: str = ""
     failure_message: str = ""
+    accepted_at: datetime | None = None
+    reversed: bool = False
     created_at: datetime
     updated_at: datetime | None = None
 
@@ -49,6 +66,7 @@ class Refund:
         amount: Money,
         now: datetime,
         reason: str = "",
+        kind: RefundKind = RefundKind.REFUND,
         id: uuid.UUID | None = None,
     ) -> Refund:
         return cls(
@@ -58,22 +76,50 @@ class Refund:
             seller_id=seller_id,
             amount=amount,
             reason=reason,
+            kind=kind,
             created_at=now,
             updated_at=now,
         )
 
+    # --- queries -----------------------------------------------------------------------------
+
+    @property
+    def is_requested(self) -> bool:
+        """Phase 1 done, no provider answer applied yet: the amount is only reserved."""
+        return self.status is RefundStatus.PENDING and self.accepted_at is None
+
+    @property
+    def counts_as_refunded(self) -> bool:
+        """Its amount is part of the payment's refunded total (accepted and not failed)."""
+        return self.kind is RefundKind.REFUND and self.accepted_at is not None and not self.reversed
+
+    # --- commands ----------------------------------------------------------------------------
+
+    def accept(self, now: datetime, gateway_reference: str = "") -> None:
+        """The provider took the refund (it may still be pending there)."""
+        if self.status is not RefundStatus.PENDING or self.accepted_at is not None:
+            raise InvalidTransition(f"Refund is already {self.status}", code="refund_already_settled")
+        self.accepted_at = now
+        self.updated_at = now
+        if gateway_reference:
+            self.gateway_reference = gateway_reference
+
     def succeed(self, now: datetime, gateway_reference: str = "") -> None:
+        if self.accepted_at is None:
+            self.accepted_at = now
         self._settle(RefundStatus.SUCCEEDED, now)
         if gateway_reference:
             self.gateway_reference = gateway_reference
 
     def fail(self, message: str, now: datetime) -> None:
+        """Failed at once (nothing counted) or after acceptance (``reversed``: the amount goes back)."""
         self._settle(RefundStatus.FAILED, now)
-        self.failure_message = message
+        self.reversed = self.accepted_at is not None and self.kind is RefundKind.REFUND
+        self.failure_message = message[:500]
 
     def _settle(self, target: RefundStatus, now: datetime) -> None:
         # A gateway answers once; a second, different answer is a bug upstream, not a state change.
         if self.status is not RefundStatus.PENDING:
-            raise InvalidTransition(f"Refund is already {self.status}")
+            raise InvalidTransition(f"Refund is already {self.status}", code="refund_already_settled")
         self.status = target
         self.updated_at = now

@@ -13,7 +13,7 @@ from application.payments.ports import PaymentFilter
 from domain.erp.sync import SyncRecord
 from domain.identity.user import Role
 from entrypoints.api.auth import auth_for, principal
-from entrypoints.api.idempotency import idempotent
+from entrypoints.api.idempotency import idempotent, intent_key
 from entrypoints.api.pagination import PageQuery
 from entrypoints.api.payments import AMOUNT_PATTERN, OrderOut, PaymentOut, order_out, payment_out
 from entrypoints.api.schemas import PROBLEM_RESPONSES, InputSchema
@@ -81,6 +81,7 @@ def distributor_payments_create(
         reference=payload.reference,
         customer_email=payload.customer_email,
         customer_phone=payload.customer_phone,
+        intent_key=intent_key(request),
     )
     return Status(201, DistributorPaymentOut(order=order_out(order), payment=payment_out(payment), journal_entry=None))
 

@@ -1,8 +1,14 @@
 """``@idempotent``: the Idempotency-Key contract for any POST view.
 
 The view runs after authentication and input validation (a request that fails validation
-never reaches here, so it stores nothing). The view's business change and the stored
-response commit in one transaction. Views return ``Status(code, schema)`` or a schema.
+never reaches here, so it stores nothing). Views return ``Status(code, schema)`` or a schema.
+
+No transaction wraps the view: its use case's unit of work owns transactions, and use cases that
+call a provider commit their intent before the call and apply the answer after it. The key's
+in-flight marker and its stored response each commit on their own. A crash between the use case's
+commit and the stored response leaves an in-flight marker whose lease expires; the retry then runs
+the view again, and creates that take ``intent_key(request)`` derive their id from the key, so the
+retry finds (and resumes) what the first attempt created instead of making a second one.
 """
 
 from __future__ import annotations
@@ -40,6 +46,15 @@ def caller_scope(request: HttpRequest) -> str:
     return "anonymous"
 
 
+INTENT_ATTRIBUTE = "_partnerpay_intent_key"
+
+
+def intent_key(request: HttpRequest) -> str | None:
+    """The caller-scoped Idempotency-Key of this request (None without one): an intent id derives from it."""
+    value = getattr(request, INTENT_ATTRIBUTE, None)
+    return value if isinstance(value, str) else None
+
+
 def render(result: Any) -> HttpResponse:
     if isinstance(result, Status):
         status, body = result.status_code, result.value
@@ -64,22 +79,22 @@ def idempotent(view: Callable[..., Any]) -> Callable[..., Any]:
         key = request.headers.get(HEADER)
         container = bootstrap.container()
         if key is None:
-            with container.atomic():
-                return render(view(request, *args, **kwargs))
+            return render(view(request, *args, **kwargs))
         store = container.idempotency_store
+        scope = caller_scope(request)
         reservation = idempotency_begin(
             store=store,
-            scope=caller_scope(request),
+            scope=scope,
             key=key,
             fingerprint=request_fingerprint(request.method or "POST", request.path, request.body),
             now=container.clock.now(),
         )
         if reservation.replay is not None:
             return _replay(reservation.replay)
+        setattr(request, INTENT_ATTRIBUTE, f"{scope}|{request.path}|{key.strip()}")
         try:
-            with container.atomic():
-                response = render(view(request, *args, **kwargs))
-                store.complete(reservation.record_id, _stored(response), now=container.clock.now())
+            response = render(view(request, *args, **kwargs))
+            store.complete(reservation.record_id, _stored(response), now=container.clock.now())
         except (ApplicationError, DomainError) as exc:
             if not is_replayable_failure(exc):
                 store.release(reservation.record_id)

@@ -34,7 +34,7 @@ from domain.identity.user import Role
 from domain.payments.order import OrderStatus
 from domain.shared.money import Money
 from entrypoints.api.auth import ADMIN, auth_for, principal
-from entrypoints.api.idempotency import idempotent
+from entrypoints.api.idempotency import idempotent, intent_key
 from entrypoints.api.pagination import PageQuery
 from entrypoints.api.payments import AMOUNT_PATTERN, CardIn, CustomerIn, OrderOut
 from entrypoints.api.schemas import PROBLEM_RESPONSES, InputSchema, Problem
@@ -548,6 +548,7 @@ def marketplace_orders_create(request: HttpRequest, payload: MarketplaceOrderIn)
             customer_phone=customer.phone,
             customer_name=customer.name,
             return_url=payload.return_url,
+            intent_key=intent_key(request),
         ),
     )
     return Status(201, placed_out(placed))
@@ -587,6 +588,18 @@ def marketplace_orders_get(request: HttpRequest, order_id: str) -> MarketplaceOr
 @idempotent
 def marketplace_orders_complete(request: HttpRequest, order_id: str) -> OrderOut:
     return OrderOut(**order_view(service.complete_order(principal(request), order_id)))
+
+
+@orders_router.post(
+    "/orders/{order_id}/cancel",
+    response={200: OrderOut, **PROBLEM_RESPONSES},
+    auth=MARKETPLACE_USERS,
+    operation_id="marketplace_orders_cancel",
+)
+@idempotent
+def marketplace_orders_cancel(request: HttpRequest, order_id: str) -> OrderOut:
+    """Calls off an unpaid order (the customer's own, a vendor's, or any for an admin); the stock comes back."""
+    return OrderOut(**order_view(service.cancel_order(principal(request), order_id)))
 
 
 @invoices_router.get(

@@ -11,17 +11,18 @@ from pydantic import Field, field_validator
 
 from application.payments.orders import CreateOrder
 from application.payments.payments import CardData, CreatePayment
-from application.payments.ports import OrderFilter, PaymentFilter, RefundFilter
+from application.payments.ports import AlertFilter, OrderFilter, PaymentFilter, RefundFilter
 from application.payments.refunds import CreateRefund
 from application.payments.representations import order_view, payment_view, refund_view
 from application.payments.stats import PlatformCounts, StatsSummary
 from domain.identity.user import Role
+from domain.payments.alert import Alert
 from domain.payments.order import Order, OrderStatus
 from domain.payments.payment import Payment, PaymentMethod, PaymentStatus
 from domain.payments.refund import Refund
 from domain.shared.money import Money
 from entrypoints.api.auth import ADMIN, ANY_USER, MERCHANT, auth_for, principal
-from entrypoints.api.idempotency import idempotent
+from entrypoints.api.idempotency import idempotent, intent_key
 from entrypoints.api.pagination import PageQuery
 from entrypoints.api.schemas import PROBLEM_RESPONSES, InputSchema
 from entrypoints.bootstrap import payments as service
@@ -31,6 +32,7 @@ payments_router = Router(tags=["payments"])
 refunds_router = Router(tags=["refunds"])
 merchant_stats_router = Router(tags=["stats"])
 admin_stats_router = Router(tags=["stats"])
+admin_alerts_router = Router(tags=["alerts"])
 
 SELLERS = auth_for(Role.MERCHANT, Role.VENDOR, Role.ADMIN)
 
@@ -119,6 +121,13 @@ class CardOut(Schema):
     exp_year: int
 
 
+class AttemptOut(Schema):
+    failure_code: str
+    failure_message: str
+    provider_payment_id: str = Field(description="The provider's id of this try (Cashfree cf_payment_id), if any")
+    at: datetime
+
+
 class PaymentOut(Schema):
     id: str
     order_id: str
@@ -129,6 +138,9 @@ class PaymentOut(Schema):
     method: str
     status: str
     card: CardOut | None
+    amount_refund_pending: str = Field(description="Held by refunds the provider has not answered yet")
+    attempts: list[AttemptOut] = Field(description="Failed tries on a hosted checkout that can still be paid")
+    next_check_at: datetime | None = Field(description="When reconciliation next asks the provider (unsettled only)")
     gateway_reference: str | None
     redirect_url: str | None
     checkout: dict[str, Any] | None = Field(description="Hosted checkout data (e.g. Cashfree payment_session_id)")
@@ -164,10 +176,43 @@ class RefundOut(Schema):
     order_id: str
     amount: str
     currency: str
-    status: str
+    status: str = Field(description="pending, succeeded or failed")
+    kind: str = Field(description="refund (asked for) or return (money the provider took that we did not keep)")
     reason: str
+    gateway_reference: str | None
     failure_message: str | None
+    reversed: bool = Field(description="Failed after the provider accepted it: the amount was given back")
+    accepted_at: datetime | None = Field(description="When the provider accepted it (the amount counts as refunded)")
     created_at: datetime
+    updated_at: datetime | None
+
+
+class RefundConfirmIn(InputSchema):
+    reference: str = Field(min_length=1, max_length=64, description="The bank transfer's reference (UTR)")
+
+
+class AlertOut(Schema):
+    id: str
+    code: str
+    message: str
+    seller_id: str
+    payment_id: str | None
+    order_id: str | None
+    refund_id: str | None
+    amount: str | None
+    currency: str | None
+    details: dict[str, Any]
+    created_at: datetime
+
+
+class AlertPage(Schema):
+    items: list[AlertOut]
+    next_cursor: str | None
+
+
+class AlertQuery(PageQuery):
+    code: str | None = Field(default=None, max_length=64)
+    payment_id: str | None = Field(default=None, max_length=64)
 
 
 class RefundPage(Schema):
@@ -234,6 +279,22 @@ def refund_out(refund: Refund) -> RefundOut:
     return RefundOut(**refund_view(refund))
 
 
+def alert_out(alert: Alert) -> AlertOut:
+    return AlertOut(
+        id=str(alert.id),
+        code=alert.code,
+        message=alert.message,
+        seller_id=alert.seller_id,
+        payment_id=str(alert.payment_id) if alert.payment_id else None,
+        order_id=str(alert.order_id) if alert.order_id else None,
+        refund_id=str(alert.refund_id) if alert.refund_id else None,
+        amount=alert.amount.to_decimal_string() if alert.amount else None,
+        currency=alert.amount.currency if alert.amount else None,
+        details=alert.details,
+        created_at=alert.created_at,
+    )
+
+
 def _money(amounts: dict[str, int]) -> list[MoneyOut]:
     return [MoneyOut(currency=c, amount=Money(v, c).to_decimal_string()) for c, v in sorted(amounts.items())]
 
@@ -278,6 +339,7 @@ def orders_create(request: HttpRequest, payload: OrderCreateIn) -> Status[OrderO
             description=payload.description,
             reference=payload.reference,
             metadata=dict(payload.metadata),
+            intent_key=intent_key(request),
         ),
     )
     return Status(201, order_out(order))
@@ -330,6 +392,7 @@ def payments_create(request: HttpRequest, payload: PaymentCreateIn) -> Status[Pa
             customer_phone=customer.phone,
             customer_name=customer.name,
             return_url=payload.return_url,
+            intent_key=intent_key(request),
         ),
     )
     return Status(201, payment_out(payment))
@@ -388,7 +451,10 @@ def payments_confirm(request: HttpRequest, payment_id: str) -> PaymentOut:
 @idempotent
 def refunds_create(request: HttpRequest, payload: RefundCreateIn) -> Status[RefundOut]:
     refund = service.create_refund(
-        principal(request), CreateRefund(payment_id=payload.payment_id, amount=payload.amount, reason=payload.reason)
+        principal(request),
+        CreateRefund(
+            payment_id=payload.payment_id, amount=payload.amount, reason=payload.reason, intent_key=intent_key(request)
+        ),
     )
     return Status(201, refund_out(refund))
 
@@ -404,6 +470,32 @@ def refunds_list(request: HttpRequest, filters: Query[RefundQuery]) -> RefundPag
 )
 def refunds_get(request: HttpRequest, refund_id: str) -> RefundOut:
     return refund_out(service.get_refund(principal(request), refund_id))
+
+
+@refunds_router.post(
+    "/{refund_id}/confirm",
+    response={200: RefundOut, **PROBLEM_RESPONSES},
+    auth=ADMIN,
+    operation_id="refunds_confirm",
+)
+@idempotent
+def refunds_confirm(request: HttpRequest, refund_id: str, payload: RefundConfirmIn) -> RefundOut:
+    """An admin confirms a bank-transfer refund was sent back, with the transfer's reference."""
+    return refund_out(service.confirm_refund(principal(request), refund_id, payload.reference))
+
+
+# --- alerts -------------------------------------------------------------------------------
+
+
+@admin_alerts_router.get(
+    "/alerts", response={200: AlertPage, **PROBLEM_RESPONSES}, auth=ADMIN, operation_id="admin_alerts_list"
+)
+def admin_alerts_list(request: HttpRequest, filters: Query[AlertQuery]) -> AlertPage:
+    """Money that needs a person: captures returned automatically, refunds that failed, provider mismatches."""
+    page = service.list_alerts(
+        principal(request), AlertFilter(code=filters.code, payment_id=filters.payment_id), filters.page_request()
+    )
+    return AlertPage(items=[alert_out(a) for a in page.items], next_cursor=page.next_cursor)
 
 
 # --- stats --------------------------------------------------------------------------------

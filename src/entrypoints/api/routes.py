@@ -30,6 +30,7 @@ ROUTES: list[tuple[str, Any]] = [
     ("/api/v1/refunds", payments.refunds_router),
     ("/api/v1/merchants/me", payments.merchant_stats_router),
     ("/api/v1/admin", payments.admin_stats_router),
+    ("/api/v1/admin", payments.admin_alerts_router),
     ("/api/v1", notifications.webhooks_router),
     ("/api/v1", notifications.events_router),
     ("/api/v1/distributors", distributors.router),

@@ -13,12 +13,13 @@ from typing import Any
 
 from application.payments.orders import CreateOrder
 from application.payments.payments import CreatePayment
-from application.shared.errors import Conflict
+from application.shared.errors import ApplicationError, Conflict
 from domain.distributors.distributor import DistributorStatus
 from domain.erp.sync import SyncKind, SyncRecord
 from domain.identity.user import Principal
 from domain.payments.order import Order, OrderKind
 from domain.payments.payment import Payment
+from domain.shared.errors import DomainError
 from domain.shared.money import Money
 from entrypoints.bootstrap import Container, container, distributors, erp, payments
 
@@ -40,25 +41,32 @@ def record_payment(
     reference: str | None,
     customer_email: str = "",
     customer_phone: str = "",
+    intent_key: str | None = None,
 ) -> tuple[Order, Payment]:
-    """Creates the order and its payment together: both or neither."""
+    """Creates the order, then its payment (whose provider call runs outside any transaction).
+
+    Payment input is checked before the order exists; if the payment still cannot be started, the
+    order is cancelled, so an order without a payment is never left open.
+    """
     found_id, user_id, _ = distributors.distributor_for_payment(distributor_id, principal)
     view = distributors.get(principal, found_id)
     if view.distributor.status is not DistributorStatus.ACTIVE:
         raise Conflict("Only active distributors make payments", code="distributor_not_active")
-    with container().atomic():
-        order = payments.create_order(
-            COMPANY_SELLER_ID,
-            CreateOrder(
-                amount=amount,
-                currency=currency,
-                description=f"Distributor payment {view.distributor.legal_name}"[:500],
-                reference=(reference or "")[:128],
-                metadata={"distributor_id": found_id},
-                buyer_id=user_id,
-                kind=OrderKind.DISTRIBUTOR,
-            ),
-        )
+    payments.check_payment_method(method, reference)
+    order = payments.create_order(
+        COMPANY_SELLER_ID,
+        CreateOrder(
+            amount=amount,
+            currency=currency,
+            description=f"Distributor payment {view.distributor.legal_name}"[:500],
+            reference=(reference or "")[:128],
+            metadata={"distributor_id": found_id},
+            buyer_id=user_id,
+            kind=OrderKind.DISTRIBUTOR,
+            intent_key=f"{intent_key}|order" if intent_key else None,
+        ),
+    )
+    try:
         payment = payments.create_payment(
             principal,
             CreatePayment(
@@ -67,8 +75,12 @@ def record_payment(
                 bank_reference=reference,
                 customer_email=customer_email,
                 customer_phone=customer_phone,
+                intent_key=f"{intent_key}|payment" if intent_key else None,
             ),
         )
+    except (ApplicationError, DomainError):
+        payments.cancel_order(Principal(user_id=COMPANY_SELLER_ID, role=principal.role), str(order.id))
+        raise
     return order, payment
 
 

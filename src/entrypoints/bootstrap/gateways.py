@@ -17,6 +17,7 @@ from django.conf import settings
 
 from adapters.django_orm.gateways.repository import DjangoInboundEventRepository, pending_gateway_refunds
 from adapters.gateways.cashfree import CashfreeConfig, CashfreeGateway, CashfreeWebhooks
+from adapters.gateways.outside_transactions import OutsideTransactions
 from adapters.gateways.provider_http import ProviderHttp
 from adapters.gateways.sslcommerz import SslcommerzConfig, SslcommerzGateway, SslcommerzIpn
 from application.gateways import use_cases
@@ -98,14 +99,16 @@ def wire(built: Container) -> None:
     refund_sources: dict[str, RefundStatusSource] = {}
     if _offered(settings.CASHFREE_SIMULATED):
         cashfree, webhooks = build_cashfree()
-        payments_wiring.GATEWAYS["cashfree"] = cashfree
-        interpreters["cashfree"], refund_sources["cashfree"] = webhooks, cashfree
+        payments_wiring.register_gateway("cashfree", cashfree)
+        interpreters["cashfree"] = webhooks
+        refund_sources["cashfree"] = OutsideTransactions(cashfree, name="cashfree_refunds")
     else:
         payments_wiring.GATEWAYS.pop("cashfree", None)
     if _offered(settings.SSLCOMMERZ_SIMULATED):
         sslcommerz, ipn = build_sslcommerz()
-        payments_wiring.GATEWAYS["sslcommerz"] = sslcommerz
-        interpreters["sslcommerz"], refund_sources["sslcommerz"] = ipn, sslcommerz
+        payments_wiring.register_gateway("sslcommerz", sslcommerz)
+        interpreters["sslcommerz"] = ipn
+        refund_sources["sslcommerz"] = OutsideTransactions(sslcommerz, name="sslcommerz_refunds")
     else:
         payments_wiring.GATEWAYS.pop("sslcommerz", None)
     built.extras[INTERPRETERS] = interpreters
@@ -134,7 +137,11 @@ class DjangoPaymentEffects:
         payment = payments_wiring.settle_payment(payment_id, result)
         if payment is None:
             return Settled("missing")
-        return Settled(payment.status.value, payment.failure_code)
+        unexpected = payment.gateway_data.get("unexpected_capture")
+        returned = (
+            str(unexpected.get("code") or "") if isinstance(unexpected, dict) and result.status == "captured" else ""
+        )
+        return Settled(payment.status.value, payment.failure_code, returned=returned)
 
     def hold(self, payment_id: str, review: dict[str, Any]) -> Settled:
         payment = gateway_news.payment_hold_for_review(
@@ -151,7 +158,7 @@ class DjangoPaymentEffects:
             reference=news.reference,
             message=news.message,
             amount=news.amount,
-            clock=container().clock,
+            deps=payments_wiring.deps(),
         )
 
     def alert(self, payment_id: str, alert: dict[str, Any]) -> None:

@@ -46,7 +46,7 @@ from entrypoints.bootstrap import Container, container, payments, setting
 log = structlog.get_logger("partnerpay.marketplace")
 
 SUBSCRIBER = "marketplace"
-EVENT_PATTERNS = ["payment.captured", "payment.failed", "order.cancelled"]
+EVENT_PATTERNS = ["payment.captured", "payment.failed", "payment.expired", "order.cancelled"]
 
 services_repo = DjangoServiceRepository()
 variants_repo = DjangoVariantRepository()
@@ -70,7 +70,7 @@ def wire(built: Container) -> None:
         order_id = str(order["id"])
         if event.type == "payment.captured":
             outcome = stock.payment_captured(deps=deps(), order_id=order_id, payment_id=str(data["object"]["id"]))
-        elif event.type == "payment.failed":
+        elif event.type in {"payment.failed", "payment.expired"}:
             outcome = stock.payment_failed(deps=deps(), order_id=order_id)
         elif event.type == "order.cancelled":
             outcome = stock.order_cancelled(deps=deps(), order_id=order_id)
@@ -92,6 +92,7 @@ def uow() -> MarketplaceUnitOfWork:
         payments=payments.payments_repo,
         refunds=payments.refunds_repo,
         stats=payments.stats_recorder,
+        alerts=payments.alerts_repo,
         services=services_repo,
         variants=variants_repo,
         reservations=reservations_repo,
@@ -225,6 +226,10 @@ def get_order(principal: Principal, order_id: str) -> order_cases.MarketplaceOrd
 
 def complete_order(principal: Principal, order_id: str) -> Order:
     return order_cases.marketplace_order_complete(uow=uow(), principal=principal, order_id=order_id, deps=deps())
+
+
+def cancel_order(principal: Principal, order_id: str) -> Order:
+    return order_cases.marketplace_order_cancel(uow=payments.uow(), principal=principal, order_id=order_id, deps=deps())
 
 
 def invoice_pdf(principal: Principal, order_id: str) -> InvoiceDocument:

@@ -1,4 +1,7 @@
-"""Payments wiring: repositories, gateway registry, fingerprints, stats, reconciliation."""
+"""Payments wiring: repositories, gateway registry, fingerprints, stats, reconciliation, recovery.
+
+Every gateway in the registry is wrapped in ``OutsideTransactions``: a provider call made inside a
+database transaction raises, so the phases of docs/gateways.md are enforced, not just intended."""
 
 from __future__ import annotations
 
@@ -8,18 +11,23 @@ from typing import Any
 from django.conf import settings
 
 from adapters.django_orm.payments.repositories import (
+    DjangoAlertRepository,
     DjangoOrderRepository,
     DjangoPaymentRepository,
     DjangoRefundRepository,
 )
 from adapters.django_orm.payments.stats import DjangoStatsQuery, DjangoStatsRecorder
 from adapters.gateways.card_fingerprint import HmacCardFingerprinter
+from adapters.gateways.outside_transactions import OutsideTransactions
 from adapters.gateways.sandbox_card import BankTransferGateway, SandboxCardGateway
+from application.payments import alerts as alert_cases
 from application.payments import orders as order_cases
 from application.payments import payments as payment_cases
+from application.payments import reconciliation
 from application.payments import refunds as refund_cases
 from application.payments import stats as stats_cases
 from application.payments.ports import (
+    AlertFilter,
     GatewayResult,
     OrderFilter,
     PaymentFilter,
@@ -27,9 +35,10 @@ from application.payments.ports import (
     PaymentsUnitOfWork,
     RefundFilter,
 )
-from application.payments.reconciliation import payments_reconcile
+from application.payments.unexpected import RETURN_TOPIC
 from application.shared.pagination import Page, PageRequest
 from domain.identity.user import Principal
+from domain.payments.alert import Alert
 from domain.payments.order import Order
 from domain.payments.payment import Payment
 from domain.payments.refund import Refund
@@ -38,6 +47,7 @@ from entrypoints.bootstrap import Container, container
 orders_repo = DjangoOrderRepository()
 payments_repo = DjangoPaymentRepository()
 refunds_repo = DjangoRefundRepository()
+alerts_repo = DjangoAlertRepository()
 stats_recorder = DjangoStatsRecorder()
 stats_query = DjangoStatsQuery()
 
@@ -45,16 +55,41 @@ stats_query = DjangoStatsQuery()
 GATEWAYS: dict[str, PaymentGateway] = {}
 
 
+def register_gateway(method: str, gateway: PaymentGateway, *, replace: bool = True) -> None:
+    """Adds a gateway to the registry behind the outside-transactions guard."""
+    if replace or method not in GATEWAYS:
+        GATEWAYS[method] = OutsideTransactions(gateway, name=f"{method}_gateway")
+
+
 def wire(built: Container) -> None:
-    GATEWAYS.setdefault("card", SandboxCardGateway(sleep=getattr(settings, "SANDBOX_CARD_DELAYS", True)))
-    GATEWAYS.setdefault("bank_transfer", BankTransferGateway())
+    register_gateway("card", SandboxCardGateway(sleep=getattr(settings, "SANDBOX_CARD_DELAYS", True)), replace=False)
+    register_gateway("bank_transfer", BankTransferGateway(), replace=False)
+
+    def submit_return(payload: dict[str, Any]) -> None:
+        refund_cases.refund_submit(uow=uow(), refund_id=str(payload["refund_id"]), deps=deps())
+
+    def cancel_at_provider(payload: dict[str, Any]) -> None:
+        reconciliation.payment_cancel_at_provider(uow=uow(), payment_id=str(payload["payment_id"]), deps=deps())
+
+    built.handlers[RETURN_TOPIC] = submit_return
+    built.handlers[order_cases.CANCEL_AT_PROVIDER_TOPIC] = cancel_at_provider
 
 
 def uow() -> PaymentsUnitOfWork:
     unit: PaymentsUnitOfWork = container().uow(
-        orders=orders_repo, payments=payments_repo, refunds=refunds_repo, stats=stats_recorder
+        orders=orders_repo, payments=payments_repo, refunds=refunds_repo, stats=stats_recorder, alerts=alerts_repo
     )
     return unit
+
+
+def check_policy() -> payment_cases.CheckPolicy:
+    return payment_cases.CheckPolicy(
+        recover_after=timedelta(seconds=settings.PAYMENT_RECOVER_AFTER_SECONDS),
+        first_check=timedelta(seconds=settings.PAYMENT_RECONCILE_AFTER_SECONDS),
+        max_interval=timedelta(seconds=settings.PAYMENT_RECONCILE_MAX_INTERVAL_SECONDS),
+        checkout_ttl=timedelta(seconds=settings.HOSTED_CHECKOUT_TTL_SECONDS),
+        expiry_grace=timedelta(seconds=settings.HOSTED_CHECKOUT_EXPIRY_GRACE_SECONDS),
+    )
 
 
 def deps() -> payment_cases.PaymentsDeps:
@@ -69,6 +104,7 @@ def deps() -> payment_cases.PaymentsDeps:
             "cashfree": f"{base}/api/v1/webhooks/cashfree",
             "sslcommerz": f"{base}/api/v1/webhooks/sslcommerz",
         },
+        checks=check_policy(),
     )
 
 
@@ -96,6 +132,10 @@ def create_payment(principal: Principal, command: payment_cases.CreatePayment) -
     return payment_cases.payment_create(uow=uow(), principal=principal, command=command, deps=deps())
 
 
+def check_payment_method(method: str, bank_reference: str | None) -> None:
+    payment_cases.payment_method_check(method=method, bank_reference=bank_reference, deps=deps())
+
+
 def get_payment(principal: Principal, payment_id: str) -> Payment:
     return payment_cases.payment_get(uow=uow(), principal=principal, payment_id=payment_id)
 
@@ -121,6 +161,16 @@ def create_refund(principal: Principal, command: refund_cases.CreateRefund) -> R
     return refund_cases.refund_create(uow=uow(), principal=principal, command=command, deps=deps())
 
 
+def confirm_refund(principal: Principal, refund_id: str, reference: str) -> Refund:
+    return refund_cases.refund_confirm(
+        uow=uow(), principal=principal, refund_id=refund_id, reference=reference, deps=deps()
+    )
+
+
+def list_alerts(principal: Principal, filters: AlertFilter, page: PageRequest) -> Page[Alert]:
+    return alert_cases.alerts_list(alerts=alerts_repo, principal=principal, filters=filters, page=page)
+
+
 def get_refund(principal: Principal, refund_id: str) -> Refund:
     return refund_cases.refund_get(uow=uow(), principal=principal, refund_id=refund_id)
 
@@ -137,6 +187,19 @@ def admin_stats(principal: Principal, merchant_id: str | None, since: date | Non
     return stats_cases.admin_stats(query=stats_query, principal=principal, merchant_id=merchant_id, since=since)
 
 
-def reconcile_pending(older_than_seconds: float | None = None) -> dict[str, int]:
-    wait = older_than_seconds if older_than_seconds is not None else settings.PAYMENT_RECONCILE_AFTER_SECONDS
-    return payments_reconcile(payments=payments_repo, new_uow=uow, deps=deps(), older_than=timedelta(seconds=wait))
+def reconcile_pending(*, all_due_now: bool = False) -> dict[str, int]:
+    """Payments whose next check is due: unanswered intents are recovered, checkouts asked about.
+    ``all_due_now`` (tests, an operator's manual run) treats every scheduled check as due."""
+    horizon = timedelta(days=3650) if all_due_now else timedelta(0)
+    return reconciliation.payments_reconcile(uow=uow(), deps=deps(), horizon=horizon)
+
+
+def recover_refunds() -> dict[str, int]:
+    """Refund intents a crash or a timeout left between phases, sent again with the same key."""
+    return refund_cases.refunds_recover(
+        uow=uow(), deps=deps(), older_than=timedelta(seconds=settings.PAYMENT_RECOVER_AFTER_SECONDS)
+    )
+
+
+def expire_orders() -> int:
+    return reconciliation.orders_expire(uow=uow(), deps=deps())

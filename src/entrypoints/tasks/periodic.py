@@ -63,13 +63,36 @@ def _sweep_on_startup() -> None:
 
 @db_periodic_task(crontab(minute="*"))
 def payments_reconcile_periodic() -> None:
-    """Pending gateway payments that no webhook settled are asked about (seed 000's polling)."""
+    """Payments whose next check is due are asked about (seed 000's polling, with backoff), and intents
+    a crash left between phases are finished (docs/gateways.md)."""
     from entrypoints.bootstrap import payments
 
     with lock_task("payments-reconcile"):
         counts = payments.reconcile_pending()
         if counts["checked"]:
             log.info("payments_reconciled", **counts)
+
+
+@db_periodic_task(crontab(minute="*"))
+def refunds_recover_periodic() -> None:
+    """Refund intents whose provider answer was never applied are sent again with the same key."""
+    from entrypoints.bootstrap import payments
+
+    with lock_task("refunds-recover"):
+        counts = payments.recover_refunds()
+        if counts["checked"]:
+            log.info("refunds_recovered", **counts)
+
+
+@db_periodic_task(crontab(minute="*"))
+def orders_expire_periodic() -> None:
+    """Merchant and distributor orders past ``expires_at`` that nobody paid become ``expired``."""
+    from entrypoints.bootstrap import payments
+
+    with lock_task("orders-expire"):
+        expired = payments.expire_orders()
+        if expired:
+            log.info("orders_expired", count=expired)
 
 
 @db_periodic_task(crontab(minute="*/5"))

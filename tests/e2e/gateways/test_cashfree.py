@@ -271,7 +271,7 @@ def test_webhook_signed_with_the_previous_secret_is_accepted_during_rotation(htt
 def _reconcile() -> dict[str, int]:
     from entrypoints.bootstrap import payments
 
-    return payments.reconcile_pending(older_than_seconds=-1)
+    return payments.reconcile_pending(all_due_now=True)
 
 
 def test_reconciliation_captures_a_paid_order_with_the_amount_cashfree_reports(http, merchant, providers):

@@ -113,7 +113,7 @@ def test_cashfree_checkout_fail_and_cancel(http, merchant, simulators):
     dropped = pay(http, merchant, create_order(http, merchant)["id"], "cashfree")
     http.post(f"/simulators/cashfree/checkout/{dropped['checkout']['payment_session_id']}/cancel")
     assert payment_state(http, merchant, dropped["id"])["status"] == "pending"
-    payments.reconcile_pending(older_than_seconds=-1)  # the simulator terminated the order
+    payments.reconcile_pending(all_due_now=True)  # the simulator terminated the order
     state = payment_state(http, merchant, dropped["id"])
     assert (state["status"], state["failure_code"]) == ("failed", "cashfree_order_terminated")
 
@@ -199,6 +199,6 @@ def test_sslcommerz_reconciliation_through_the_simulator(http, merchant, simulat
     settings.GATEWAY_SIMULATOR_SYNC_CALLBACKS = True
     order = create_order(http, merchant, amount="1500.00", currency="BDT")
     payment = pay(http, merchant, order["id"], "sslcommerz")
-    counts = payments.reconcile_pending(older_than_seconds=-1)
+    counts = payments.reconcile_pending(all_due_now=True)
     assert counts["still_pending"] >= 1
     assert payment_state(http, merchant, payment["id"])["status"] == "pending"

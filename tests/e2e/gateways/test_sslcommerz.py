@@ -293,7 +293,7 @@ def test_reconciliation_asks_sslcommerz_by_tran_id(http, merchant, providers):
         "no_of_trans_found": 1,
         "element": [element],
     }
-    assert payments.reconcile_pending(older_than_seconds=-1)["settled"] >= 1
+    assert payments.reconcile_pending(all_due_now=True)["settled"] >= 1
     assert payment_state(http, merchant, payment["id"])["status"] == "captured"
 
 

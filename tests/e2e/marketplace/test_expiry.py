@@ -57,7 +57,7 @@ def test_a_payment_after_expiry_is_re_reserved_when_stock_is_left(http, vendor, 
     marketplace.expire_reservations()
     assert variant_state(http, vendor, variant)["available"] == 5
 
-    assert payments.reconcile_pending(older_than_seconds=-1)["settled"] == 1  # the processor approves, late
+    assert payments.reconcile_pending(all_due_now=True)["settled"] == 1  # the processor approves, late
     drain()
     current = _state(http, customer, order_id)
     assert current["status"] == "processing"
@@ -78,7 +78,7 @@ def test_a_payment_after_expiry_is_refunded_when_the_stock_was_sold_meanwhile(ht
     rival = session_headers(register(http, "customer"))
     assert order(http, rival, variant["id"], quantity=4).status_code == 201
 
-    payments.reconcile_pending(older_than_seconds=-1)
+    payments.reconcile_pending(all_due_now=True)
     drain()
     current = _state(http, customer, order_id)
     assert current["status"] == "refunded"

@@ -50,7 +50,7 @@ def test_pending_card_settles_through_reconciliation(http, merchant):
     order = create_order(http, merchant)
     payment = pay_card(http, merchant, order["id"], number="4000000000000259").json()
     assert payment["status"] == "pending"
-    counts = payments.reconcile_pending(older_than_seconds=-1)
+    counts = payments.reconcile_pending(all_due_now=True)
     assert counts["settled"] == 1
     settled = http.get(f"/api/v1/payments/{payment['id']}", headers=merchant["headers"]).json()
     assert settled["status"] == "captured"

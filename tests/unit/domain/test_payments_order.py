@@ -59,6 +59,11 @@ LEGAL: dict[tuple[OrderStatus, str], OrderStatus] = {
     (S.PAID, "refund_full"): S.REFUNDED,
     (S.PARTIALLY_REFUNDED, "refund_partial"): S.PARTIALLY_REFUNDED,
     (S.PARTIALLY_REFUNDED, "refund_full"): S.REFUNDED,
+    # A repair being done keeps its status on a partial refund; a full refund calls it off.
+    (S.PROCESSING, "refund_partial"): S.PROCESSING,
+    (S.PROCESSING, "refund_full"): S.CANCELLED,
+    (S.COMPLETED, "refund_partial"): S.COMPLETED,
+    (S.COMPLETED, "refund_full"): S.REFUNDED,
     (S.PROCESSING, "complete"): S.COMPLETED,
 }
 MATRIX = [(status, action) for status in OrderStatus for action in ACTIONS]
@@ -71,7 +76,9 @@ def test_legal_move(status: OrderStatus, action: str) -> None:
     target = LEGAL[(status, action)]
     assert order.status is target
     assert order.updated_at == LATER
-    assert [e.type for e in order.events] == [f"order.{target.value}"]
+    # A partial refund of an order being fulfilled keeps its status and says what happened.
+    event = "partially_refunded" if action == "refund_partial" else target.value
+    assert [e.type for e in order.events] == [f"order.{event}"]
     assert order.events[0].aggregate_id == str(order.id)
 
 
@@ -81,7 +88,9 @@ def test_illegal_move_is_refused_and_changes_nothing(status: OrderStatus, action
     refunded_before = order.amount_refunded
     with pytest.raises(InvalidTransition) as caught:
         ACTIONS[action](order)
-    expected = "order_not_payable" if action == "mark_paid" else "invalid_state_transition"
+    expected = {"mark_paid": "order_not_payable", "refund_partial": "order_not_refundable"}.get(
+        action, "order_not_refundable" if action == "refund_full" else "invalid_state_transition"
+    )
     assert caught.value.code == expected
     assert caught.value.kind == "conflict"
     assert (order.status, order.amount_refunded, order.updated_at, order.events) == (status, refunded_before, NOW, [])

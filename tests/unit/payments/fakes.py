@@ -43,13 +43,32 @@ class MemoryRepo:
         self.rows[str(item.id)] = item
 
     def list(self, filters: Any, page: Any) -> Page[Any]:
-        return Page(items=list(self.rows.values()), next_cursor=None)
+        items = [copy.deepcopy(r) for r in self.rows.values()]
+        for name in ("order_id", "payment_id"):
+            wanted = getattr(filters, name, None)
+            if wanted is not None:
+                items = [r for r in items if str(getattr(r, name, "")) == str(wanted)]
+        status = getattr(filters, "status", None)
+        if status is not None:
+            items = [r for r in items if r.status == status]
+        return Page(items=items, next_cursor=None)
 
     def find_by_gateway_reference(self, method: Any, reference: str) -> Any:
         return next((p for p in self.rows.values() if p.gateway_reference == reference), None)
 
-    def pending_ids(self, **_: Any) -> list[str]:
-        return [k for k, p in self.rows.items() if p.status.value == "pending"]
+    def due_for_check(self, *, now: datetime, limit: int) -> list[str]:
+        due = [p for p in self.rows.values() if p.next_check_at is not None and p.next_check_at <= now]
+        return [str(p.id) for p in sorted(due, key=lambda p: p.next_check_at)][:limit]
+
+    def requested_ids(self, *, older_than: datetime, limit: int) -> list[str]:
+        return [k for k, r in self.rows.items() if r.is_requested and r.created_at < older_than][:limit]
+
+    def expired_open_ids(self, *, now: datetime, kind: str, limit: int) -> list[str]:
+        return [
+            k
+            for k, o in self.rows.items()
+            if o.kind.value == kind and o.is_payable() and o.expires_at is not None and o.expires_at <= now
+        ][:limit]
 
 
 @dataclass
@@ -69,17 +88,31 @@ class MemoryStats:
             self.counters[name] += value
 
 
+class MemoryAlerts:
+    def __init__(self) -> None:
+        self.rows: list[Any] = []
+
+    def add(self, alert: Any) -> None:
+        self.rows.append(alert)
+
+    def list(self, filters: Any, page: Any) -> Page[Any]:
+        return Page(items=list(self.rows), next_cursor=None)
+
+
 class FakeUow:
     def __init__(self) -> None:
         self.orders, self.payments, self.refunds = MemoryRepo(), MemoryRepo(), MemoryRepo()
-        self.stats, self.outbox = MemoryStats(), MemoryOutbox()
+        self.stats, self.outbox, self.alerts = MemoryStats(), MemoryOutbox(), MemoryAlerts()
         self.committed = 0
+        self.depth = 0  # > 0 while a transaction is open: gateways assert it is 0 when called
 
     def __enter__(self) -> FakeUow:
         self._snapshot = copy.deepcopy((self.orders.rows, self.payments.rows, self.refunds.rows))
+        self.depth += 1
         return self
 
     def __exit__(self, exc_type: Any, exc: Any, tb: Any) -> None:
+        self.depth -= 1
         if exc_type is not None:
             self.orders.rows, self.payments.rows, self.refunds.rows = self._snapshot
         else:
@@ -92,21 +125,35 @@ class ScriptedGateway:
 
     start_result: GatewayResult = field(default_factory=lambda: GatewayResult(status="captured", reference="gw_1"))
     refund_result: RefundResult = field(default_factory=lambda: RefundResult(status="succeeded", reference="re_1"))
+    status_result: GatewayResult = field(default_factory=lambda: GatewayResult(status="pending"))
     requests: list[Any] = field(default_factory=list)
+    uow: Any = None  # when set, every call asserts no transaction of it is open
+
+    def _outside(self) -> None:
+        assert self.uow is None or self.uow.depth == 0, "provider called inside a transaction"
 
     def start(self, request: GatewayRequest) -> GatewayResult:
+        self._outside()
         self.requests.append(request)
         return self.start_result
 
     def capture(self, *, reference: str, amount: Money) -> GatewayResult:
+        self._outside()
         return GatewayResult(status="captured", reference=reference)
 
+    def cancel(self, *, payment_id: str, reference: str) -> GatewayResult:
+        self._outside()
+        self.requests.append(("cancel", payment_id))
+        return GatewayResult(status="cancelled", reference=reference)
+
     def refund(self, request: RefundRequest) -> RefundResult:
+        self._outside()
         self.requests.append(request)
         return self.refund_result
 
     def fetch_status(self, **_: Any) -> GatewayResult:
-        return GatewayResult(status="pending")
+        self._outside()
+        return self.status_result
 
 
 class PlainFingerprinter:

@@ -68,7 +68,7 @@ def test_settle_success_pays_the_order_once_and_replays_change_nothing():
     assert len(captured) == 1
 
 
-def test_settle_with_a_different_amount_fails_the_payment_and_leaves_the_order_unpaid():
+def test_settle_with_a_different_amount_fails_the_payment_and_returns_the_money():
     uow, gateway = FakeUow(), ScriptedGateway()
     deps = _deps(gateway)
     order_id, payment_id = _pending_cashfree(uow, deps, gateway)
@@ -77,6 +77,10 @@ def test_settle_with_a_different_amount_fails_the_payment_and_leaves_the_order_u
     assert payment.status.value == "failed"
     assert payment.failure_code == "amount_mismatch"
     assert uow.orders.get(order_id).status.value != "paid"
+    (returned,) = uow.refunds.rows.values()
+    assert (returned.kind.value, returned.amount, returned.is_requested) == ("return", Money.parse("1.00", "INR"), True)
+    assert [a.code for a in uow.alerts.rows] == ["amount_mismatch"]
+    assert uow.outbox.messages[-1] == ("payments.return.submit", {"refund_id": str(returned.id)})
 
 
 def test_settle_with_a_different_currency_fails_the_payment():
@@ -84,7 +88,7 @@ def test_settle_with_a_different_currency_fails_the_payment():
     deps = _deps(gateway)
     _, payment_id = _pending_cashfree(uow, deps, gateway)
     wrong = GatewayResult(status="captured", reference="cf_1", amount=Money.parse("100.00", "USD"))
-    assert payment_settle(uow=uow, payment_id=payment_id, result=wrong, deps=deps).failure_code == "amount_mismatch"
+    assert payment_settle(uow=uow, payment_id=payment_id, result=wrong, deps=deps).failure_code == "currency_mismatch"
 
 
 def test_second_success_for_a_paid_order_is_a_duplicate_payment():
@@ -103,6 +107,11 @@ def test_second_success_for_a_paid_order_is_a_duplicate_payment():
     duplicate = payment_settle(uow=uow, payment_id=str(second.id), result=ok, deps=deps)
     assert duplicate.failure_code == "duplicate_payment"
     assert uow.payments.get(str(first.id)).status.value == "captured"
+    assert [r.kind.value for r in uow.refunds.rows.values()] == ["return"]
+    # A redelivered success for the same duplicate returns nothing twice.
+    payment_settle(uow=uow, payment_id=str(second.id), result=ok, deps=deps)
+    assert len(uow.refunds.rows) == 1
+    assert len(uow.alerts.rows) == 1
 
 
 def test_a_pending_answer_changes_nothing():
@@ -152,8 +161,10 @@ def test_refund_refused_by_the_gateway_changes_nothing():
         refund_create(
             uow=uow, principal=SELLER, command=CreateRefund(payment_id=str(payment.id), amount="10.00"), deps=deps
         )
-    assert uow.payments.get(str(payment.id)).amount_refunded.minor == 0
-    assert uow.refunds.rows == {}
+    after = uow.payments.get(str(payment.id))
+    assert (after.amount_refunded.minor, after.reserved_for_refunds().minor) == (0, 0)
+    (refund,) = uow.refunds.rows.values()  # the intent is kept, failed, with the reason
+    assert (refund.status.value, refund.failure_message, refund.reversed) == ("failed", "bank says no", False)
 
 
 def test_refund_beyond_what_is_left_is_refused():

@@ -80,11 +80,13 @@ class DjangoInboundEventRepository:
 
 
 def pending_gateway_refunds(*, methods: Sequence[str], limit: int) -> list[PendingRefund]:
-    """Refunds a hosted gateway accepted as pending, oldest first (for the refund status job)."""
+    """Refunds a hosted gateway accepted as pending, oldest first (for the refund status job).
+
+    Intents it never answered (``accepted_at`` unset) belong to the payments recovery job instead."""
     from adapters.django_orm.payments.models import RefundRecord
 
     rows = (
-        RefundRecord.objects.filter(status="pending", payment__method__in=list(methods))
+        RefundRecord.objects.filter(status="pending", accepted_at__isnull=False, payment__method__in=list(methods))
         .order_by("created_at")
         .values_list("id", "payment_id", "payment__method", "gateway_reference")[:limit]
     )

@@ -22,6 +22,7 @@ class OrderRecord(models.Model):
     reference = models.CharField(max_length=128, blank=True, default="")
     metadata = models.JSONField(default=dict, blank=True)
     expires_at = models.DateTimeField(null=True, blank=True)
+    status_before_refund = models.CharField(max_length=24, blank=True, default="")
     created_at = models.DateTimeField()
     updated_at = models.DateTimeField()
 
@@ -32,6 +33,12 @@ class OrderRecord(models.Model):
             models.Index(fields=["buyer_id", "created_at", "id"], name="order_buyer_time_idx"),
             models.Index(fields=["status", "created_at"], name="order_status_time_idx"),
             models.Index(fields=["created_at", "id"], name="order_time_idx"),
+            # Merchant orders with an expiry that nobody paid: the expiry job's scan.
+            models.Index(
+                fields=["expires_at"],
+                condition=models.Q(status__in=["created", "failed"], expires_at__isnull=False),
+                name="order_open_expiry_idx",
+            ),
         ]
         constraints = [
             models.CheckConstraint(condition=models.Q(amount_minor__gt=0), name="order_amount_positive"),
@@ -53,6 +60,8 @@ class PaymentRecord(models.Model):
     amount_minor = models.BigIntegerField()
     amount_captured_minor = models.BigIntegerField(default=0)
     amount_refunded_minor = models.BigIntegerField(default=0)
+    # Reserved by refund intents the provider has not answered yet (phase 1 of a refund).
+    refund_pending_minor = models.BigIntegerField(default=0)
     currency = models.CharField(max_length=3)
     card_brand = models.CharField(max_length=20, blank=True, default="")
     card_bin = models.CharField(max_length=8, blank=True, default="")
@@ -65,8 +74,14 @@ class PaymentRecord(models.Model):
     gateway_data = models.JSONField(default=dict, blank=True)
     failure_code = models.CharField(max_length=64, blank=True, default="")
     failure_message = models.CharField(max_length=500, blank=True, default="")
+    attempts = models.JSONField(default=list, blank=True)
     created_at = models.DateTimeField()
     updated_at = models.DateTimeField()
+    # None until the provider's answer to the start was applied (phase 3); recovery looks for these.
+    started_at = models.DateTimeField(null=True, blank=True)
+    # When reconciliation next asks the provider; None once settled. check_count drives the backoff.
+    next_check_at = models.DateTimeField(null=True, blank=True)
+    check_count = models.PositiveIntegerField(default=0)
 
     class Meta:
         db_table = "payments_payment"
@@ -77,6 +92,9 @@ class PaymentRecord(models.Model):
             models.Index(fields=["method", "gateway_reference"], name="payment_gateway_ref_idx"),
             models.Index(fields=["status", "method", "created_at"], name="payment_pending_idx"),
             models.Index(fields=["created_at", "id"], name="payment_time_idx"),
+            models.Index(
+                fields=["next_check_at"], condition=models.Q(next_check_at__isnull=False), name="payment_due_check_idx"
+            ),
         ]
         constraints = [
             models.CheckConstraint(
@@ -84,6 +102,13 @@ class PaymentRecord(models.Model):
                 & models.Q(amount_refunded_minor__lte=models.F("amount_captured_minor"))
                 & models.Q(amount_refunded_minor__gte=0),
                 name="payment_amounts_consistent",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(refund_pending_minor__gte=0)
+                & models.Q(
+                    refund_pending_minor__lte=models.F("amount_captured_minor") - models.F("amount_refunded_minor")
+                ),
+                name="payment_refund_reservation_fits",
             ),
             # At most one payment holds the money of an order; a second capture is a database error.
             models.UniqueConstraint(
@@ -102,9 +127,12 @@ class RefundRecord(models.Model):
     amount_minor = models.BigIntegerField()
     currency = models.CharField(max_length=3)
     status = models.CharField(max_length=20)
+    kind = models.CharField(max_length=10, default="refund")
     reason = models.CharField(max_length=500, blank=True, default="")
     gateway_reference = models.CharField(max_length=128, blank=True, default="")
     failure_message = models.CharField(max_length=500, blank=True, default="")
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    reversed = models.BooleanField(default=False)
     created_at = models.DateTimeField()
     updated_at = models.DateTimeField(null=True, blank=True)
 
@@ -113,6 +141,12 @@ class RefundRecord(models.Model):
         indexes = [
             models.Index(fields=["seller_id", "created_at", "id"], name="refund_seller_time_idx"),
             models.Index(fields=["created_at", "id"], name="refund_time_idx"),
+            # Intents whose provider answer was never applied: the recovery job's scan.
+            models.Index(
+                fields=["created_at"],
+                condition=models.Q(status="pending", accepted_at__isnull=True),
+                name="refund_requested_idx",
+            ),
         ]
         constraints = [models.CheckConstraint(condition=models.Q(amount_minor__gt=0), name="refund_amount_positive")]
 
@@ -171,3 +205,26 @@ class PlatformDailyStats(models.Model):
     class Meta:
         db_table = "payments_platform_daily_stats"
         constraints = [models.UniqueConstraint(fields=["day", "currency", "shard"], name="platform_daily_stats_uniq")]
+
+
+class AlertRecord(models.Model):
+    """Money that needs an admin's eyes (``GET /api/v1/admin/alerts``): returned captures, failed refunds."""
+
+    id = models.UUIDField(primary_key=True)
+    code = models.CharField(max_length=64)
+    message = models.CharField(max_length=500)
+    seller_id = models.CharField(max_length=64)
+    payment_id = models.UUIDField(null=True, blank=True)
+    order_id = models.UUIDField(null=True, blank=True)
+    refund_id = models.UUIDField(null=True, blank=True)
+    amount_minor = models.BigIntegerField(null=True, blank=True)
+    currency = models.CharField(max_length=3, blank=True, default="")
+    details = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField()
+
+    class Meta:
+        db_table = "payments_alert"
+        indexes = [
+            models.Index(fields=["created_at", "id"], name="alert_time_idx"),
+            models.Index(fields=["code", "created_at"], name="alert_code_time_idx"),
+        ]

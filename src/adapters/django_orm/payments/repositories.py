@@ -8,14 +8,15 @@ from datetime import datetime
 
 from django.db.models import QuerySet
 
-from adapters.django_orm.payments.models import OrderRecord, PaymentRecord, RefundRecord
+from adapters.django_orm.payments.models import AlertRecord, OrderRecord, PaymentRecord, RefundRecord
 from adapters.django_orm.shared.keyset import keyset_page
-from application.payments.ports import OrderFilter, PaymentFilter, RefundFilter
+from application.payments.ports import AlertFilter, OrderFilter, PaymentFilter, RefundFilter
 from application.shared.pagination import Page, PageRequest
+from domain.payments.alert import Alert
 from domain.payments.card import CardBrand, CardDetails
 from domain.payments.order import Order, OrderKind, OrderStatus
 from domain.payments.payment import Payment, PaymentMethod, PaymentStatus
-from domain.payments.refund import Refund, RefundStatus
+from domain.payments.refund import Refund, RefundKind, RefundStatus
 from domain.shared.money import Money
 
 
@@ -41,6 +42,7 @@ def order_to_domain(row: OrderRecord) -> Order:
         updated_at=row.updated_at,
         expires_at=row.expires_at,
         kind=OrderKind(row.kind),
+        status_before_refund=OrderStatus(row.status_before_refund) if row.status_before_refund else None,
     )
 
 
@@ -57,6 +59,7 @@ def _order_fields(order: Order) -> dict[str, object]:
         "reference": order.reference,
         "metadata": order.metadata,
         "expires_at": order.expires_at,
+        "status_before_refund": order.status_before_refund.value if order.status_before_refund else "",
         "created_at": order.created_at,
         "updated_at": order.updated_at,
     }
@@ -78,6 +81,20 @@ class DjangoOrderRepository:
 
     def save(self, order: Order) -> None:
         OrderRecord.objects.filter(pk=order.id).update(**_order_fields(order))
+
+    def expired_open_ids(self, *, now: datetime, kind: str, limit: int) -> Sequence[str]:
+        """Unpaid orders of one kind past their ``expires_at``."""
+        ids = (
+            OrderRecord.objects.filter(
+                status__in=[OrderStatus.CREATED.value, OrderStatus.FAILED.value],
+                expires_at__isnull=False,
+                expires_at__lte=now,
+                kind=kind,
+            )
+            .order_by("expires_at")
+            .values_list("id", flat=True)[:limit]
+        )
+        return [str(i) for i in ids]
 
     def list(self, filters: OrderFilter, page: PageRequest) -> Page[Order]:
         queryset: QuerySet[OrderRecord] = OrderRecord.objects.all()
@@ -115,6 +132,7 @@ def payment_to_domain(row: PaymentRecord) -> Payment:
         amount=Money(row.amount_minor, row.currency),
         amount_captured=Money(row.amount_captured_minor, row.currency),
         amount_refunded=Money(row.amount_refunded_minor, row.currency),
+        refund_pending=Money(row.refund_pending_minor, row.currency),
         status=PaymentStatus(row.status),
         card=card,
         gateway_reference=row.gateway_reference,
@@ -122,8 +140,12 @@ def payment_to_domain(row: PaymentRecord) -> Payment:
         failure_message=row.failure_message,
         redirect_url=row.redirect_url,
         gateway_data=row.gateway_data or {},
+        attempts=list(row.attempts or []),
         created_at=row.created_at,
         updated_at=row.updated_at,
+        started_at=row.started_at,
+        next_check_at=row.next_check_at,
+        check_count=row.check_count,
     )
 
 
@@ -148,8 +170,13 @@ def _payment_fields(payment: Payment) -> dict[str, object]:
         "gateway_data": payment.gateway_data,
         "failure_code": payment.failure_code,
         "failure_message": payment.failure_message[:500],
+        "refund_pending_minor": payment.reserved_for_refunds().minor,
+        "attempts": payment.attempts,
         "created_at": payment.created_at,
         "updated_at": payment.updated_at,
+        "started_at": payment.started_at,
+        "next_check_at": payment.next_check_at,
+        "check_count": payment.check_count,
     }
 
 
@@ -198,12 +225,11 @@ class DjangoPaymentRepository:
         row = PaymentRecord.objects.filter(method=method.value, gateway_reference=reference).first()
         return payment_to_domain(row) if row else None
 
-    def pending_ids(self, *, older_than: datetime, methods: Sequence[PaymentMethod], limit: int) -> Sequence[str]:
+    def due_for_check(self, *, now: datetime, limit: int) -> Sequence[str]:
+        """Payments whose next provider check is due, soonest first (a partial index serves this)."""
         ids = (
-            PaymentRecord.objects.filter(
-                status=PaymentStatus.PENDING.value, method__in=[m.value for m in methods], created_at__lt=older_than
-            )
-            .order_by("created_at")
+            PaymentRecord.objects.filter(next_check_at__isnull=False, next_check_at__lte=now)
+            .order_by("next_check_at")
             .values_list("id", flat=True)[:limit]
         )
         return [str(i) for i in ids]
@@ -218,8 +244,11 @@ def refund_to_domain(row: RefundRecord) -> Refund:
         amount=Money(row.amount_minor, row.currency),
         reason=row.reason,
         status=RefundStatus(row.status),
+        kind=RefundKind(row.kind),
         gateway_reference=row.gateway_reference,
         failure_message=row.failure_message,
+        accepted_at=row.accepted_at,
+        reversed=row.reversed,
         created_at=row.created_at,
         updated_at=row.updated_at,
     )
@@ -235,9 +264,12 @@ class DjangoRefundRepository:
             amount_minor=refund.amount.minor,
             currency=refund.amount.currency,
             status=refund.status.value,
+            kind=refund.kind.value,
             reason=refund.reason,
             gateway_reference=refund.gateway_reference,
             failure_message=refund.failure_message,
+            accepted_at=refund.accepted_at,
+            reversed=refund.reversed,
             created_at=refund.created_at,
             updated_at=refund.updated_at,
         )
@@ -247,13 +279,29 @@ class DjangoRefundRepository:
         row = RefundRecord.objects.filter(pk=key).first() if key else None
         return refund_to_domain(row) if row else None
 
+    def get_for_update(self, refund_id: str) -> Refund | None:
+        key = _uuid(refund_id)
+        row = RefundRecord.objects.select_for_update().filter(pk=key).first() if key else None
+        return refund_to_domain(row) if row else None
+
     def save(self, refund: Refund) -> None:
         RefundRecord.objects.filter(pk=refund.id).update(
             status=refund.status.value,
             gateway_reference=refund.gateway_reference,
             failure_message=refund.failure_message,
+            accepted_at=refund.accepted_at,
+            reversed=refund.reversed,
             updated_at=refund.updated_at,
         )
+
+    def requested_ids(self, *, older_than: datetime, limit: int) -> Sequence[str]:
+        """Refund intents whose provider answer was never applied (phase 2 or 3 did not finish)."""
+        ids = (
+            RefundRecord.objects.filter(status="pending", accepted_at__isnull=True, created_at__lt=older_than)
+            .order_by("created_at")
+            .values_list("id", flat=True)[:limit]
+        )
+        return [str(i) for i in ids]
 
     def list(self, filters: RefundFilter, page: PageRequest) -> Page[Refund]:
         queryset: QuerySet[RefundRecord] = RefundRecord.objects.all()
@@ -262,3 +310,43 @@ class DjangoRefundRepository:
         if filters.payment_id is not None:
             queryset = queryset.filter(payment_id=_uuid(filters.payment_id))
         return keyset_page(queryset, page, refund_to_domain)
+
+
+def alert_to_domain(row: AlertRecord) -> Alert:
+    return Alert(
+        id=row.id,
+        code=row.code,
+        message=row.message,
+        seller_id=row.seller_id,
+        payment_id=row.payment_id,
+        order_id=row.order_id,
+        refund_id=row.refund_id,
+        amount=Money(row.amount_minor, row.currency) if row.amount_minor is not None and row.currency else None,
+        details=row.details or {},
+        created_at=row.created_at,
+    )
+
+
+class DjangoAlertRepository:
+    def add(self, alert: Alert) -> None:
+        AlertRecord.objects.create(
+            id=alert.id,
+            code=alert.code,
+            message=alert.message,
+            seller_id=alert.seller_id,
+            payment_id=alert.payment_id,
+            order_id=alert.order_id,
+            refund_id=alert.refund_id,
+            amount_minor=alert.amount.minor if alert.amount else None,
+            currency=alert.amount.currency if alert.amount else "",
+            details=alert.details,
+            created_at=alert.created_at,
+        )
+
+    def list(self, filters: AlertFilter, page: PageRequest) -> Page[Alert]:
+        queryset: QuerySet[AlertRecord] = AlertRecord.objects.all()
+        if filters.code is not None:
+            queryset = queryset.filter(code=filters.code)
+        if filters.payment_id is not None:
+            queryset = queryset.filter(payment_id=_uuid(filters.payment_id))
+        return keyset_page(queryset, page, alert_to_domain)

@@ -69,3 +69,26 @@ def assert_problem(response: Any, status: int, code: str) -> dict[str, Any]:
     assert body["status"] == status
     assert {"type", "title", "detail"} <= body.keys()
     return body
+
+
+def run_outbox(*topics: str, rounds: int = 20) -> int:
+    """Runs pending outbox messages inline, as a worker would after commit (tests run inside one
+    transaction, so on-commit dispatch never fires). Only the given topics, or all of them."""
+    from adapters.django_orm.platform.models import OutboxMessage
+    from entrypoints import bootstrap
+
+    container = bootstrap.container()
+    processed = 0
+    for _ in range(rounds):
+        due = OutboxMessage.objects.filter(
+            status=OutboxMessage.Status.PENDING, next_attempt_at__lte=container.clock.now()
+        )
+        if topics:
+            due = due.filter(topic__in=topics)
+        ids = list(due.values_list("id", flat=True))
+        if not ids:
+            break
+        for message_id in ids:
+            container.process_outbox_message(str(message_id))
+            processed += 1
+    return processed

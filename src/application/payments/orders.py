@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from application.payments.access import visible_order
 from application.payments.ports import EventPublisher, OrderFilter, OrderRepository, PaymentFilter, PaymentsUnitOfWork
 from application.payments.publishing import publish_changes
-from application.shared.errors import Conflict, NotFound
+from application.shared.errors import Conflict, InvalidInput, NotFound
 from application.shared.pagination import Page, PageRequest
 from domain.identity.user import Principal, Role
 from domain.payments.order import Order, OrderKind, OrderStatus
@@ -19,6 +19,7 @@ from domain.shared.ids import intent_id
 from domain.shared.money import Money
 
 CANCELLABLE = {OrderStatus.CREATED, OrderStatus.FAILED}
+MAX_ORDER_LIFETIME = timedelta(days=90)
 # After an order is cancelled, each payment still open at a provider is cancelled there (outbox job).
 CANCEL_AT_PROVIDER_TOPIC = "payments.cancel_at_provider"
 OPEN_PAYMENT_STATUSES = (PaymentStatus.PENDING, PaymentStatus.AUTHORIZED)
@@ -48,6 +49,10 @@ def order_create(
 ) -> Order:
     amount = Money.parse(command.amount, command.currency)
     now = clock.now()
+    if command.expires_at is not None and not now < command.expires_at <= now + MAX_ORDER_LIFETIME:
+        raise InvalidInput(
+            "expires_at must be in the future and within 90 days", code="invalid_expiry", field="expires_at"
+        )
     if command.intent_key:
         existing = uow.orders.get(str(intent_id(command.intent_key)))
         if existing is not None:

@@ -47,6 +47,10 @@ class OrderCreateIn(InputSchema):
     description: str = Field(default="", max_length=500)
     reference: str = Field(default="", max_length=128, description="Your own id for this order")
     metadata: dict[str, str] = Field(default_factory=dict, description="Up to 50 keys; keys ≤ 40, values ≤ 500 chars")
+    expires_at: datetime | None = Field(
+        default=None,
+        description="Unpaid at this time (with no payment still open), the order becomes expired; within 90 days",
+    )
 
     @field_validator("metadata")
     @classmethod
@@ -339,6 +343,7 @@ def orders_create(request: HttpRequest, payload: OrderCreateIn) -> Status[OrderO
             description=payload.description,
             reference=payload.reference,
             metadata=dict(payload.metadata),
+            expires_at=payload.expires_at,
             intent_key=intent_key(request),
         ),
     )

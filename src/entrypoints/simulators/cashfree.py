@@ -140,7 +140,9 @@ def orders(request: HttpRequest) -> HttpResponse:
             "entity": "order",
             "order_amount": amount,
             "order_currency": str(body.get("order_currency") or "INR"),
-            "order_expiry_time": (datetime.now(UTC) + timedelta(days=30)).isoformat(timespec="seconds"),
+            # As Cashfree: the merchant's order_expiry_time, else 30 days.
+            "order_expiry_time": str(body.get("order_expiry_time") or "")
+            or (datetime.now(UTC) + timedelta(days=30)).isoformat(timespec="seconds"),
             "order_id": order_id,
             "order_meta": {
                 "return_url": meta.get("return_url"),
@@ -171,7 +173,21 @@ def order(request: HttpRequest, order_id: str) -> HttpResponse:
     if refused is not None:
         return refused
     found = ORDERS.get(order_id)
-    return _json(found) if found else _error(404, "order not found", "order_not_found")
+    if found is None:
+        return _error(404, "order not found", "order_not_found")
+    if request.method == "PATCH":
+        # Terminate Order: only an ACTIVE order can be terminated.
+        try:
+            wanted = json.loads(request.body).get("order_status")
+        except (ValueError, AttributeError):
+            wanted = None
+        if wanted != "TERMINATED":
+            return _error(400, "order_status : must be TERMINATED", "request_invalid")
+        with _lock:
+            if found["order_status"] != "ACTIVE":
+                return _error(400, f"order is {found['order_status']}, it cannot be terminated", "order_invalid")
+            found["order_status"] = "TERMINATED"
+    return _json(found)
 
 
 @csrf_exempt

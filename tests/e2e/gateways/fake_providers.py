@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -42,6 +43,7 @@ class ProviderState:
     ssl_validations: dict[str, dict[str, Any]] = field(default_factory=dict)  # val_id -> answer
     ssl_queries: dict[str, dict[str, Any]] = field(default_factory=dict)  # "tran_id:..."/"refund_ref_id:..." -> answer
     ssl_refund_answer: dict[str, Any] | None = None
+    hang_seconds: float = 0.0  # every answer waits this long first (a slow or hanging provider)
 
 
 class FakeProviders:
@@ -68,6 +70,8 @@ class FakeProviders:
                 )
                 with owner._lock:
                     owner.requests.append(seen)
+                if owner.state.hang_seconds:
+                    time.sleep(owner.state.hang_seconds)
                 status, payload = owner.answer(seen)
                 data = payload if isinstance(payload, bytes) else json.dumps(payload).encode()
                 self.send_response(status)
@@ -78,6 +82,7 @@ class FakeProviders:
 
             do_GET = _handle
             do_POST = _handle
+            do_PATCH = _handle
 
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
@@ -160,6 +165,11 @@ class FakeProviders:
             return 200, answer.encode()
         if len(parts) >= 3 and parts[:2] == ["pg", "orders"]:
             order_id = parts[2]
+            if len(parts) == 3 and seen.method == "PATCH":
+                # Terminate Order: an ACTIVE order becomes TERMINATED.
+                terminated = {"order_id": order_id, "order_status": "TERMINATED"}
+                state.cashfree_orders[order_id] = terminated
+                return 200, json.dumps(terminated).encode()
             if len(parts) == 3:
                 found = state.cashfree_orders.get(order_id)
                 return (200, json.dumps(found).encode()) if found else (404, {"message": "order not found"})

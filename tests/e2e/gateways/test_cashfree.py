@@ -18,7 +18,7 @@ from tests.e2e.gateways.conftest import (
     payment_state,
     post_cashfree,
 )
-from tests.helpers import admin_token, assert_problem, bearer, post
+from tests.helpers import admin_token, assert_problem, bearer, post, run_outbox
 
 pytestmark = pytest.mark.django_db
 
@@ -189,21 +189,25 @@ def test_unknown_order_is_404_and_logged(http, merchant, providers):
 
 
 @pytest.mark.parametrize(
-    ("amount", "currency", "code"), [("10.50", "INR", "amount_mismatch"), ("100.50", "USD", "amount_mismatch")]
+    ("amount", "currency", "code"), [("10.50", "INR", "amount_mismatch"), ("100.50", "USD", "currency_mismatch")]
 )
-def test_amount_or_currency_mismatch_fails_the_payment_and_flags_it(http, merchant, providers, amount, currency, code):
-    from adapters.django_orm.payments.models import PaymentRecord
-
+def test_amount_or_currency_mismatch_fails_the_payment_and_returns_the_money(
+    http, merchant, providers, amount, currency, code
+):
     order, payment = _cashfree_payment(http, merchant)
     response = post_cashfree(http, cashfree_payment_body(payment["id"], amount=amount, currency=currency))
     assert response.status_code == 200
-    assert response.json()["outcome"] == f"payment_failed_{code}"
+    assert response.json()["outcome"] == f"money_returned_{code}"
     state = payment_state(http, merchant, payment["id"])
     assert state["status"] == "failed"
     assert state["failure_code"] == code
     assert order_state(http, merchant, order["id"])["status"] != "paid"
-    alerts = PaymentRecord.objects.get(pk=payment["id"]).gateway_data["alerts"]
-    assert alerts[0]["code"] == code
+    # What Cashfree took is sent back (one refund, keyed by our return's id) and listed for admins.
+    run_outbox("payments.return.submit")
+    (sent,) = providers.seen("POST", f"/pg/orders/{payment['id']}/refunds")
+    assert sent.json()["refund_amount"] == float(amount)
+    alerts = http.get("/api/v1/admin/alerts", {"payment_id": payment["id"]}, headers=bearer(admin_token(http))).json()
+    assert [a["code"] for a in alerts["items"]] == [code]
 
 
 def test_unreadable_currency_fails_the_payment(http, merchant, providers):
@@ -214,15 +218,33 @@ def test_unreadable_currency_fails_the_payment(http, merchant, providers):
     assert state["failure_code"] == "currency_mismatch"
 
 
-def test_failed_webhook_fails_the_payment_with_cashfree_reason(http, merchant, providers):
+def test_a_failed_attempt_is_recorded_and_the_payment_stays_payable(http, merchant, providers):
     order, payment = _cashfree_payment(http, merchant)
     body = cashfree_payment_body(payment["id"], kind="PAYMENT_FAILED_WEBHOOK", status="FAILED")
-    assert post_cashfree(http, body).status_code == 200
+    response = post_cashfree(http, body)
+    assert response.status_code == 200
+    assert response.json()["outcome"] == "payment_pending"
     state = payment_state(http, merchant, payment["id"])
-    assert state["status"] == "failed"
-    assert state["failure_code"] == "cashfree_bank_declined"
-    assert state["failure_message"] == "issuer bank declined"
-    assert order_state(http, merchant, order["id"])["status"] == "failed"
+    assert state["status"] == "pending"
+    assert [(a["failure_code"], a["failure_message"]) for a in state["attempts"]] == [
+        ("cashfree_bank_declined", "issuer bank declined")
+    ]
+    assert order_state(http, merchant, order["id"])["status"] == "created"
+
+
+def test_failed_attempt_then_success_on_the_same_checkout_captures_once(http, merchant, providers):
+    order, payment = _cashfree_payment(http, merchant)
+    failed = cashfree_payment_body(payment["id"], kind="PAYMENT_FAILED_WEBHOOK", status="FAILED", cf_payment_id=11)
+    post_cashfree(http, failed)
+    post_cashfree(http, failed)  # Cashfree delivers at least once
+    success = cashfree_payment_body(payment["id"], cf_payment_id=12)
+    assert post_cashfree(http, success).json()["outcome"] == "payment_captured"
+    assert post_cashfree(http, success).status_code == 200  # redelivered: nothing new
+    state = payment_state(http, merchant, payment["id"])
+    assert (state["status"], len(state["attempts"])) == ("captured", 1)
+    assert order_state(http, merchant, order["id"])["status"] == "paid"
+    stats = http.get("/api/v1/merchants/me/stats", headers=merchant["headers"]).json()
+    assert (stats["successful_payments"], stats["failed_payments"]) == (1, 0)
 
 
 def test_user_dropped_keeps_the_payment_pending(http, merchant, providers):
@@ -230,19 +252,32 @@ def test_user_dropped_keeps_the_payment_pending(http, merchant, providers):
     body = cashfree_payment_body(payment["id"], kind="PAYMENT_USER_DROPPED_WEBHOOK", status="USER_DROPPED")
     response = post_cashfree(http, body)
     assert response.status_code == 200
-    assert response.json()["outcome"] == "user_dropped"
-    assert payment_state(http, merchant, payment["id"])["status"] == "pending"
+    state = payment_state(http, merchant, payment["id"])
+    assert state["status"] == "pending"
+    assert state["attempts"][0]["failure_code"] == "user_dropped"
 
 
-def test_success_after_the_payment_failed_is_flagged_for_a_person(http, merchant, providers):
-    from adapters.django_orm.payments.models import PaymentRecord
-
-    _, payment = _cashfree_payment(http, merchant)
-    post_cashfree(http, cashfree_payment_body(payment["id"], kind="PAYMENT_FAILED_WEBHOOK", status="FAILED"))
+def test_success_on_a_cancelled_order_is_refunded_automatically_and_listed(http, merchant, providers):
+    order, payment = _cashfree_payment(http, merchant)
+    cancelled = post(http, f"/api/v1/orders/{order['id']}/cancel", {}, **merchant["headers"])
+    assert cancelled.json()["status"] == "cancelled"
+    # The checkout is terminated at Cashfree (outbox job after commit) ...
+    run_outbox("payments.cancel_at_provider")
+    assert providers.seen("PATCH", f"/pg/orders/{payment['id']}")
+    assert payment_state(http, merchant, payment["id"])["status"] == "cancelled"
+    # ... and a success that raced the cancellation is returned, never kept.
     response = post_cashfree(http, cashfree_payment_body(payment["id"]))
-    assert response.json()["outcome"] == "needs_attention"
-    assert payment_state(http, merchant, payment["id"])["status"] == "failed"
-    assert PaymentRecord.objects.get(pk=payment["id"]).gateway_data["alerts"][-1]["code"] == "success_on_closed_payment"
+    assert response.json()["outcome"] == "money_returned_captured_after_close"
+    run_outbox("payments.return.submit")
+    assert len(providers.seen("POST", f"/pg/orders/{payment['id']}/refunds")) == 1
+    refunds = http.get("/api/v1/refunds", {"payment_id": payment["id"]}, headers=merchant["headers"]).json()["items"]
+    assert [(r["kind"], r["status"], r["amount"]) for r in refunds] == [("return", "pending", "100.50")]
+    alerts = http.get("/api/v1/admin/alerts", {"payment_id": payment["id"]}, headers=bearer(admin_token(http))).json()
+    assert [a["code"] for a in alerts["items"]] == ["captured_after_close"]
+    assert order_state(http, merchant, order["id"])["status"] == "cancelled"
+    post_cashfree(http, cashfree_payment_body(payment["id"]))  # redelivered: not returned twice
+    run_outbox("payments.return.submit")
+    assert len(providers.seen("POST", f"/pg/orders/{payment['id']}/refunds")) == 1
 
 
 def test_unknown_event_types_and_non_json_are_kept_and_ignored(http, merchant, providers):
@@ -301,13 +336,13 @@ def test_reconciliation_leaves_active_orders_pending(http, merchant, providers):
 
 
 @pytest.mark.parametrize("status", ["EXPIRED", "TERMINATED"])
-def test_reconciliation_fails_expired_or_terminated_orders(http, merchant, providers, status):
+def test_reconciliation_ends_expired_or_terminated_orders(http, merchant, providers, status):
     _, payment = _cashfree_payment(http, merchant)
     providers.state.cashfree_orders[payment["id"]] = {"order_id": payment["id"], "order_status": status}
     _reconcile()
     state = payment_state(http, merchant, payment["id"])
-    assert state["status"] == "failed"
-    assert state["failure_code"] == f"cashfree_order_{status.lower()}"
+    assert state["status"] == {"EXPIRED": "expired", "TERMINATED": "cancelled"}[status]
+    assert state["next_check_at"] is None
 
 
 def test_reconciliation_with_cashfree_unreachable_changes_nothing(http, merchant, providers):

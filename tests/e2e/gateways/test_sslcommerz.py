@@ -16,7 +16,7 @@ from tests.e2e.gateways.conftest import (
     sslcommerz_sign,
     validation_answer,
 )
-from tests.helpers import admin_token, assert_problem, bearer, post
+from tests.helpers import admin_token, assert_problem, bearer, post, run_outbox
 
 pytestmark = pytest.mark.django_db
 
@@ -112,8 +112,6 @@ def test_usd_payment_is_checked_on_currency_type_and_currency_amount(http, merch
     ],
 )
 def test_any_mismatch_fails_the_payment_and_never_pays_the_order(http, merchant, providers, overrides, code):
-    from adapters.django_orm.payments.models import PaymentRecord
-
     order, payment = _ssl_payment(http, merchant)
     response = post_ipn(http, _valid_ipn(providers, payment["id"], **overrides))
     assert response.status_code == 200
@@ -121,8 +119,13 @@ def test_any_mismatch_fails_the_payment_and_never_pays_the_order(http, merchant,
     assert state["status"] == "failed"
     assert state["failure_code"] == code
     assert order_state(http, merchant, order["id"])["status"] != "paid"
-    if code != "validation_failed":
-        assert PaymentRecord.objects.get(pk=payment["id"]).gateway_data["alerts"][0]["code"] == code
+    alerts = http.get("/api/v1/admin/alerts", {"payment_id": payment["id"]}, headers=bearer(admin_token(http))).json()
+    assert [a["code"] for a in alerts["items"]] == ([] if code == "validation_failed" else [code])
+    # Money SSLCommerz validated in another amount is returned (refe_id = our return's id); one whose amount
+    # we cannot read in the payment's currency is left to the admin the alert names.
+    run_outbox("payments.return.submit")
+    returned = providers.seen("GET", "/validator/api/merchantTransIDvalidationAPI.php")
+    assert len([r for r in returned if "refund_amount" in r.query]) == (1 if code == "amount_mismatch" else 0)
 
 
 def test_usd_payment_with_wrong_currency_amount_fails(http, merchant, providers):
@@ -136,12 +139,16 @@ def test_usd_payment_with_wrong_currency_amount_fails(http, merchant, providers)
 
 
 @pytest.mark.parametrize(("status", "code"), [("FAILED", "sslcommerz_failed"), ("CANCELLED", "sslcommerz_cancelled")])
-def test_failed_or_cancelled_ipn_fails_the_payment(http, merchant, providers, status, code):
-    _, payment = _ssl_payment(http, merchant)
+def test_failed_or_cancelled_ipn_is_an_attempt_and_the_session_stays_payable(http, merchant, providers, status, code):
+    order, payment = _ssl_payment(http, merchant)
     post_ipn(http, sslcommerz_sign(ipn_fields(payment["id"], status=status, val_id="", error="Declined")))
     state = payment_state(http, merchant, payment["id"])
-    assert (state["status"], state["failure_code"]) == ("failed", code)
+    assert (state["status"], [a["failure_code"] for a in state["attempts"]]) == ("pending", [code])
     assert providers.seen("GET", "/validator/") == []
+    # The buyer tries again on the same session and pays.
+    post_ipn(http, _valid_ipn(providers, payment["id"]))
+    assert payment_state(http, merchant, payment["id"])["status"] == "captured"
+    assert order_state(http, merchant, order["id"])["status"] == "paid"
 
 
 @pytest.mark.parametrize("tamper", ["amount", "verify_sign", "password"])

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.e2e.payments.conftest import create_order
+from tests.e2e.payments.conftest import create_order, pay_card
 from tests.helpers import admin_token, assert_problem, bearer, post, register
 
 pytestmark = pytest.mark.django_db
@@ -106,3 +106,38 @@ def test_idempotent_order_creation(http, merchant):
     second = post(http, "/api/v1/orders", {"amount": "7.00"}, **headers)
     assert first.json()["id"] == second.json()["id"]
     assert_problem(post(http, "/api/v1/orders", {"amount": "8.00"}, **headers), 422, "idempotency_key_reused")
+
+
+def test_an_unpaid_order_past_expires_at_expires_and_can_no_longer_be_paid(http, merchant):
+    from datetime import UTC, datetime, timedelta
+
+    from adapters.django_orm.payments.models import OrderRecord
+    from entrypoints.bootstrap import payments
+
+    soon = (datetime.now(UTC) + timedelta(minutes=10)).isoformat()
+    created = create_order(http, merchant, expires_at=soon)
+    assert created["expires_at"] is not None
+    kept = create_order(http, merchant, expires_at=soon)
+    OrderRecord.objects.filter(pk__in=[created["id"], kept["id"]]).update(
+        expires_at=datetime.now(UTC) - timedelta(seconds=1)
+    )
+    OrderRecord.objects.filter(pk=kept["id"]).update(status="paid")  # paid in time: untouched
+    assert payments.expire_orders() == 1
+    order = http.get(f"/api/v1/orders/{created['id']}", headers=merchant["headers"]).json()
+    assert order["status"] == "expired"
+    assert http.get(f"/api/v1/orders/{kept['id']}", headers=merchant["headers"]).json()["status"] == "paid"
+    refused = pay_card(http, merchant, created["id"])
+    assert refused.status_code == 409
+    assert payments.expire_orders() == 0
+
+
+def test_expires_at_in_the_past_is_refused(http, merchant):
+    from tests.helpers import assert_problem, post
+
+    response = post(
+        http,
+        "/api/v1/orders",
+        {"amount": "10.00", "currency": "INR", "expires_at": "2020-01-01T00:00:00Z"},
+        **merchant["headers"],
+    )
+    assert_problem(response, 422, "invalid_expiry")

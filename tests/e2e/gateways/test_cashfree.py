@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -53,6 +54,9 @@ def test_payment_creates_a_cashfree_order_with_the_documented_headers_and_body(h
     assert body["order_tags"] == {"partnerpay_order_id": order["id"]}
     assert body["customer_details"]["customer_email"] == "buyer@example.com"
     assert body["order_meta"]["notify_url"] == "http://testserver/api/v1/webhooks/cashfree"
+    # The checkout window is ours (HOSTED_CHECKOUT_TTL_SECONDS), not Cashfree's 30-day default.
+    expiry = datetime.fromisoformat(body["order_expiry_time"].replace("Z", "+00:00"))
+    assert timedelta(minutes=29) < expiry - datetime.now(UTC) <= timedelta(minutes=30)
     assert (
         body["order_meta"]["return_url"]
         == f"http://testserver/api/v1/gateways/cashfree/return?order_id={payment['id']}"

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import threading
+from collections import OrderedDict
 import time
 
 from application.payments.ports import GatewayRequest, GatewayResult, RefundRequest, RefundResult
@@ -20,6 +21,7 @@ from domain.payments.sandbox_cards import sandbox_outcome
 from domain.shared.money import Money
 
 REFERENCE_PREFIX = "sbx_"
+ANSWERS_KEPT = 100_000
 
 
 def _derived(kind: str, our_id: str, size: int = 24) -> str:
@@ -29,8 +31,9 @@ def _derived(kind: str, our_id: str, size: int = 24) -> str:
 class SandboxCardGateway:
     def __init__(self, *, sleep: bool = True) -> None:
         self._sleep = sleep
-        # What this processor answered per payment id (its "books" while the process lives).
-        self._answers: dict[str, GatewayResult] = {}
+        # What this processor answered per payment id (its "books" while the process lives), the most
+        # recent ANSWERS_KEPT of them: recovery asks within minutes, never about last month's charges.
+        self._answers: OrderedDict[str, GatewayResult] = OrderedDict()
         self._lock = threading.Lock()
 
     def start(self, request: GatewayRequest) -> GatewayResult:
@@ -41,6 +44,8 @@ class SandboxCardGateway:
         result = self._charge(request)
         with self._lock:
             self._answers[request.payment_id] = result
+            while len(self._answers) > ANSWERS_KEPT:
+                self._answers.popitem(last=False)
         return result
 
     def _charge(self, request: GatewayRequest) -> GatewayResult:

@@ -13,8 +13,8 @@ from __future__ import annotations
 
 import hashlib
 import threading
-from collections import OrderedDict
 import time
+from collections import OrderedDict
 
 from application.payments.ports import GatewayRequest, GatewayResult, RefundRequest, RefundResult
 from domain.payments.sandbox_cards import sandbox_outcome

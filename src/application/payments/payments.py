@@ -471,6 +471,8 @@ def payment_check_reschedule(*, uow: PaymentsUnitOfWork, payment_id: str, deps: 
     with uow:
         payment, order = _lock(uow, payment_id)
         if payment.status not in {PaymentStatus.PENDING, PaymentStatus.AUTHORIZED}:
+            payment.schedule_check(None)  # settled meanwhile: off the schedule for good
+            uow.payments.save(payment)
             return
         now = deps.clock.now()
         if expire and payment.status is PaymentStatus.PENDING:

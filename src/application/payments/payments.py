@@ -298,43 +298,10 @@ def _apply(
             redirect_url=result.redirect_url,
             data=result.data or None,
         )
-    holding = result.status in {"captured", "authorized"}
-    if holding and result.amount is not None and result.amount != payment.amount:
-        return_unexpected_money(
-            uow,
-            deps,
-            order,
-            payment,
-            result,
-            code="currency_mismatch" if result.amount.currency != payment.amount.currency else "amount_mismatch",
-            message=f"The provider reported {result.amount} for a payment of {payment.amount}",
-            now=now,
-        )
-    elif holding and payment.status not in {PaymentStatus.PENDING, PaymentStatus.AUTHORIZED}:
-        if payment.is_closed():
-            return_unexpected_money(
-                uow,
-                deps,
-                order,
-                payment,
-                result,
-                code="captured_after_close",
-                message=f"The provider took money on a payment that was already {payment.status.value}",
-                now=now,
-            )
-        # Otherwise already holding the money: a replayed notification changes nothing.
-    elif holding and not order.is_payable() and payment.status is PaymentStatus.PENDING:
-        code = "duplicate_payment" if order.status.value not in {"cancelled", "expired"} else "order_closed"
-        return_unexpected_money(
-            uow,
-            deps,
-            order,
-            payment,
-            result,
-            code=code,
-            message=f"The order was already {order.status.value} when this payment succeeded",
-            now=now,
-        )
+    unexpected = _unexpected_money(order, payment, result)
+    if unexpected is not None:
+        code, message = unexpected
+        return_unexpected_money(uow, deps, order, payment, result, code=code, message=message, now=now)
     elif result.status == "failed":
         if payment.status in {PaymentStatus.PENDING, PaymentStatus.AUTHORIZED}:
             payment.fail(result.failure_code or "payment_failed", result.failure_message or "The payment failed", now)
@@ -374,6 +341,21 @@ def _apply(
     uow.payments.save(payment)
     uow.orders.save(order)
     publish_changes(uow, deps.publish, order=order, payment=payment)
+
+
+def _unexpected_money(order: Order, payment: Payment, result: GatewayResult) -> tuple[str, str] | None:
+    """Why money the provider reports holding must be returned (code, message), or None to keep it."""
+    if result.status not in {"captured", "authorized"}:
+        return None
+    if result.amount is not None and result.amount != payment.amount:
+        code = "currency_mismatch" if result.amount.currency != payment.amount.currency else "amount_mismatch"
+        return code, f"The provider reported {result.amount} for a payment of {payment.amount}"
+    if payment.is_closed():
+        return "captured_after_close", f"The provider took money on a payment that was already {payment.status.value}"
+    if payment.status is PaymentStatus.PENDING and not order.is_payable():
+        code = "order_closed" if order.status.value in {"cancelled", "expired"} else "duplicate_payment"
+        return code, f"The order was already {order.status.value} when this payment succeeded"
+    return None  # ours to keep (or already held: a replayed notification changes nothing)
 
 
 def payment_get(*, uow: PaymentsUnitOfWork, principal: Principal, payment_id: str) -> Payment:

@@ -18,7 +18,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from application.payments.access import visible_payment
 from application.payments.payments import PaymentsDeps
@@ -159,7 +159,6 @@ def refund_apply(
         if refund.status is not RefundStatus.PENDING or status not in ACCEPTED | {"failed"}:
             return refund  # already final, or nothing final to apply
         now = deps.clock.now()
-        day, currency = now.date(), refund.amount.currency
         counted = refund.kind is RefundKind.REFUND
         event = ""
         if status == "failed":
@@ -170,27 +169,23 @@ def refund_apply(
                 # Accepted, then failed: the money is the merchant's again, and every figure follows.
                 payment.reverse_refund(refund.amount, now)
                 order.reverse_refund(refund.amount, now)
-                uow.stats.record(
-                    seller_id=order.seller_id,
-                    day=day,
-                    currency=currency,
-                    refunds=-1,
-                    refunded_minor=-refund.amount.minor,
-                )
+                _count(uow, order.seller_id, refund, now=now, sign=-1)
             refund.fail(message or "The gateway did not complete the refund", now)
-            uow.alerts.add(
-                Alert.raise_(
-                    code="return_failed" if not counted else "refund_failed",
-                    message=refund.failure_message,
-                    seller_id=order.seller_id,
-                    now=now,
-                    payment_id=payment.id,
-                    order_id=order.id,
-                    refund_id=refund.id,
-                    amount=refund.amount,
-                    details={"reversed": refund.reversed},
+            if refund.reversed or not counted:
+                # The merchant saw it accepted (or never asked, for a return): a person must know.
+                uow.alerts.add(
+                    Alert.raise_(
+                        code="return_failed" if not counted else "refund_failed",
+                        message=refund.failure_message,
+                        seller_id=order.seller_id,
+                        now=now,
+                        payment_id=payment.id,
+                        order_id=order.id,
+                        refund_id=refund.id,
+                        amount=refund.amount,
+                        details={"reversed": refund.reversed},
+                    )
                 )
-            )
             event = "refund.failed"
         else:
             if refund.is_requested:
@@ -198,13 +193,7 @@ def refund_apply(
                     payment.release_refund(refund.amount, now)
                     payment.refund(refund.amount, now)
                     order.record_refund(refund.amount, now)
-                    uow.stats.record(
-                        seller_id=order.seller_id,
-                        day=day,
-                        currency=currency,
-                        refunds=1,
-                        refunded_minor=refund.amount.minor,
-                    )
+                    _count(uow, order.seller_id, refund, now=now, sign=1)
                 refund.accept(now, reference)
                 event = "refund.returned" if not counted else ""
             if status == "succeeded":
@@ -215,6 +204,17 @@ def refund_apply(
         uow.orders.save(order)
         publish_changes(uow, deps.publish, order=order, payment=payment, refund=refund, refund_event=event)
     return refund
+
+
+def _count(uow: PaymentsUnitOfWork, seller_id: str, refund: Refund, *, now: datetime, sign: int) -> None:
+    """The stats counters follow a refund the provider accepted (+1), and one it then failed (-1)."""
+    uow.stats.record(
+        seller_id=seller_id,
+        day=now.date(),
+        currency=refund.amount.currency,
+        refunds=sign,
+        refunded_minor=sign * refund.amount.minor,
+    )
 
 
 def refund_confirm(

@@ -100,6 +100,8 @@ class Env:
     earnings_program_currency: str
     commission_hold_days: int
     payout_minimum: str
+    max_payment_amount: str
+    max_payment_amount_by_currency: str
 
 
 def read_env() -> Env:
@@ -169,6 +171,9 @@ def read_env() -> Env:
         earnings_program_currency=os.environ.get("EARNINGS_PROGRAM_CURRENCY", "INR").strip().upper(),
         commission_hold_days=_int("COMMISSION_HOLD_DAYS", 14),
         payout_minimum=os.environ.get("PAYOUT_MINIMUM", "500.00"),  # major units of the program currency
+        # Largest order/payment amount (major units; README "Money"): one for every currency, then overrides.
+        max_payment_amount=os.environ.get("MAX_PAYMENT_AMOUNT", "") or "10000000.00",
+        max_payment_amount_by_currency=os.environ.get("MAX_PAYMENT_AMOUNT_BY_CURRENCY", "JPY:1000000000"),
     )
 
 

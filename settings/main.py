@@ -198,6 +198,11 @@ EARNINGS_PROGRAM_CURRENCY = ENV.earnings_program_currency
 COMMISSION_HOLD_DAYS = ENV.commission_hold_days
 PAYOUT_MINIMUM = ENV.payout_minimum
 
+# Largest amount of one order or payment, in major units (README "Money"): 422 amount_too_large above it.
+# MAX_PAYMENT_AMOUNT_BY_CURRENCY overrides it per currency: "JPY:1000000000,KWD:3000000.000".
+MAX_PAYMENT_AMOUNT = ENV.max_payment_amount
+MAX_PAYMENT_AMOUNT_BY_CURRENCY = ENV.max_payment_amount_by_currency
+
 if PRODUCTION:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = True

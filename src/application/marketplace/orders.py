@@ -126,6 +126,7 @@ def _reserve(principal: Principal, variant_id: str, quantity: int, deps: Marketp
                 command=_order_command(offer, quantity, deps, principal, expires_at=expires_at),
                 clock=clock,
                 publish=deps.payments.publish,
+                limits=deps.payments.limits,
             )
             reservation = Reservation.create(
                 variant_id=offer.variant.id, order_id=order.id, quantity=quantity, now=now, expires_at=expires_at

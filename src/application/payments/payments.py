@@ -23,6 +23,7 @@ from application.shared.errors import Conflict, InvalidInput, NotFound, Unavaila
 from application.shared.pagination import Page, PageRequest
 from domain.identity.user import Principal, Role
 from domain.payments.card import CardDetails, validate_card
+from domain.payments.limits import DEFAULT_LIMITS, AmountLimits
 from domain.payments.order import Order
 from domain.payments.payment import Payment, PaymentMethod, PaymentStatus
 from domain.shared.clock import Clock
@@ -61,6 +62,7 @@ class PaymentsDeps:
     clock: Clock
     publish: EventPublisher
     notify_url_for: Mapping[str, str]
+    limits: AmountLimits = DEFAULT_LIMITS
 
 
 def _method(raw: str) -> PaymentMethod:
@@ -111,6 +113,7 @@ def payment_create(
             raise NotFound("No such order")
         if not order.is_payable() or order.is_past_expiry(now):
             raise Conflict(f"The order is {order.status.value} and cannot be paid", code="order_not_payable")
+        deps.limits.check(order.amount)  # orders from before the limit existed
         payment = Payment.create(
             order_id=order.id, seller_id=order.seller_id, method=method, amount=order.amount, now=now, card=card
         )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from datetime import date, timedelta
 from typing import Any
 
@@ -30,6 +31,7 @@ from application.payments.ports import (
 from application.payments.reconciliation import payments_reconcile
 from application.shared.pagination import Page, PageRequest
 from domain.identity.user import Principal
+from domain.payments.limits import AmountLimits, parse_overrides
 from domain.payments.order import Order
 from domain.payments.payment import Payment
 from domain.payments.refund import Refund
@@ -48,6 +50,15 @@ GATEWAYS: dict[str, PaymentGateway] = {}
 def wire(built: Container) -> None:
     GATEWAYS.setdefault("card", SandboxCardGateway(sleep=getattr(settings, "SANDBOX_CARD_DELAYS", True)))
     GATEWAYS.setdefault("bank_transfer", BankTransferGateway())
+
+
+def amount_limits() -> AmountLimits:
+    return _amount_limits(settings.MAX_PAYMENT_AMOUNT, settings.MAX_PAYMENT_AMOUNT_BY_CURRENCY)
+
+
+@functools.cache
+def _amount_limits(default: str, overrides: str) -> AmountLimits:
+    return AmountLimits(default=default, per_currency=parse_overrides(overrides))
 
 
 def uow() -> PaymentsUnitOfWork:
@@ -69,12 +80,18 @@ def deps() -> payment_cases.PaymentsDeps:
             "cashfree": f"{base}/api/v1/webhooks/cashfree",
             "sslcommerz": f"{base}/api/v1/webhooks/sslcommerz",
         },
+        limits=amount_limits(),
     )
 
 
 def create_order(seller_id: str, command: order_cases.CreateOrder) -> Order:
     return order_cases.order_create(
-        uow=uow(), seller_id=seller_id, command=command, clock=container().clock, publish=container().publish
+        uow=uow(),
+        seller_id=seller_id,
+        command=command,
+        clock=container().clock,
+        publish=container().publish,
+        limits=amount_limits(),
     )
 
 

@@ -102,6 +102,7 @@ class Env:
     payout_minimum: str
     max_payment_amount: str
     max_payment_amount_by_currency: str
+    secret_key_fallbacks: list[str]
 
 
 def read_env() -> Env:
@@ -174,6 +175,8 @@ def read_env() -> Env:
         # Largest order/payment amount (major units; README "Money"): one for every currency, then overrides.
         max_payment_amount=os.environ.get("MAX_PAYMENT_AMOUNT", "") or "10000000.00",
         max_payment_amount_by_currency=os.environ.get("MAX_PAYMENT_AMOUNT_BY_CURRENCY", "JPY:1000000000"),
+        # Former SECRET_KEYs, comma-separated: they still open what was encrypted under them (rotation).
+        secret_key_fallbacks=_list("SECRET_KEY_FALLBACKS", []),
     )
 
 

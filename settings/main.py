@@ -203,6 +203,10 @@ PAYOUT_MINIMUM = ENV.payout_minimum
 MAX_PAYMENT_AMOUNT = ENV.max_payment_amount
 MAX_PAYMENT_AMOUNT_BY_CURRENCY = ENV.max_payment_amount_by_currency
 
+# Former keys still open what was encrypted under them (stored idempotency bodies, webhook secrets)
+# and still verify Django's own signatures; everything new uses SECRET_KEY.
+SECRET_KEY_FALLBACKS = ENV.secret_key_fallbacks
+
 if PRODUCTION:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = True

@@ -104,6 +104,9 @@ class Env:
     payment_reconcile_max_interval_seconds: float
     hosted_checkout_ttl_seconds: int
     hosted_checkout_expiry_grace_seconds: int
+    max_payment_amount: str
+    max_payment_amount_by_currency: str
+    secret_key_fallbacks: list[str]
 
 
 def read_env() -> Env:
@@ -181,6 +184,11 @@ def read_env() -> Env:
         payment_reconcile_max_interval_seconds=_float("PAYMENT_RECONCILE_MAX_INTERVAL_SECONDS", 3600.0),
         hosted_checkout_ttl_seconds=_int("HOSTED_CHECKOUT_TTL_SECONDS", 1800),
         hosted_checkout_expiry_grace_seconds=_int("HOSTED_CHECKOUT_EXPIRY_GRACE_SECONDS", 900),
+        # Largest order/payment amount (major units; README "Money"): one for every currency, then overrides.
+        max_payment_amount=os.environ.get("MAX_PAYMENT_AMOUNT", "") or "10000000.00",
+        max_payment_amount_by_currency=os.environ.get("MAX_PAYMENT_AMOUNT_BY_CURRENCY", "JPY:1000000000"),
+        # Former SECRET_KEYs, comma-separated: they still open what was encrypted under them (rotation).
+        secret_key_fallbacks=_list("SECRET_KEY_FALLBACKS", []),
     )
 
 

@@ -204,6 +204,15 @@ PAYMENT_RECONCILE_MAX_INTERVAL_SECONDS = ENV.payment_reconcile_max_interval_seco
 HOSTED_CHECKOUT_TTL_SECONDS = ENV.hosted_checkout_ttl_seconds
 HOSTED_CHECKOUT_EXPIRY_GRACE_SECONDS = ENV.hosted_checkout_expiry_grace_seconds
 
+# Largest amount of one order or payment, in major units (README "Money"): 422 amount_too_large above it.
+# MAX_PAYMENT_AMOUNT_BY_CURRENCY overrides it per currency: "JPY:1000000000,KWD:3000000.000".
+MAX_PAYMENT_AMOUNT = ENV.max_payment_amount
+MAX_PAYMENT_AMOUNT_BY_CURRENCY = ENV.max_payment_amount_by_currency
+
+# Former keys still open what was encrypted under them (stored idempotency bodies, webhook secrets)
+# and still verify Django's own signatures; everything new uses SECRET_KEY.
+SECRET_KEY_FALLBACKS = ENV.secret_key_fallbacks
+
 if PRODUCTION:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = True

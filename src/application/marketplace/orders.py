@@ -146,6 +146,7 @@ def _reserve(
                 ),
                 clock=clock,
                 publish=deps.payments.publish,
+                limits=deps.payments.limits,
             )
             reservation = Reservation.create(
                 variant_id=offer.variant.id, order_id=order.id, quantity=quantity, now=now, expires_at=expires_at

@@ -12,6 +12,7 @@ from application.payments.publishing import publish_changes
 from application.shared.errors import Conflict, InvalidInput, NotFound
 from application.shared.pagination import Page, PageRequest
 from domain.identity.user import Principal, Role
+from domain.payments.limits import DEFAULT_LIMITS, AmountLimits
 from domain.payments.order import Order, OrderKind, OrderStatus
 from domain.payments.payment import PaymentStatus
 from domain.shared.clock import Clock
@@ -46,8 +47,9 @@ def order_create(
     command: CreateOrder,
     clock: Clock,
     publish: EventPublisher,
+    limits: AmountLimits = DEFAULT_LIMITS,
 ) -> Order:
-    amount = Money.parse(command.amount, command.currency)
+    amount = limits.check(Money.parse(command.amount, command.currency))
     now = clock.now()
     if command.expires_at is not None and not now < command.expires_at <= now + MAX_ORDER_LIFETIME:
         raise InvalidInput(

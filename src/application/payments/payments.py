@@ -39,6 +39,7 @@ from application.shared.errors import Conflict, Forbidden, InvalidInput, NotFoun
 from application.shared.pagination import Page, PageRequest
 from domain.identity.user import Principal, Role
 from domain.payments.card import CardDetails, validate_card
+from domain.payments.limits import DEFAULT_LIMITS, AmountLimits
 from domain.payments.order import Order
 from domain.payments.payment import Payment, PaymentMethod, PaymentStatus
 from domain.shared.clock import Clock
@@ -110,6 +111,7 @@ class PaymentsDeps:
     checks: CheckPolicy = field(default_factory=CheckPolicy)
     # Methods this deployment refuses although an adapter exists (e.g. ``card`` while live has no acquirer).
     unavailable_methods: frozenset[str] = frozenset()
+    limits: AmountLimits = DEFAULT_LIMITS
 
 
 def _method(raw: str) -> PaymentMethod:
@@ -201,6 +203,7 @@ def _record_start(
         ).items
         if any(p.awaits_start_answer() for p in in_flight):
             raise Conflict("Another payment of this order is being started", code="payment_in_progress")
+        deps.limits.check(order.amount)  # orders from before the limit existed
         payment = Payment.create(
             id=payment_id,
             order_id=order.id,

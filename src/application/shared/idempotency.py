@@ -9,9 +9,11 @@ lease expires, after which the same key may run again.
 from __future__ import annotations
 
 import hashlib
+import hmac
+import json
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Protocol
+from typing import Any, Protocol
 
 from application.shared.errors import ApplicationError, Conflict, InvalidInput
 
@@ -57,14 +59,73 @@ class IdempotencyKeyInFlight(Conflict):
     code = "idempotency_key_in_flight"
 
 
-def request_fingerprint(method: str, path: str, body: bytes) -> str:
-    digest = hashlib.sha256()
-    digest.update(method.upper().encode())
-    digest.update(b"\0")
-    digest.update(path.encode())
-    digest.update(b"\0")
-    digest.update(body)
-    return digest.hexdigest()
+def request_fingerprint(method: str, path: str, body: bytes, *, key: bytes) -> str:
+    """A keyed HMAC-SHA256 of the request, with card secrets taken out before it is computed.
+
+    The key (derived from ``SECRET_KEY`` in the composition root) means a stored fingerprint
+    cannot be checked against guesses offline: a plain SHA-256 of a card payment's body gave
+    the PAN and CVV back in minutes from BIN + last 4. The fingerprint covers the method, the
+    path and a canonical form of the JSON body (sorted keys, no whitespace, numbers as sent), so
+    key order and spacing don't matter and every other field does. In every ``card`` object the
+    ``cvv`` never enters it, and the ``number`` enters only as its own keyed HMAC: the same key
+    with a different card is still ``422 idempotency_key_reused``; a different CVV alone is not
+    a different request (the first outcome is replayed).
+    """
+    mac = hmac.new(key, digestmod=hashlib.sha256)
+    for part in (method.upper().encode(), path.encode(), _canonical_body(body, key)):
+        mac.update(len(part).to_bytes(8, "big"))
+        mac.update(part)
+    return mac.hexdigest()
+
+
+# Inside any "card" object: dropped entirely, and replaced by a keyed digest.
+CARD_DROPPED_FIELDS = frozenset({"cvv", "cvc", "cvv2", "cvc2"})
+CARD_NUMBER_FIELD = "number"
+
+
+class _Number(str):
+    """A JSON number kept as written ("1.50" and "1.5" stay different, as they were sent)."""
+
+
+def _canonical_body(body: bytes, key: bytes) -> bytes:
+    try:
+        parsed = json.loads(body, parse_float=_Number, parse_int=_Number)
+        return b"json:" + _encode(_redact(parsed, key)).encode()
+    except (ValueError, RecursionError):
+        # Not JSON (such a body fails validation before it gets here): the bytes as they are.
+        return b"raw:" + body
+
+
+def _redact(value: Any, key: bytes) -> Any:
+    if isinstance(value, list):
+        return [_redact(item, key) for item in value]
+    if not isinstance(value, dict):
+        return value
+    out = {}
+    for name, item in value.items():
+        if name == "card" and isinstance(item, dict):
+            item = _redact_card(item, key)
+        out[name] = _redact(item, key)
+    return out
+
+
+def _redact_card(card: dict[str, Any], key: bytes) -> dict[str, Any]:
+    out = {name: item for name, item in card.items() if name.lower() not in CARD_DROPPED_FIELDS}
+    if CARD_NUMBER_FIELD in out:
+        digits = "".join(ch for ch in str(out.pop(CARD_NUMBER_FIELD)) if ch.isdigit())
+        out["number_hmac"] = hmac.new(key, b"card-number\0" + digits.encode(), hashlib.sha256).hexdigest()
+    return out
+
+
+def _encode(value: Any) -> str:
+    if isinstance(value, _Number):
+        return str(value)
+    if isinstance(value, dict):
+        items = sorted(value.items())
+        return "{" + ",".join(json.dumps(name) + ":" + _encode(item) for name, item in items) + "}"
+    if isinstance(value, list):
+        return "[" + ",".join(_encode(item) for item in value) + "]"
+    return json.dumps(value)
 
 
 def validate_key(key: str) -> str:

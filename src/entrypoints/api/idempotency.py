@@ -86,7 +86,9 @@ def idempotent(view: Callable[..., Any]) -> Callable[..., Any]:
             store=store,
             scope=scope,
             key=key,
-            fingerprint=request_fingerprint(request.method or "POST", request.path, request.body),
+            fingerprint=request_fingerprint(
+                request.method or "POST", request.path, request.body, key=container.idempotency_key
+            ),
             now=container.clock.now(),
         )
         if reservation.replay is not None:

@@ -17,8 +17,9 @@ from typing import Any
 from django.conf import settings
 from django.db import connection, transaction
 
+from adapters.crypto import SecretBox, derive_key, secret_keys_from_settings
 from adapters.django_orm.platform.event_log import DjangoEventLog
-from adapters.django_orm.platform.idempotency_store import DjangoIdempotencyStore
+from adapters.django_orm.platform.idempotency_store import BODY_KEY_PURPOSE, DjangoIdempotencyStore
 from adapters.django_orm.platform.outbox_store import DjangoOutbox, DjangoOutboxStore
 from adapters.django_orm.platform.unit_of_work import DjangoUnitOfWork
 from application.shared.events import StoredEvent, events_publish, subscriber_topic
@@ -26,11 +27,22 @@ from application.shared.outbox import DEFAULT_LEASE, OutboxHandler, OutboxOutcom
 from domain.shared.clock import Clock, SystemClock
 from domain.shared.events import DomainEvent
 
+# HKDF purpose label of the Idempotency-Key request fingerprint's HMAC key.
+FINGERPRINT_KEY_PURPOSE = "partnerpay/idempotency/fingerprint/v1"
+
+
+def _idempotency_store() -> DjangoIdempotencyStore:
+    return DjangoIdempotencyStore(SecretBox.from_secret_keys(secret_keys_from_settings(), BODY_KEY_PURPOSE))
+
+
+def _fingerprint_key() -> bytes:
+    return derive_key(settings.SECRET_KEY, FINGERPRINT_KEY_PURPOSE)
+
 
 @dataclass
 class Container:
     clock: Clock = field(default_factory=SystemClock)
-    idempotency_store: DjangoIdempotencyStore = field(default_factory=DjangoIdempotencyStore)
+    idempotency_store: DjangoIdempotencyStore = field(default_factory=_idempotency_store)
     outbox_store: DjangoOutboxStore = field(default_factory=DjangoOutboxStore)
     handlers: dict[str, OutboxHandler] = field(default_factory=dict)
     dispatch: Callable[[str], None] | None = None
@@ -39,6 +51,8 @@ class Container:
     subscribers: dict[str, list[str]] = field(default_factory=dict)
     event_log: DjangoEventLog = field(default_factory=DjangoEventLog)
     outbox_lease: timedelta = DEFAULT_LEASE
+    # The HMAC key of Idempotency-Key request fingerprints (application.shared.idempotency).
+    idempotency_key: bytes = field(default_factory=_fingerprint_key)
 
     def outbox(self) -> DjangoOutbox:
         return DjangoOutbox(dispatch=self.dispatch, max_attempts=OUTBOX_MAX_ATTEMPTS)

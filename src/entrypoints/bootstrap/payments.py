@@ -5,6 +5,7 @@ database transaction raises, so the phases of docs/gateways.md are enforced, not
 
 from __future__ import annotations
 
+import functools
 from datetime import date, timedelta
 from typing import Any
 
@@ -39,6 +40,7 @@ from application.payments.unexpected import RETURN_TOPIC
 from application.shared.pagination import Page, PageRequest
 from domain.identity.user import Principal
 from domain.payments.alert import Alert
+from domain.payments.limits import AmountLimits, parse_overrides
 from domain.payments.order import Order
 from domain.payments.payment import Payment
 from domain.payments.refund import Refund
@@ -75,6 +77,15 @@ def wire(built: Container) -> None:
     built.handlers[order_cases.CANCEL_AT_PROVIDER_TOPIC] = cancel_at_provider
 
 
+def amount_limits() -> AmountLimits:
+    return _amount_limits(settings.MAX_PAYMENT_AMOUNT, settings.MAX_PAYMENT_AMOUNT_BY_CURRENCY)
+
+
+@functools.cache
+def _amount_limits(default: str, overrides: str) -> AmountLimits:
+    return AmountLimits(default=default, per_currency=parse_overrides(overrides))
+
+
 def uow() -> PaymentsUnitOfWork:
     unit: PaymentsUnitOfWork = container().uow(
         orders=orders_repo, payments=payments_repo, refunds=refunds_repo, stats=stats_recorder, alerts=alerts_repo
@@ -105,12 +116,18 @@ def deps() -> payment_cases.PaymentsDeps:
             "sslcommerz": f"{base}/api/v1/webhooks/sslcommerz",
         },
         checks=check_policy(),
+        limits=amount_limits(),
     )
 
 
 def create_order(seller_id: str, command: order_cases.CreateOrder) -> Order:
     return order_cases.order_create(
-        uow=uow(), seller_id=seller_id, command=command, clock=container().clock, publish=container().publish
+        uow=uow(),
+        seller_id=seller_id,
+        command=command,
+        clock=container().clock,
+        publish=container().publish,
+        limits=amount_limits(),
     )
 
 

@@ -10,6 +10,7 @@ from django.db import connection
 from django.test import Client
 from django.utils import timezone
 
+from entrypoints import bootstrap
 from tests.helpers import assert_problem, bearer, post, register
 
 pytestmark = pytest.mark.django_db
@@ -51,7 +52,7 @@ def test_same_key_while_first_in_flight_is_409(http):
     IdempotencyRecord.objects.create(
         scope=f"user:{merchant['user']['id']}",
         key="k-3",
-        fingerprint=request_fingerprint("POST", PATH, body),
+        fingerprint=request_fingerprint("POST", PATH, body, key=bootstrap.container().idempotency_key),
         locked_until=timezone.now() + timedelta(seconds=60),
         created_at=timezone.now(),
     )
@@ -73,7 +74,7 @@ def test_stale_in_flight_reservation_is_taken_over(http):
     IdempotencyRecord.objects.create(
         scope=f"user:{merchant['user']['id']}",
         key="k-4",
-        fingerprint=request_fingerprint("POST", PATH, body),
+        fingerprint=request_fingerprint("POST", PATH, body, key=bootstrap.container().idempotency_key),
         locked_until=timezone.now() - timedelta(seconds=1),
         created_at=timezone.now() - timedelta(seconds=61),
     )

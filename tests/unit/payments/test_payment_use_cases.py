@@ -181,3 +181,39 @@ def test_refund_beyond_what_is_left_is_refused():
             uow=uow, principal=SELLER, command=CreateRefund(payment_id=str(payment.id), amount="4.01"), deps=deps
         )
     assert refused.value.code == "refund_exceeds_captured"
+
+
+def test_an_order_above_the_maximum_amount_is_refused_and_nothing_is_written():
+    from dataclasses import replace
+
+    from domain.payments.limits import AmountLimits, AmountTooLarge
+
+    uow, gateway = FakeUow(), ScriptedGateway()
+    deps = replace(_deps(gateway), limits=AmountLimits(default="500.00"))
+    with pytest.raises(AmountTooLarge):
+        order_create(
+            uow=uow,
+            seller_id=SELLER.user_id,
+            command=CreateOrder(amount="500.01"),
+            clock=deps.clock,
+            publish=deps.publish,
+            limits=deps.limits,
+        )
+    assert not uow.orders.rows
+
+
+def test_paying_an_order_above_the_maximum_is_refused_before_the_gateway():
+    from dataclasses import replace
+
+    from domain.payments.limits import AmountLimits, AmountTooLarge
+
+    uow, gateway = FakeUow(), ScriptedGateway()
+    deps = _deps(gateway)
+    order_id = _order(uow, deps, amount="900.00")  # created before the limit was lowered
+    lowered = replace(deps, limits=AmountLimits(default="500.00"))
+    with pytest.raises(AmountTooLarge):
+        payment_create(
+            uow=uow, principal=SELLER, command=CreatePayment(order_id=order_id, method="cashfree"), deps=lowered
+        )
+    assert gateway.requests == []
+    assert not uow.payments.rows

@@ -1,4 +1,6 @@
 from django.contrib import admin
+from ninja_jwt.token_blacklist.admin import OutstandingTokenAdmin
+from ninja_jwt.token_blacklist.models import OutstandingToken
 
 from adapters.django_orm.identity.models import ApiKey, RoleProfile, User
 
@@ -28,3 +30,16 @@ class ApiKeyAdmin(admin.ModelAdmin):
     search_fields = ("prefix", "name", "user__email")
     exclude = ("key_hash",)
     readonly_fields = ("id", "prefix", "user", "created_at", "last_used_at")
+
+
+# ninja_jwt's own admin shows each outstanding refresh token in full: a live credential for
+# 7 days. Ours shows the same rows without it (the jti identifies a token well enough).
+admin.site.unregister(OutstandingToken)
+
+
+@admin.register(OutstandingToken)
+class RefreshTokenAdmin(OutstandingTokenAdmin):
+    exclude = ("token",)
+
+    def get_readonly_fields(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        return [f.name for f in self.model._meta.fields if f.name != "token"]

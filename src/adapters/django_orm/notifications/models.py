@@ -6,6 +6,11 @@ import uuid
 
 from django.db import models
 
+from adapters.django_orm.shared.fields import EncryptedCharField
+
+# HKDF purpose label of the key that encrypts webhook signing secrets at rest.
+SECRET_PURPOSE = "partnerpay/notifications/endpoint-secret/v1"  # noqa: S105 - a label, not a secret
+
 
 class WebhookEndpoint(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
@@ -13,9 +18,10 @@ class WebhookEndpoint(models.Model):
     url = models.CharField(max_length=2000)
     events = models.JSONField(default=list)
     description = models.CharField(max_length=500, blank=True, default="")
-    # Kept as given: it must sign, so it cannot be a hash. Never rendered after creation, never logged.
-    secret = models.CharField(max_length=100)
-    previous_secret = models.CharField(max_length=100, blank=True, default="")
+    # It must sign, so it cannot be a hash: encrypted at rest (adapters.crypto, a key derived from
+    # SECRET_KEY), in clear only in memory. Never rendered after creation, never logged.
+    secret = EncryptedCharField(max_length=255, purpose=SECRET_PURPOSE)
+    previous_secret = EncryptedCharField(max_length=255, blank=True, default="", purpose=SECRET_PURPOSE)
     previous_secret_expires_at = models.DateTimeField(null=True, blank=True)
     enabled = models.BooleanField(default=True)
     disabled_reason = models.CharField(max_length=20, blank=True, default="")

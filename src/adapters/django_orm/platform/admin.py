@@ -22,6 +22,24 @@ class OutboxMessageAdmin(admin.ModelAdmin):
 
 @admin.register(IdempotencyRecord)
 class IdempotencyRecordAdmin(admin.ModelAdmin):
+    """Read-only, and never the stored body or the fingerprint: a body may carry a secret shown once."""
+
     list_display = ("scope", "key", "response_status", "created_at", "completed_at")
     search_fields = ("scope", "key")
-    readonly_fields = [f.name for f in IdempotencyRecord._meta.fields]
+    fields = (
+        "id",
+        "scope",
+        "key",
+        "response_status",
+        "response_content_type",
+        "locked_until",
+        "created_at",
+        "completed_at",
+    )
+    readonly_fields = fields
+
+    def has_add_permission(self, request):  # type: ignore[no-untyped-def]
+        return False
+
+    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False

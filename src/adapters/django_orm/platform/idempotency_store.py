@@ -1,16 +1,31 @@
-"""Idempotency records: a unique (scope, key) row reserved before the work and completed with it."""
+"""Idempotency records: a unique (scope, key) row reserved before the work and completed with it.
+
+Stored response bodies can hold what is shown only once (a new API key, a webhook signing
+secret), so they are sealed at rest: AES-256-GCM under a key derived from ``SECRET_KEY``, bound
+to the record's id. The application port still sees plain bytes. A body without the sealed
+prefix was written before encryption existed (migration ``0003`` seals those in place; an old
+process in a rolling deploy may still write one) and is replayed as it is.
+"""
 
 from __future__ import annotations
 
+import uuid
 from datetime import datetime, timedelta
 
 from django.db import IntegrityError, transaction
 
+from adapters.crypto import SecretBox
 from adapters.django_orm.platform.models import IdempotencyRecord
 from application.shared.idempotency import StoredResponse
 
+# HKDF purpose label of the key that seals stored response bodies.
+BODY_KEY_PURPOSE = "partnerpay/idempotency/response-body/v1"
+
 
 class DjangoIdempotencyStore:
+    def __init__(self, box: SecretBox) -> None:
+        self._box = box
+
     def reserve(
         self, *, scope: str, key: str, fingerprint: str, now: datetime, lease: timedelta
     ) -> tuple[str, str, StoredResponse | None, bool]:
@@ -30,7 +45,7 @@ class DjangoIdempotencyStore:
                     record.fingerprint,
                     StoredResponse(
                         status=record.response_status,
-                        body=bytes(record.response_body or b""),
+                        body=self._open(str(record.id), bytes(record.response_body or b"")),
                         content_type=record.response_content_type,
                     ),
                     False,
@@ -46,7 +61,7 @@ class DjangoIdempotencyStore:
     def complete(self, record_id: str, response: StoredResponse, *, now: datetime) -> None:
         IdempotencyRecord.objects.filter(pk=record_id).update(
             response_status=response.status,
-            response_body=response.body,
+            response_body=self._box.seal(response.body, context=sealing_context(record_id)),
             response_content_type=response.content_type,
             completed_at=now,
             locked_until=None,
@@ -58,3 +73,13 @@ class DjangoIdempotencyStore:
     def purge_older_than(self, cutoff: datetime) -> int:
         deleted, _ = IdempotencyRecord.objects.filter(created_at__lt=cutoff).delete()
         return deleted
+
+    def _open(self, record_id: str, stored: bytes) -> bytes:
+        if not SecretBox.is_sealed(stored):
+            return stored  # written before bodies were sealed
+        return self._box.open(stored, context=sealing_context(record_id))
+
+
+def sealing_context(record_id: str) -> bytes:
+    # The UUID's canonical text: a sealed body opens only on the record it was written for.
+    return f"idempotency-record:{uuid.UUID(record_id)}".encode()

@@ -93,3 +93,34 @@ def test_bad_distributor_payment_input_leaves_no_order(http, admin, django_captu
         "invalid_amount",
     )
     assert not OrderRecord.objects.filter(kind="distributor").exists()
+
+
+def test_admin_refunds_a_distributor_payment_which_waits_for_the_transfer_reference(
+    http, admin, sap, django_capture_on_commit_callbacks
+):
+    headers, session = distributor_user(http)
+    distributor = _active(http, admin, django_capture_on_commit_callbacks, user_id=session["user"]["id"])
+    recorded = post(
+        http,
+        f"{BASE}/{distributor['id']}/payments",
+        {"amount": "5000.00", "method": "bank_transfer", "reference": "UTR77"},
+        **admin,
+    )
+    payment = recorded.json()["payment"]
+    assert post(http, f"/api/v1/payments/{payment['id']}/confirm", {}, **admin).json()["status"] == "captured"
+    # Only admins refund what the company was paid; the distributor itself cannot.
+    body = {"payment_id": payment["id"], "amount": "1500.00", "reason": "overpaid"}
+    assert post(http, "/api/v1/refunds", body, **headers).status_code == 403
+    refund = post(http, "/api/v1/refunds", body, **admin)
+    assert refund.status_code == 201, refund.content
+    # Nobody has sent the money back yet: pending, but counted, until an admin gives the reference.
+    assert (refund.json()["status"], refund.json()["accepted_at"] is not None) == ("pending", True)
+    state = http.get(f"/api/v1/payments/{payment['id']}", headers=admin).json()
+    assert (state["status"], state["amount_refunded"]) == ("partially_refunded", "1500.00")
+    missing = post(http, f"/api/v1/refunds/{refund.json()['id']}/confirm", {}, **admin)
+    assert_problem(missing, 422, "validation_error")
+    confirmed = post(http, f"/api/v1/refunds/{refund.json()['id']}/confirm", {"reference": "UTR-BACK-1"}, **admin)
+    assert confirmed.status_code == 200, confirmed.content
+    assert (confirmed.json()["status"], confirmed.json()["gateway_reference"]) == ("succeeded", "UTR-BACK-1")
+    again = post(http, f"/api/v1/refunds/{refund.json()['id']}/confirm", {"reference": "UTR-BACK-2"}, **admin)
+    assert_problem(again, 409, "refund_not_confirmable")

@@ -19,7 +19,7 @@ from application.payments.ports import (
     PaymentsUnitOfWork,
 )
 from application.payments.publishing import publish_changes
-from application.shared.errors import Conflict, InvalidInput, NotFound, Unavailable
+from application.shared.errors import Conflict, InvalidInput, NotFound
 from application.shared.pagination import Page, PageRequest
 from domain.identity.user import Principal, Role
 from domain.payments.card import CardDetails, validate_card
@@ -61,6 +61,8 @@ class PaymentsDeps:
     clock: Clock
     publish: EventPublisher
     notify_url_for: Mapping[str, str]
+    # Methods whose gateway is a sandbox here: their payments are made with livemode false.
+    sandbox_methods: frozenset[str] = frozenset()
 
 
 def _method(raw: str) -> PaymentMethod:
@@ -73,7 +75,12 @@ def _method(raw: str) -> PaymentMethod:
 def _gateway(deps: PaymentsDeps, method: PaymentMethod) -> PaymentGateway:
     gateway = deps.gateways.get(method.value)
     if gateway is None:
-        raise Unavailable(f"The {method.value} gateway is not configured", code="gateway_unavailable")
+        raise InvalidInput(
+            f"Payment method {method.value} is not available in this deployment",
+            code="payment_method_unavailable",
+            field="method",
+            extra={"available_methods": sorted(deps.gateways)},
+        )
     return gateway
 
 
@@ -86,6 +93,7 @@ def payment_create(
     *, uow: PaymentsUnitOfWork, principal: Principal, command: CreatePayment, deps: PaymentsDeps
 ) -> Payment:
     method = _method(command.method)
+    gateway = _gateway(deps, method)
     now = deps.clock.now()
     card_input: CardInput | None = None
     card: CardDetails | None = None
@@ -103,7 +111,6 @@ def payment_create(
             code="reference_required",
             field="bank_transfer.reference",
         )
-    gateway = _gateway(deps, method)
     with uow:
         # The order row stays locked until commit: two payers of one order are served one after the other.
         order = uow.orders.get_for_update(command.order_id)
@@ -112,7 +119,13 @@ def payment_create(
         if not order.is_payable() or order.is_past_expiry(now):
             raise Conflict(f"The order is {order.status.value} and cannot be paid", code="order_not_payable")
         payment = Payment.create(
-            order_id=order.id, seller_id=order.seller_id, method=method, amount=order.amount, now=now, card=card
+            order_id=order.id,
+            seller_id=order.seller_id,
+            method=method,
+            amount=order.amount,
+            now=now,
+            card=card,
+            livemode=method.value not in deps.sandbox_methods,
         )
         result = gateway.start(
             GatewayRequest(

@@ -56,6 +56,7 @@ def refund_create(
             amount=amount,
             now=now,
             reason=command.reason,
+            livemode=payment.livemode,
         )
         gateway = deps.gateways.get(payment.method.value)
         if gateway is None:

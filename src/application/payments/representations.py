@@ -58,6 +58,7 @@ def payment_view(payment: Payment) -> dict[str, Any]:
         "checkout": payment.gateway_data.get("checkout") or None,
         "failure_code": payment.failure_code or None,
         "failure_message": payment.failure_message or None,
+        "livemode": payment.livemode,
         "created_at": _iso(payment.created_at),
         "updated_at": _iso(payment.updated_at),
     }
@@ -74,5 +75,6 @@ def refund_view(refund: Refund) -> dict[str, Any]:
         "status": refund.status.value,
         "reason": refund.reason,
         "failure_message": refund.failure_message or None,
+        "livemode": refund.livemode,
         "created_at": _iso(refund.created_at),
     }

@@ -68,6 +68,8 @@ class Payment:
     failure_message: str = ""
     redirect_url: str | None = None
     gateway_data: dict[str, Any] = field(default_factory=dict)
+    # False when a sandbox (simulator, test card processor, provider test environment) took it: no real money.
+    livemode: bool = True
     created_at: datetime
     updated_at: datetime
     events: list[DomainEvent] = field(default_factory=list)
@@ -96,6 +98,7 @@ class Payment:
         card: CardDetails | None = None,
         gateway_reference: str = "",
         id: uuid.UUID | None = None,
+        livemode: bool = True,
     ) -> Payment:
         zero = Money.zero(amount.currency)
         return cls(
@@ -108,6 +111,7 @@ class Payment:
             amount_refunded=zero,
             card=card,
             gateway_reference=gateway_reference,
+            livemode=livemode,
             created_at=now,
             updated_at=now,
         )

@@ -32,6 +32,7 @@ class Refund:
     status: RefundStatus = RefundStatus.PENDING
     gateway_reference: str = ""
     failure_message: str = ""
+    livemode: bool = True  # the payment's: a sandbox payment's refund moves no real money either
     created_at: datetime
     updated_at: datetime | None = None
 
@@ -50,6 +51,7 @@ class Refund:
         now: datetime,
         reason: str = "",
         id: uuid.UUID | None = None,
+        livemode: bool = True,
     ) -> Refund:
         return cls(
             id=id or new_id(),
@@ -58,6 +60,7 @@ class Refund:
             seller_id=seller_id,
             amount=amount,
             reason=reason,
+            livemode=livemode,
             created_at=now,
             updated_at=now,
         )

@@ -134,6 +134,10 @@ class PaymentOut(Schema):
     checkout: dict[str, Any] | None = Field(description="Hosted checkout data (e.g. Cashfree payment_session_id)")
     failure_code: str | None
     failure_message: str | None
+    livemode: bool = Field(
+        description="false when a sandbox took the payment (test card processor, simulator, provider test "
+        "environment): no real money moved"
+    )
     created_at: datetime
     updated_at: datetime
 
@@ -167,6 +171,7 @@ class RefundOut(Schema):
     status: str
     reason: str
     failure_message: str | None
+    livemode: bool = Field(description="The payment's livemode")
     created_at: datetime
 
 

@@ -33,7 +33,7 @@ from domain.identity.user import Principal
 from domain.payments.order import Order
 from domain.payments.payment import Payment
 from domain.payments.refund import Refund
-from entrypoints.bootstrap import Container, container
+from entrypoints.bootstrap import Container, container, deployment
 
 orders_repo = DjangoOrderRepository()
 payments_repo = DjangoPaymentRepository()
@@ -46,7 +46,13 @@ GATEWAYS: dict[str, PaymentGateway] = {}
 
 
 def wire(built: Container) -> None:
-    GATEWAYS.setdefault("card", SandboxCardGateway(sleep=getattr(settings, "SANDBOX_CARD_DELAYS", True)))
+    # No real card acquirer exists yet: ``card`` is the sandbox processor, wired only when SANDBOX_COMPONENTS
+    # names it (the default outside production). Otherwise card payments are 422 payment_method_unavailable.
+    if "card" in settings.SANDBOX_COMPONENTS:
+        GATEWAYS.setdefault("card", SandboxCardGateway(sleep=getattr(settings, "SANDBOX_CARD_DELAYS", True)))
+    else:
+        GATEWAYS.pop("card", None)
+    # A bank transfer is real money confirmed by an admin: always live.
     GATEWAYS.setdefault("bank_transfer", BankTransferGateway())
 
 
@@ -69,6 +75,7 @@ def deps() -> payment_cases.PaymentsDeps:
             "cashfree": f"{base}/api/v1/webhooks/cashfree",
             "sslcommerz": f"{base}/api/v1/webhooks/sslcommerz",
         },
+        sandbox_methods=deployment.sandbox_methods(),
     )
 
 

@@ -65,6 +65,7 @@ class PaymentRecord(models.Model):
     gateway_data = models.JSONField(default=dict, blank=True)
     failure_code = models.CharField(max_length=64, blank=True, default="")
     failure_message = models.CharField(max_length=500, blank=True, default="")
+    livemode = models.BooleanField(default=True)
     created_at = models.DateTimeField()
     updated_at = models.DateTimeField()
 
@@ -105,6 +106,7 @@ class RefundRecord(models.Model):
     reason = models.CharField(max_length=500, blank=True, default="")
     gateway_reference = models.CharField(max_length=128, blank=True, default="")
     failure_message = models.CharField(max_length=500, blank=True, default="")
+    livemode = models.BooleanField(default=True)
     created_at = models.DateTimeField()
     updated_at = models.DateTimeField(null=True, blank=True)
 

@@ -122,6 +122,7 @@ def payment_to_domain(row: PaymentRecord) -> Payment:
         failure_message=row.failure_message,
         redirect_url=row.redirect_url,
         gateway_data=row.gateway_data or {},
+        livemode=row.livemode,
         created_at=row.created_at,
         updated_at=row.updated_at,
     )
@@ -148,6 +149,7 @@ def _payment_fields(payment: Payment) -> dict[str, object]:
         "gateway_data": payment.gateway_data,
         "failure_code": payment.failure_code,
         "failure_message": payment.failure_message[:500],
+        "livemode": payment.livemode,
         "created_at": payment.created_at,
         "updated_at": payment.updated_at,
     }
@@ -220,6 +222,7 @@ def refund_to_domain(row: RefundRecord) -> Refund:
         status=RefundStatus(row.status),
         gateway_reference=row.gateway_reference,
         failure_message=row.failure_message,
+        livemode=row.livemode,
         created_at=row.created_at,
         updated_at=row.updated_at,
     )
@@ -238,6 +241,7 @@ class DjangoRefundRepository:
             reason=refund.reason,
             gateway_reference=refund.gateway_reference,
             failure_message=refund.failure_message,
+            livemode=refund.livemode,
             created_at=refund.created_at,
             updated_at=refund.updated_at,
         )

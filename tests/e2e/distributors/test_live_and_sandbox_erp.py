@@ -33,7 +33,7 @@ def _recorded_payment(http, admin, capture, *, sandbox: bool) -> tuple[dict, dic
 
 
 def test_records_synced_with_the_simulator_say_livemode_false(http, admin, sap, django_capture_on_commit_callbacks):
-    distributor, payment = _recorded_payment(http, admin, django_capture_on_commit_callbacks, sandbox=False)
+    distributor, _payment = _recorded_payment(http, admin, django_capture_on_commit_callbacks, sandbox=False)
     [listed] = http.get(f"{BASE}/{distributor['id']}/payments", headers=admin).json()["items"]
     assert (listed["journal_entry"]["sync_status"], listed["journal_entry"]["livemode"]) == ("synced", False)
     records = http.get("/api/v1/admin/erp/sync", headers=admin).json()["items"]
@@ -44,13 +44,13 @@ def test_a_live_deployment_posts_no_sandbox_money_to_sap(
     http, admin, sap, settings, django_capture_on_commit_callbacks
 ):
     settings.LIVEMODE = True
-    distributor, sandbox = _recorded_payment(http, admin, django_capture_on_commit_callbacks, sandbox=True)
+    distributor, _sandbox = _recorded_payment(http, admin, django_capture_on_commit_callbacks, sandbox=True)
     [listed] = http.get(f"{BASE}/{distributor['id']}/payments", headers=admin).json()["items"]
     assert listed["payment"]["livemode"] is False
     assert listed["journal_entry"] is None
     assert not sap.documents
     # Live money in the same deployment is posted.
-    distributor, live = _recorded_payment(http, admin, django_capture_on_commit_callbacks, sandbox=False)
+    distributor, _live = _recorded_payment(http, admin, django_capture_on_commit_callbacks, sandbox=False)
     [listed] = http.get(f"{BASE}/{distributor['id']}/payments", headers=admin).json()["items"]
     assert listed["journal_entry"]["sync_status"] == "synced"
     assert len(sap.documents) == 1

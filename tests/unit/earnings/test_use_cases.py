@@ -261,7 +261,8 @@ def test_commission_sync_needs_an_approved_reseller():
 def test_sandbox_money_earns_nothing_in_a_live_deployment_and_everything_in_the_demo():
     payment = {"id": "p1", "currency": "INR", "amount_captured": "1000.00", "livemode": False}
     sale = sale_from_event({"object": payment, "order": {"id": "o", "kind": "merchant", "seller_id": "m"}})
-    assert sale is not None and sale.livemode is False
+    assert sale is not None
+    assert sale.livemode is False
     assert sale_from_event({"object": {**payment, "livemode": True}, "order": {"seller_id": "m"}}).livemode is True
     # Events from before livemode existed count as live.
     legacy = {k: v for k, v in payment.items() if k != "livemode"}

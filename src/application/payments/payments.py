@@ -119,14 +119,9 @@ def payment_create(
         if not order.is_payable() or order.is_past_expiry(now):
             raise Conflict(f"The order is {order.status.value} and cannot be paid", code="order_not_payable")
         payment = Payment.create(
-            order_id=order.id,
-            seller_id=order.seller_id,
-            method=method,
-            amount=order.amount,
-            now=now,
-            card=card,
-            livemode=method.value not in deps.sandbox_methods,
+            order_id=order.id, seller_id=order.seller_id, method=method, amount=order.amount, now=now, card=card
         )
+        payment.livemode = method.value not in deps.sandbox_methods
         result = gateway.start(
             GatewayRequest(
                 payment_id=str(payment.id),

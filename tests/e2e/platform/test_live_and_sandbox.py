@@ -39,6 +39,28 @@ def test_the_demo_is_all_sandbox_and_readyz_says_so(http):
     assert str(admin.site.site_header).endswith("SANDBOX: card, cashfree, sslcommerz, payouts, sap")
 
 
+def test_the_admin_shows_the_sandbox_banner_and_livemode(http):
+    from django.test import Client
+
+    from adapters.django_orm.identity.models import User
+    from tests.helpers import admin_token, register
+
+    admin_token(http)
+    merchant = register(http, "merchant")
+    merchant["headers"] = {"X-API-Key": merchant["api_key"]}
+    pay_card(http, merchant, create_order(http, merchant, amount="100.00")["id"])
+    staff = Client()
+    staff.force_login(User.objects.filter(role="admin").first())
+    home = staff.get("/admin/")
+    assert home.status_code == 200
+    assert "SANDBOX: card, cashfree, sslcommerz, payouts, sap" in home.content.decode()
+    sandbox_only = staff.get("/admin/payments/paymentrecord/?livemode__exact=0")
+    assert sandbox_only.status_code == 200
+    assert "1 payment record" in sandbox_only.content.decode()
+    for url in ("/admin/payments/refundrecord/?livemode__exact=1", "/admin/earnings/payoutrecord/?livemode__exact=0"):
+        assert staff.get(url).status_code == 200, url
+
+
 def test_sandbox_card_payments_and_their_refunds_say_livemode_false(http):
     from tests.helpers import register
 

@@ -210,6 +210,8 @@ def server_env(services: Services, **extra: str) -> dict[str, str]:
             "LOG_LEVEL": "WARNING",
             "LOG_FORMAT": "json",
             "BENCHMARK_ROUTES": "true",
+            # Production wires nothing simulated unless named; the flows pay with the sandbox card processor.
+            "SANDBOX_COMPONENTS": "card",
             "PYTHONPATH": os.pathsep.join([str(ROOT / "src"), str(ROOT)]),
             "DJANGO_SETTINGS_MODULE": "settings.main",
         }

@@ -1,7 +1,8 @@
 """The one place that reads the process environment.
 
 Defaults run locally with no set-up: SQLite, Huey's SQLite queue, sandbox gateways.
-Production (DEBUG off) refuses to start without a real SECRET_KEY.
+Production (DEBUG off) refuses to start without a real SECRET_KEY, and wires nothing simulated
+unless SANDBOX_COMPONENTS names it.
 """
 
 from __future__ import annotations
@@ -37,6 +38,49 @@ def _list(name: str, default: list[str]) -> list[str]:
     if raw is None or raw.strip() == "":
         return default
     return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+# Everything simulated the service can wire, by the name SANDBOX_COMPONENTS uses (README "Live and sandbox").
+SANDBOX_COMPONENT_NAMES = ("card", "cashfree", "sslcommerz", "payouts", "sap")
+# Simulators served over HTTP by this very process (/simulators/...): development tools, never in production.
+SIMULATOR_COMPONENTS = frozenset({"cashfree", "sslcommerz", "sap"})
+
+
+def _sandbox_components(production: bool) -> tuple[str, ...]:
+    """SANDBOX_COMPONENTS: all of them outside production, none in production, unless named.
+
+    ``none`` names nothing, ``all`` everything. The former GATEWAY_SIMULATORS switch still works
+    while SANDBOX_COMPONENTS is unset (it adds or removes ``cashfree`` and ``sslcommerz``).
+    """
+    raw = os.environ.get("SANDBOX_COMPONENTS", "").strip()
+    legacy = os.environ.get("GATEWAY_SIMULATORS", "").strip()
+    if raw:
+        if legacy:
+            raise RuntimeError("GATEWAY_SIMULATORS is replaced by SANDBOX_COMPONENTS; set only SANDBOX_COMPONENTS")
+        names = {item.strip().lower() for item in raw.split(",") if item.strip()}
+        if names == {"all"}:
+            names = set(SANDBOX_COMPONENT_NAMES)
+        elif names == {"none"}:
+            names = set()
+        unknown = sorted(names - set(SANDBOX_COMPONENT_NAMES))
+        if unknown:
+            raise RuntimeError(
+                f"SANDBOX_COMPONENTS: unknown component(s) {', '.join(unknown)}; "
+                f"known: {', '.join(SANDBOX_COMPONENT_NAMES)} (or none / all)"
+            )
+    else:
+        names = set() if production else set(SANDBOX_COMPONENT_NAMES)
+        if legacy:
+            gateways = {"cashfree", "sslcommerz"}
+            names = names | gateways if _bool("GATEWAY_SIMULATORS", False) else names - gateways
+    if production and names & SIMULATOR_COMPONENTS:
+        raise RuntimeError(
+            f"SANDBOX_COMPONENTS names {', '.join(sorted(names & SIMULATOR_COMPONENTS))} with PRODUCTION=true: "
+            "the Cashfree, SSLCommerz and SAP simulators are served by this process and are never mounted in "
+            "production. Configure the provider (its own sandbox credentials are fine) or SAP_BASE_URL instead; "
+            "only card and payouts may be sandboxed in production."
+        )
+    return tuple(name for name in SANDBOX_COMPONENT_NAMES if name in names)
 
 
 def _dev_secret_key() -> str:
@@ -78,7 +122,6 @@ class Env:
     sslcommerz_base_url: str
     sslcommerz_store_id: str
     sslcommerz_store_password: str
-    gateway_simulators: bool
     gateway_http_timeout_seconds: float
     sap_base_url: str | None
     sap_username: str
@@ -107,6 +150,7 @@ class Env:
     max_payment_amount: str
     max_payment_amount_by_currency: str
     secret_key_fallbacks: list[str]
+    sandbox_components: tuple[str, ...]
 
 
 def read_env() -> Env:
@@ -150,7 +194,6 @@ def read_env() -> Env:
         sslcommerz_base_url=os.environ.get("SSLCOMMERZ_BASE_URL", ""),
         sslcommerz_store_id=os.environ.get("SSLCOMMERZ_STORE_ID", ""),
         sslcommerz_store_password=os.environ.get("SSLCOMMERZ_STORE_PASSWORD", ""),
-        gateway_simulators=_bool("GATEWAY_SIMULATORS", not production),
         gateway_http_timeout_seconds=_float("GATEWAY_HTTP_TIMEOUT_SECONDS", 10.0),
         # SAP S/4HANA; without SAP_BASE_URL the built-in simulator (/simulators/sap) answers instead.
         sap_base_url=os.environ.get("SAP_BASE_URL") or None,
@@ -189,6 +232,8 @@ def read_env() -> Env:
         max_payment_amount_by_currency=os.environ.get("MAX_PAYMENT_AMOUNT_BY_CURRENCY", "JPY:1000000000"),
         # Former SECRET_KEYs, comma-separated: they still open what was encrypted under them (rotation).
         secret_key_fallbacks=_list("SECRET_KEY_FALLBACKS", []),
+        # Live vs sandbox (README "Live and sandbox"): what is simulated; an unknown name stops the start.
+        sandbox_components=_sandbox_components(production),
     )
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from urllib.parse import urlsplit
 
 import dj_database_url
 
@@ -147,12 +148,19 @@ OUTBOX_SWEEP_SECONDS = ENV.outbox_sweep_seconds
 OUTBOX_LEASE_SECONDS = ENV.outbox_lease_seconds
 BENCHMARK_ROUTES = ENV.benchmark_routes
 
+# Live vs sandbox (README "Live and sandbox", docs/gateways.md). SANDBOX_COMPONENTS names what may be
+# simulated: all of card, cashfree, sslcommerz, payouts, sap outside production, none in production
+# (settings.env refuses unknown names, and the HTTP simulators in production). LIVEMODE: this deployment
+# moves real money, so sandbox-made money (objects with livemode false) has no real-world effects.
+SANDBOX_COMPONENTS = ENV.sandbox_components
+LIVEMODE = PRODUCTION
+
 # Hosted gateways (docs/gateways.md). Without credentials each one talks to its local simulator
-# (/simulators/cashfree, /simulators/sslcommerz) with fixed development credentials; in production
-# (GATEWAY_SIMULATORS off by default) a gateway without credentials is simply not offered.
-GATEWAY_SIMULATORS = ENV.gateway_simulators
+# (/simulators/cashfree, /simulators/sslcommerz) with fixed development credentials, if SANDBOX_COMPONENTS
+# names it; otherwise a gateway without credentials is simply not offered.
 GATEWAY_HTTP_TIMEOUT_SECONDS = ENV.gateway_http_timeout_seconds
 CASHFREE_SIMULATED = not (ENV.cashfree_client_id and ENV.cashfree_client_secret)
+CASHFREE_OFFERED = not CASHFREE_SIMULATED or "cashfree" in SANDBOX_COMPONENTS
 CASHFREE_CLIENT_ID = ENV.cashfree_client_id or "sim_client"
 CASHFREE_CLIENT_SECRET = ENV.cashfree_client_secret or "sim_secret"
 CASHFREE_PREVIOUS_CLIENT_SECRET = ENV.cashfree_previous_client_secret
@@ -163,15 +171,22 @@ CASHFREE_BASE_URL = ENV.cashfree_base_url or (
     if CASHFREE_SIMULATED
     else ("https://api.cashfree.com" if CASHFREE_ENVIRONMENT == "production" else "https://sandbox.cashfree.com")
 )
+# Real money only with real credentials for Cashfree's production environment (like Stripe's live keys).
+CASHFREE_LIVEMODE = not CASHFREE_SIMULATED and CASHFREE_ENVIRONMENT == "production"
 SSLCOMMERZ_SIMULATED = not (ENV.sslcommerz_store_id and ENV.sslcommerz_store_password)
+SSLCOMMERZ_OFFERED = not SSLCOMMERZ_SIMULATED or "sslcommerz" in SANDBOX_COMPONENTS
 SSLCOMMERZ_STORE_ID = ENV.sslcommerz_store_id or "sim_store"
 SSLCOMMERZ_STORE_PASSWORD = ENV.sslcommerz_store_password or "sim_store_password"
 SSLCOMMERZ_BASE_URL = ENV.sslcommerz_base_url or (
     f"{PUBLIC_BASE_URL}/simulators/sslcommerz" if SSLCOMMERZ_SIMULATED else "https://sandbox.sslcommerz.com"
 )
+# Real money only with real credentials and a base URL other than SSLCommerz's sandbox host.
+SSLCOMMERZ_LIVEMODE = not SSLCOMMERZ_SIMULATED and urlsplit(SSLCOMMERZ_BASE_URL).hostname != "sandbox.sslcommerz.com"
 # SAP S/4HANA (docs/distributors.md). Without SAP_BASE_URL the built-in simulator is mounted under
-# /simulators/sap and the adapter talks to it over HTTP, as it would to SAP.
-SAP_SIMULATOR = ENV.sap_base_url is None
+# /simulators/sap (if SANDBOX_COMPONENTS names sap) and the adapter talks to it over HTTP, as it would
+# to SAP; with neither, ERP syncs wait as pending ("SAP is not configured").
+SAP_SIMULATOR = ENV.sap_base_url is None and "sap" in SANDBOX_COMPONENTS and not PRODUCTION
+SAP_CONFIGURED = ENV.sap_base_url is not None or SAP_SIMULATOR
 SAP_BASE_URL = (ENV.sap_base_url or f"{PUBLIC_BASE_URL}/simulators/sap").rstrip("/")
 SAP_USERNAME = ENV.sap_username
 SAP_PASSWORD = ENV.sap_password

@@ -6,3 +6,9 @@ class EntrypointsConfig(AppConfig):
 
     name = "entrypoints"
     label = "entrypoints"
+
+    def ready(self) -> None:
+        # Once per process (web server, worker, command): say what is simulated here.
+        from entrypoints.bootstrap import deployment
+
+        deployment.log_startup()

@@ -4,22 +4,32 @@ from django.urls import include, path
 
 from entrypoints.api.app import api
 from entrypoints.api.problems import problem_response
+from entrypoints.bootstrap import deployment
 
-admin.site.site_header = "Partnerpay back office"
+# Whoever opens the back office sees at once what is simulated (README "Live and sandbox").
+_banner = deployment.banner()
+admin.site.site_header = f"Partnerpay back office — {_banner}" if _banner else "Partnerpay back office"
+admin.site.site_title = admin.site.site_header
 
+# Simulators are development tools: mounted only outside production, only when SANDBOX_COMPONENTS names
+# them and nothing real is configured in their place (settings.main decides; settings.env refuses
+# naming them with PRODUCTION=true). See docs/gateways.md and docs/distributors.md.
+_simulators = not settings.PRODUCTION
 urlpatterns = [
     path("admin/", admin.site.urls),
-    # The SAP simulator, only while no real SAP is configured (SAP_BASE_URL unset); see docs/distributors.md.
-    *([path("simulators/sap/", include("entrypoints.simulators.sap_urls"))] if settings.SAP_SIMULATOR else []),
-    # Cashfree and SSLCommerz simulators, while no credentials are configured; see docs/gateways.md.
+    *(
+        [path("simulators/sap/", include("entrypoints.simulators.sap_urls"))]
+        if _simulators and settings.SAP_SIMULATOR
+        else []
+    ),
     *(
         [path("simulators/cashfree/", include("entrypoints.simulators.cashfree_urls"))]
-        if settings.GATEWAY_SIMULATORS and settings.CASHFREE_SIMULATED
+        if _simulators and settings.CASHFREE_SIMULATED and settings.CASHFREE_OFFERED
         else []
     ),
     *(
         [path("simulators/sslcommerz/", include("entrypoints.simulators.sslcommerz_urls"))]
-        if settings.GATEWAY_SIMULATORS and settings.SSLCOMMERZ_SIMULATED
+        if _simulators and settings.SSLCOMMERZ_SIMULATED and settings.SSLCOMMERZ_OFFERED
         else []
     ),
     path("", api.urls),

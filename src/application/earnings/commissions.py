@@ -17,6 +17,7 @@ from application.earnings.common import (
 from application.earnings.ports import AccountDirectory, CommissionFilter, EarningsConfig, EarningsUnitOfWork
 from application.earnings.resellers import attribute_in
 from application.shared.errors import Conflict, NotFound
+from application.shared.livemode import has_real_world_effects, resource_livemode
 from application.shared.pagination import Page, PageRequest
 from domain.earnings.commission import Commission, CommissionKind, CommissionStatus
 from domain.earnings.tiers import commission_for
@@ -40,6 +41,7 @@ class SaleFact:
     captured_minor: int
     refunded_minor: int
     refund_id: str = ""
+    livemode: bool = True  # false: a sandbox took the payment, no real money
 
 
 def sale_from_event(data: dict[str, Any]) -> SaleFact | None:
@@ -66,6 +68,7 @@ def sale_from_event(data: dict[str, Any]) -> SaleFact | None:
         captured_minor=captured,
         refunded_minor=refunded,
         refund_id=str(refund.get("id") or ""),
+        livemode=resource_livemode(payment),
     )
 
 
@@ -86,6 +89,8 @@ def commission_sync_payment(
     commission; every event then applies the payment's cumulative refunds, which a replayed or
     older event cannot repeat. One commission per payment is also a database constraint.
     """
+    if not has_real_world_effects(livemode=sale.livemode, live_deployment=config.live_deployment):
+        return SyncOutcome(skipped="sandbox_payment")
     if sale.captured_minor <= 0:
         return SyncOutcome(skipped="nothing_captured")
     now = clock.now()

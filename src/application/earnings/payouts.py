@@ -22,7 +22,7 @@ from application.earnings.ports import (
     PayoutGateway,
     PayoutInstruction,
 )
-from application.shared.errors import InvalidInput, NotFound
+from application.shared.errors import InvalidInput, NotFound, Unavailable
 from application.shared.outbox import RetryLater
 from application.shared.pagination import Page, PageRequest
 from domain.earnings.ledger import settled_by_payouts
@@ -35,6 +35,7 @@ from domain.shared.money import Money
 
 PROCESS_TOPIC = "earnings.payout.process"
 PENDING_RETRY = timedelta(minutes=5)
+NO_GATEWAY_RETRY = timedelta(hours=1)
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,6 +81,7 @@ def payout_request(
             amount=amount,
             method=method,
             destination=destination,
+            livemode=config.payouts_livemode,
             created_at=now,
             updated_at=now,
         )
@@ -97,8 +99,16 @@ def payout_request(
     return payout
 
 
-def payout_approve(*, uow: EarningsUnitOfWork, principal: Principal, payout_id: str, clock: Clock) -> Payout:
+def payout_approve(
+    *, uow: EarningsUnitOfWork, principal: Principal, payout_id: str, clock: Clock, gateway_available: bool = True
+) -> Payout:
+    """Approval sends the payout; with no payout gateway wired it is refused and the payout stays requested."""
     require_admin(principal)
+    if not gateway_available:
+        raise Unavailable(
+            "No payout gateway is configured in this deployment; the payout stays requested",
+            code="payout_gateway_unavailable",
+        )
     now = clock.now()
     with uow:
         payout = _locked(uow, payout_id)
@@ -138,12 +148,22 @@ def _locked(uow: EarningsUnitOfWork, payout_id: str) -> Payout:
     return payout
 
 
-def payout_process(*, uow: EarningsUnitOfWork, gateway: PayoutGateway, payout_id: str, clock: Clock) -> Payout | None:
+def payout_process(
+    *,
+    uow: EarningsUnitOfWork,
+    gateway: PayoutGateway | None,
+    payout_id: str,
+    clock: Clock,
+    gateway_livemode: bool = True,
+) -> Payout | None:
     """Outbox handler: approved -> processing -> completed | failed. Safe to run again after a crash.
 
     The gateway call happens between two short transactions, never inside one; the payout id is
-    its idempotency key, so a re-run after a crash does not pay twice.
+    its idempotency key, so a re-run after a crash does not pay twice. Without a gateway (none is
+    wired in this deployment) the payout waits as it is and the message is retried later.
     """
+    if gateway is None:
+        raise RetryLater("No payout gateway is configured in this deployment", delay=NO_GATEWAY_RETRY)
     with uow:
         payout = uow.payouts.get_for_update(payout_id)
         if payout is None or payout.status not in {PayoutStatus.APPROVED, PayoutStatus.PROCESSING}:
@@ -151,6 +171,7 @@ def payout_process(*, uow: EarningsUnitOfWork, gateway: PayoutGateway, payout_id
         if payout.status is PayoutStatus.APPROVED:
             now = clock.now()
             payout.start(now=now)
+            payout.livemode = gateway_livemode
             uow.payouts.save(payout)
             log(uow, payout.reseller_id, "payout.processing", "payout", payout.id, now=now)
     result = gateway.send(

@@ -26,6 +26,10 @@ class EarningsConfig:
     hold_days: int = 14
     payout_minimum_minor: int = 50_000
     tier_window_months: int = 12
+    # A live deployment ignores sandbox-made money (payments with livemode false): no commission from it.
+    live_deployment: bool = True
+    # Whether the wired payout gateway moves real money (false: the sandbox payout gateway).
+    payouts_livemode: bool = True
 
 
 # --- filters ------------------------------------------------------------------------------

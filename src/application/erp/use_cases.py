@@ -160,8 +160,8 @@ def _fail(uow: ErpUnitOfWork, record: SyncRecord, failure: ErpFailure, attempt: 
     raise RetryLater(failure.message, give_up=final)
 
 
-def _succeed(uow: ErpUnitOfWork, record: SyncRecord, sap_id: str, clock: Clock) -> SyncRecord:
-    record.succeeded(sap_id=sap_id, now=clock.now())
+def _succeed(uow: ErpUnitOfWork, record: SyncRecord, sap_id: str, clock: Clock, livemode: bool) -> SyncRecord:
+    record.succeeded(sap_id=sap_id, now=clock.now(), livemode=livemode)
     with uow:
         uow.sync_records.save(record)
     return record
@@ -175,8 +175,11 @@ def business_partner_sync(
     distributor_id: str,
     clock: Clock,
     attempt: Attempt = SINGLE_ATTEMPT,
+    livemode: bool = True,
 ) -> SyncRecord:
-    """One attempt to upsert the distributor's business partner; raises RetryLater on failure."""
+    """One attempt to upsert the distributor's business partner; raises RetryLater on failure.
+
+    ``livemode`` false: the gateway is the SAP simulator, and the record says so once synced."""
     with uow:
         uow.sync_records.add_if_absent(
             SyncRecord.requested(kind=SyncKind.BUSINESS_PARTNER, object_id=distributor_id, now=clock.now())
@@ -189,7 +192,7 @@ def business_partner_sync(
     result = gateway.business_partner_upsert(partner, known_id=record.sap_id or None)
     if result.failure is not None:
         _fail(uow, record, result.failure, attempt, clock)
-    return _succeed(uow, record, result.business_partner, clock)
+    return _succeed(uow, record, result.business_partner, clock, livemode)
 
 
 def journal_entry_post(
@@ -203,6 +206,7 @@ def journal_entry_post(
     settings: JournalEntrySettings,
     clock: Clock,
     attempt: Attempt = SINGLE_ATTEMPT,
+    livemode: bool = True,
 ) -> SyncRecord:
     """One attempt to post the payment's journal entry; a synced entry is never posted again."""
     payload = journal_entry_payload(
@@ -248,7 +252,25 @@ def journal_entry_post(
     if key is None:
         lost = ErpFailure("SAP reported the entry as a duplicate but the document was not found", retryable=True)
         _fail(uow, record, lost, attempt, clock)
-    return _succeed(uow, record, str(key), clock)
+    return _succeed(uow, record, str(key), clock, livemode)
+
+
+NOT_CONFIGURED = "not_configured: no SAP system is configured in this deployment (SAP_BASE_URL); resync once it is"
+
+
+def sync_not_configured(
+    *, uow: ErpUnitOfWork, kind: SyncKind, object_id: str, clock: Clock, payload: dict[str, Any] | None = None
+) -> SyncRecord | None:
+    """No ERP is wired (a live deployment without SAP_BASE_URL): the record waits as ``pending`` with the
+    reason, never ``synced``; nothing is retried until an admin resyncs it after SAP is configured."""
+    now = clock.now()
+    with uow:
+        uow.sync_records.add_if_absent(SyncRecord.requested(kind=kind, object_id=object_id, now=now, payload=payload))
+        record = uow.sync_records.get(kind, object_id)
+        if record is not None and not record.is_synced:
+            record.attempt_failed(error=NOT_CONFIGURED, now=now, final=False)
+            uow.sync_records.save(record)
+    return record
 
 
 # ---------------------------------------------------------------------------------------------

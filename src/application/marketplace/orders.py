@@ -20,7 +20,7 @@ from application.payments.orders import CreateOrder, order_cancel, order_create,
 from application.payments.payments import CardData, CreatePayment, payment_create
 from application.payments.ports import OrderFilter, OrderRepository, PaymentsUnitOfWork
 from application.payments.publishing import publish_changes
-from application.shared.errors import ApplicationError, Conflict, Forbidden, InvalidInput, NotFound, Unavailable
+from application.shared.errors import ApplicationError, Conflict, Forbidden, InvalidInput, NotFound
 from application.shared.pagination import Page, PageRequest
 from domain.catalog.invoice import Charge
 from domain.catalog.reservation import ReleaseReason, Reservation
@@ -171,7 +171,12 @@ def _check_payment_input(command: PlaceOrder, deps: MarketplaceDeps) -> None:
             f"method must be one of {', '.join(MARKETPLACE_METHODS)}", code="invalid_method", field="method"
         )
     if deps.payments.gateways.get(command.method) is None:
-        raise Unavailable(f"The {command.method} gateway is not configured", code="gateway_unavailable")
+        raise InvalidInput(
+            f"Payment method {command.method} is not available in this deployment",
+            code="payment_method_unavailable",
+            field="method",
+            extra={"available_methods": sorted(m for m in MARKETPLACE_METHODS if m in deps.payments.gateways)},
+        )
     if command.method == "card":
         if command.card is None:
             raise InvalidInput("Card details are required for method card", code="card_required", field="card")

@@ -35,7 +35,7 @@ from application.payments.ports import (
     PaymentsUnitOfWork,
 )
 from application.payments.publishing import publish_changes
-from application.shared.errors import Conflict, Forbidden, InvalidInput, NotFound, Unavailable
+from application.shared.errors import Conflict, Forbidden, InvalidInput, NotFound
 from application.shared.pagination import Page, PageRequest
 from domain.identity.user import Principal, Role
 from domain.payments.card import CardDetails, validate_card
@@ -109,9 +109,9 @@ class PaymentsDeps:
     publish: EventPublisher
     notify_url_for: Mapping[str, str]
     checks: CheckPolicy = field(default_factory=CheckPolicy)
-    # Methods this deployment refuses although an adapter exists (e.g. ``card`` while live has no acquirer).
-    unavailable_methods: frozenset[str] = frozenset()
     limits: AmountLimits = DEFAULT_LIMITS
+    # Methods whose gateway is a sandbox here: their payments are made with livemode false.
+    sandbox_methods: frozenset[str] = frozenset()
 
 
 def _method(raw: str) -> PaymentMethod:
@@ -123,10 +123,12 @@ def _method(raw: str) -> PaymentMethod:
 
 def _gateway(deps: PaymentsDeps, method: PaymentMethod) -> PaymentGateway:
     gateway = deps.gateways.get(method.value)
-    if gateway is None or method.value in deps.unavailable_methods:
-        raise Unavailable(
-            f"The {method.value} payment method is not available in this deployment",
-            code="payment_method_unavailable" if gateway is not None else "gateway_unavailable",
+    if gateway is None:
+        raise InvalidInput(
+            f"Payment method {method.value} is not available in this deployment",
+            code="payment_method_unavailable",
+            field="method",
+            extra={"available_methods": sorted(deps.gateways)},
         )
     return gateway
 
@@ -152,6 +154,8 @@ def payment_create(
     *, uow: PaymentsUnitOfWork, principal: Principal, command: CreatePayment, deps: PaymentsDeps
 ) -> Payment:
     method = _method(command.method)
+    # Refused before the card is even read when this deployment does not offer the method.
+    gateway = payment_method_check(method=method.value, bank_reference=command.bank_reference, deps=deps)
     now = deps.clock.now()
     card_input: CardInput | None = None
     card: CardDetails | None = None
@@ -163,7 +167,6 @@ def payment_create(
             number=digits, exp_month=month, exp_year=year, cvv=command.card.cvv, holder=command.card.holder
         )
         card = CardDetails.from_number(digits, month, year, deps.fingerprinter.fingerprint(digits))
-    gateway = payment_method_check(method=method.value, bank_reference=command.bank_reference, deps=deps)
     payment, order = _record_start(uow, principal, command, deps, method=method, card=card)
     if not payment.awaits_start_answer():
         return payment  # a retry of a request whose answer is already applied
@@ -214,6 +217,7 @@ def _record_start(
             card=card,
             gateway_reference=(command.bank_reference or "").strip() if method is PaymentMethod.BANK_TRANSFER else "",
         )
+        payment.livemode = method.value not in deps.sandbox_methods
         payment.gateway_data[START_DATA] = {
             "capture": command.capture,
             "customer": {

@@ -102,6 +102,7 @@ def _record_intent(uow: PaymentsUnitOfWork, principal: Principal, command: Creat
             amount=amount,
             now=now,
             reason=command.reason,
+            livemode=payment.livemode,
         )
         uow.refunds.add(refund)
         uow.payments.save(payment)

@@ -61,6 +61,7 @@ def payment_view(payment: Payment) -> dict[str, Any]:
         "checkout": payment.gateway_data.get("checkout") or None,
         "failure_code": payment.failure_code or None,
         "failure_message": payment.failure_message or None,
+        "livemode": payment.livemode,
         "created_at": _iso(payment.created_at),
         "updated_at": _iso(payment.updated_at),
     }
@@ -81,6 +82,7 @@ def refund_view(refund: Refund) -> dict[str, Any]:
         "failure_message": refund.failure_message or None,
         "reversed": refund.reversed,
         "accepted_at": _iso(refund.accepted_at),
+        "livemode": refund.livemode,
         "created_at": _iso(refund.created_at),
         "updated_at": _iso(refund.updated_at),
     }

@@ -50,6 +50,7 @@ def return_unexpected_money(
     refund = Refund.create(
         id=refund_id,
         kind=RefundKind.RETURN,
+        livemode=payment.livemode,
         payment_id=payment.id,
         order_id=order.id,
         seller_id=order.seller_id,

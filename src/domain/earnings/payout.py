@@ -69,6 +69,8 @@ class Payout:
     decided_by: str = ""
     decided_at: datetime | None = None
     completed_at: datetime | None = None
+    # False when a sandbox payout gateway handles it: no real money reaches the reseller.
+    livemode: bool = True
     created_at: datetime
     updated_at: datetime
 

@@ -49,6 +49,8 @@ class SyncRecord:
     synced_at: datetime | None = None
     # What the sync needs to run again (a journal entry's amount and date); empty for business partners.
     payload: dict[str, Any] = field(default_factory=dict)
+    # False once synced with the SAP simulator rather than a real SAP system.
+    livemode: bool = True
 
     @classmethod
     def requested(
@@ -69,8 +71,9 @@ class SyncRecord:
         self.attempts += 1
         self.updated_at = now
 
-    def succeeded(self, *, sap_id: str, now: datetime) -> None:
+    def succeeded(self, *, sap_id: str, now: datetime, livemode: bool = True) -> None:
         self.status = SyncStatus.SYNCED
+        self.livemode = livemode
         self.sap_id = sap_id
         self.last_error = ""
         self.synced_at = now

@@ -86,6 +86,8 @@ class Payment:
     redirect_url: str | None = None
     gateway_data: dict[str, Any] = field(default_factory=dict)
     attempts: list[dict[str, Any]] = field(default_factory=list)
+    # False when a sandbox (simulator, test card processor, provider test environment) took it: no real money.
+    livemode: bool = True
     created_at: datetime
     updated_at: datetime
     started_at: datetime | None = None
@@ -126,6 +128,7 @@ class Payment:
         card: CardDetails | None = None,
         gateway_reference: str = "",
         id: uuid.UUID | None = None,
+        livemode: bool = True,
     ) -> Payment:
         zero = Money.zero(amount.currency)
         return cls(
@@ -138,6 +141,7 @@ class Payment:
             amount_refunded=zero,
             card=card,
             gateway_reference=gateway_reference,
+            livemode=livemode,
             created_at=now,
             updated_at=now,
         )

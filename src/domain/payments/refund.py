@@ -49,6 +49,7 @@ class Refund:
     failure_message: str = ""
     accepted_at: datetime | None = None
     reversed: bool = False
+    livemode: bool = True  # the payment's: a sandbox payment's refund moves no real money either
     created_at: datetime
     updated_at: datetime | None = None
 
@@ -68,6 +69,7 @@ class Refund:
         reason: str = "",
         kind: RefundKind = RefundKind.REFUND,
         id: uuid.UUID | None = None,
+        livemode: bool = True,
     ) -> Refund:
         return cls(
             id=id or new_id(),
@@ -77,6 +79,7 @@ class Refund:
             amount=amount,
             reason=reason,
             kind=kind,
+            livemode=livemode,
             created_at=now,
             updated_at=now,
         )

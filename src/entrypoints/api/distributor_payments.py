@@ -37,6 +37,7 @@ class JournalEntryOut(Schema):
     sync_status: str
     sap_document: str | None
     last_error: str | None
+    livemode: bool = Field(description="false when posted to the SAP simulator")
     updated_at: datetime
 
 
@@ -58,6 +59,7 @@ def _journal(record: SyncRecord | None) -> JournalEntryOut | None:
         sync_status=record.status.value,
         sap_document=record.sap_id or None,
         last_error=record.last_error or None,
+        livemode=record.livemode,
         updated_at=record.updated_at,
     )
 

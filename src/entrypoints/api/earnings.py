@@ -293,6 +293,7 @@ class PayoutOut(Schema):
     rejection_reason: str | None
     decided_at: datetime | None
     completed_at: datetime | None
+    livemode: bool = Field(description="false when the sandbox payout gateway handles it: no real money moves")
     created_at: datetime
     updated_at: datetime
 
@@ -478,6 +479,7 @@ def payout_out(p: Payout) -> PayoutOut:
         rejection_reason=p.rejection_reason or None,
         decided_at=p.decided_at,
         completed_at=p.completed_at,
+        livemode=p.livemode,
         created_at=p.created_at,
         updated_at=p.updated_at,
     )

@@ -32,6 +32,7 @@ class SyncRecordOut(Schema):
     sap_id: str | None = Field(
         description="BusinessPartner number, or `company code/AccountingDocument/FiscalYear` for a journal entry"
     )
+    livemode: bool = Field(description="false when synced with the SAP simulator rather than a real SAP system")
     created_at: datetime
     updated_at: datetime
     synced_at: datetime | None
@@ -60,6 +61,7 @@ def record_out(record: SyncRecord) -> SyncRecordOut:
         attempts=record.attempts,
         last_error=record.last_error or None,
         sap_id=record.sap_id or None,
+        livemode=record.livemode,
         created_at=record.created_at,
         updated_at=record.updated_at,
         synced_at=record.synced_at,

@@ -6,9 +6,11 @@ from datetime import UTC, datetime
 
 from django.http import HttpRequest, HttpResponse
 from ninja import Router, Schema
+from pydantic import Field
 
 from entrypoints import bootstrap
 from entrypoints.api.problems import problem_response
+from entrypoints.bootstrap import deployment
 
 router = Router(tags=["health"])
 
@@ -25,6 +27,13 @@ class LiveOut(Schema):
 class ReadyOut(Schema):
     status: str
     checks: dict[str, str]
+    livemode: bool = Field(description="true: a production deployment, sandbox-made money has no real-world effect")
+    sandbox_components: list[str] = Field(
+        description="Simulated components in use (SANDBOX_COMPONENTS): card, cashfree, sslcommerz, payouts, sap"
+    )
+    provider_sandboxes: list[str] = Field(
+        description="Providers reached with test credentials (their own sandbox), so not real money either"
+    )
 
 
 @router.get("/", response=HealthOut, operation_id="health_root", summary="Service health (seed 004)")
@@ -40,12 +49,13 @@ def health_live(request: HttpRequest) -> LiveOut:
 @router.get("/readyz", response={200: ReadyOut, 503: ReadyOut}, operation_id="health_ready", summary="Readiness")
 def health_ready(request: HttpRequest) -> HttpResponse | ReadyOut:
     checks = bootstrap.container().readiness()
+    described = deployment.describe()
     failed = [name for name, result in checks.items() if result != "ok"]
     if failed:
         return problem_response(
             503,
             "not_ready",
             f"Not ready: {', '.join(failed)} unreachable",
-            extra={"checks": checks},
+            extra={"checks": checks, **described},
         )
-    return ReadyOut(status="ok", checks=checks)
+    return ReadyOut(status="ok", checks=checks, **described)

@@ -150,6 +150,10 @@ class PaymentOut(Schema):
     checkout: dict[str, Any] | None = Field(description="Hosted checkout data (e.g. Cashfree payment_session_id)")
     failure_code: str | None
     failure_message: str | None
+    livemode: bool = Field(
+        description="false when a sandbox took the payment (test card processor, simulator, provider test "
+        "environment): no real money moved"
+    )
     created_at: datetime
     updated_at: datetime
 
@@ -187,6 +191,7 @@ class RefundOut(Schema):
     failure_message: str | None
     reversed: bool = Field(description="Failed after the provider accepted it: the amount was given back")
     accepted_at: datetime | None = Field(description="When the provider accepted it (the amount counts as refunded)")
+    livemode: bool = Field(description="The payment's livemode")
     created_at: datetime
     updated_at: datetime | None
 

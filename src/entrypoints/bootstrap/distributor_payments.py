@@ -14,6 +14,7 @@ from typing import Any
 from application.payments.orders import CreateOrder
 from application.payments.payments import CreatePayment
 from application.shared.errors import ApplicationError, Conflict
+from application.shared.livemode import has_real_world_effects, resource_livemode
 from domain.distributors.distributor import DistributorStatus
 from domain.erp.sync import SyncKind, SyncRecord
 from domain.identity.user import Principal
@@ -21,7 +22,7 @@ from domain.payments.order import Order, OrderKind
 from domain.payments.payment import Payment
 from domain.shared.errors import DomainError
 from domain.shared.money import Money
-from entrypoints.bootstrap import Container, container, distributors, erp, payments
+from entrypoints.bootstrap import Container, container, deployment, distributors, erp, payments
 
 # Orders owed to the company itself carry this seller id.
 COMPANY_SELLER_ID = "company"
@@ -99,6 +100,8 @@ def _post_journal_entry(payload: dict[str, Any]) -> None:
     distributor_id = (order.get("metadata") or {}).get("distributor_id")
     if not distributor_id:
         return
+    if not has_real_world_effects(livemode=resource_livemode(payment), live_deployment=deployment.is_live()):
+        return  # sandbox-made money is never posted to the books of a live deployment
     with container().uow() as uow:
         # The ERP context dedupes on the payment id: a replayed event requests nothing new.
         erp.request_journal_entry(

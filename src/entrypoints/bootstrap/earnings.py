@@ -61,7 +61,7 @@ from domain.earnings.reseller import Attribution, Reseller, ResellerDetails
 from domain.earnings.tiers import TierTable
 from domain.identity.user import Principal, User
 from domain.shared.money import Money, currency_exponent
-from entrypoints.bootstrap import Container, container, setting
+from entrypoints.bootstrap import Container, container, deployment, setting
 
 log = structlog.get_logger("partnerpay.earnings")
 
@@ -85,6 +85,8 @@ def config() -> EarningsConfig:
         program_currency=currency,
         hold_days=int(setting("COMMISSION_HOLD_DAYS", 14)),
         payout_minimum_minor=Money.parse(str(setting("PAYOUT_MINIMUM", "500.00")), currency).minor,
+        live_deployment=deployment.is_live(),
+        payouts_livemode=deployment.payouts_livemode(),
     )
 
 
@@ -141,8 +143,9 @@ class ApprovedResellerCodes:
 accounts = IdentityAccounts()
 
 
-def payout_gateway(built: Container | None = None) -> PayoutGateway:
-    gateway: PayoutGateway = (built or container()).extras[PAYOUT_GATEWAY]
+def payout_gateway(built: Container | None = None) -> PayoutGateway | None:
+    """None when no payout gateway is wired: there is no real one yet, the sandbox only if named."""
+    gateway: PayoutGateway | None = (built or container()).extras.get(PAYOUT_GATEWAY)
     return gateway
 
 
@@ -157,7 +160,8 @@ def invoice_renderer(built: Container | None = None) -> InvoiceRenderer:
 def wire(built: Container) -> None:
     from entrypoints.bootstrap import identity
 
-    built.extras.setdefault(PAYOUT_GATEWAY, SandboxPayoutGateway())
+    if "payouts" in setting("SANDBOX_COMPONENTS", ()):
+        built.extras.setdefault(PAYOUT_GATEWAY, SandboxPayoutGateway())
     built.extras.setdefault(INVOICE_RENDERER, FpdfInvoiceRenderer())
     identity.set_referral_directory(ApprovedResellerCodes())
 
@@ -198,7 +202,11 @@ def wire(built: Container) -> None:
 
     def process_payout(payload: dict[str, Any]) -> None:
         payout_cases.payout_process(
-            uow=uow(built), gateway=payout_gateway(built), payout_id=str(payload["payout_id"]), clock=built.clock
+            uow=uow(built),
+            gateway=payout_gateway(built),
+            payout_id=str(payload["payout_id"]),
+            clock=built.clock,
+            gateway_livemode=deployment.payouts_livemode(),
         )
 
     built.subscribe(SUBSCRIBER, ["payment.captured", "payment.refunded"], on_payment_event)
@@ -360,7 +368,13 @@ def get_payout(principal: Principal, payout_id: str) -> Payout:
 
 
 def approve_payout(principal: Principal, payout_id: str) -> Payout:
-    return payout_cases.payout_approve(uow=uow(), principal=principal, payout_id=payout_id, clock=container().clock)
+    return payout_cases.payout_approve(
+        uow=uow(),
+        principal=principal,
+        payout_id=payout_id,
+        clock=container().clock,
+        gateway_available=payout_gateway() is not None,
+    )
 
 
 def reject_payout(principal: Principal, payout_id: str, reason: str) -> Payout:

@@ -1,5 +1,8 @@
 """ERP wiring: the SAP gateway (real SAP, or the simulator at ``SAP_BASE_URL``), sync records, handlers.
 
+With neither (a live deployment without ``SAP_BASE_URL``) no gateway is wired: sync records wait as
+``pending`` with ``last_error`` saying SAP is not configured, and are never ``synced``.
+
 Outbox topics handled here:
 - ``erp.business_partner.upsert`` ``{"distributor_id"}`` — written when a distributor is approved
   (and when an active distributor's SAP-relevant data changes, or on an admin resync);
@@ -20,14 +23,14 @@ from adapters.django_orm.distributors.repositories import DjangoDistributorRepos
 from adapters.gateways.sap import SapConfig, SapGateway
 from application.erp import use_cases
 from application.erp.ports import ErpGateway, JournalEntrySettings, SyncFilter
-from application.shared.errors import InvalidInput
+from application.shared.errors import InvalidInput, Unavailable
 from application.shared.outbox import Attempt, RetryLater
 from application.shared.pagination import Page, PageRequest
 from application.shared.ports import Outbox
 from domain.erp.business_partner import BusinessPartnerData, PartnerAddress, business_partner_reference
 from domain.erp.sync import SyncKind, SyncRecord
 from domain.shared.money import Money
-from entrypoints.bootstrap import OUTBOX_MAX_ATTEMPTS, Container, container, setting
+from entrypoints.bootstrap import OUTBOX_MAX_ATTEMPTS, Container, container, deployment, setting
 
 GATEWAY = "erp.gateway"
 
@@ -61,10 +64,15 @@ def journal_settings() -> JournalEntrySettings:
     )
 
 
-def gateway(built: Container | None = None) -> ErpGateway:
-    """Looked up per call, so tests can install another gateway in the container."""
-    found: ErpGateway = (built or container()).extras[GATEWAY]
+def gateway(built: Container | None = None) -> ErpGateway | None:
+    """Looked up per call, so tests can install another gateway in the container; None: SAP not configured."""
+    found: ErpGateway | None = (built or container()).extras.get(GATEWAY)
     return found
+
+
+def livemode() -> bool:
+    """False while the gateway is the SAP simulator: what it syncs is not in any real ERP."""
+    return deployment.erp_livemode()
 
 
 class DistributorPartners:
@@ -108,19 +116,30 @@ class ErpSyncRequester:
 
 
 def wire(built: Container) -> None:
-    built.extras[GATEWAY] = build_gateway()
+    if setting("SAP_CONFIGURED", True):
+        built.extras[GATEWAY] = build_gateway()
     budget = int(setting("SAP_SYNC_MAX_ATTEMPTS", 15))
     OUTBOX_MAX_ATTEMPTS[use_cases.BUSINESS_PARTNER_TOPIC] = budget
     OUTBOX_MAX_ATTEMPTS[use_cases.JOURNAL_ENTRY_TOPIC] = budget
 
     def upsert_business_partner(payload: dict[str, Any], *, attempt: Attempt) -> None:
+        sap = gateway(built)
+        if sap is None:
+            use_cases.sync_not_configured(
+                uow=built.uow(sync_records=sync_records),
+                kind=SyncKind.BUSINESS_PARTNER,
+                object_id=str(payload["distributor_id"]),
+                clock=built.clock,
+            )
+            return
         use_cases.business_partner_sync(
             uow=built.uow(sync_records=sync_records),
-            gateway=gateway(built),
+            gateway=sap,
             partners=partners,
             distributor_id=str(payload["distributor_id"]),
             clock=built.clock,
             attempt=attempt,
+            livemode=livemode(),
         )
 
     def post_journal_entry(payload: dict[str, Any], *, attempt: Attempt) -> None:
@@ -128,9 +147,19 @@ def wire(built: Container) -> None:
             request = use_cases.JournalEntryRequest.from_payload(payload)
         except InvalidInput as exc:
             raise RetryLater(exc.message, give_up=True) from None
+        sap = gateway(built)
+        if sap is None:
+            use_cases.sync_not_configured(
+                uow=built.uow(sync_records=sync_records),
+                kind=SyncKind.JOURNAL_ENTRY,
+                object_id=request.payment_id,
+                clock=built.clock,
+                payload=dict(payload),
+            )
+            return
         use_cases.journal_entry_post(
             uow=built.uow(sync_records=sync_records),
-            gateway=gateway(built),
+            gateway=sap,
             payment_id=request.payment_id,
             distributor_id=request.distributor_id,
             amount=request.amount,
@@ -138,6 +167,7 @@ def wire(built: Container) -> None:
             settings=journal_settings(),
             clock=built.clock,
             attempt=attempt,
+            livemode=livemode(),
         )
 
     built.handlers[use_cases.BUSINESS_PARTNER_TOPIC] = upsert_business_partner
@@ -193,9 +223,12 @@ def resync(kind: SyncKind, object_id: str) -> SyncRecord:
 def reconcile(
     *, posted_from: date | None = None, progress: Callable[[int, int], None] | None = None
 ) -> use_cases.ReconcileReport:
+    sap = gateway()
+    if sap is None:
+        raise Unavailable("No SAP system is configured in this deployment (SAP_BASE_URL)", code="erp_not_configured")
     return use_cases.erp_reconcile(
         sync_records=sync_records,
-        gateway=gateway(),
+        gateway=sap,
         settings=journal_settings(),
         posted_from=posted_from,
         progress=progress,

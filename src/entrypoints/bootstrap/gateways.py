@@ -1,8 +1,8 @@
 """Gateways wiring: Cashfree and SSLCommerz in the payments registry, their webhooks, the event store.
 
 Without credentials a gateway talks to its local simulator (``/simulators/...``, fixed development
-credentials) unless ``GATEWAY_SIMULATORS`` is off (the production default), in which case it is not
-offered at all. Adapters are rebuilt from settings with every container, so tests can point them at
+credentials) if ``SANDBOX_COMPONENTS`` names it (the default outside production; never in production),
+otherwise it is not offered at all. Adapters are rebuilt from settings with every container, so tests can point them at
 a server of their own.
 """
 
@@ -58,8 +58,8 @@ def _http(base_url: str) -> ProviderHttp:
     return ProviderHttp(base_url=base_url, timeout=settings.GATEWAY_HTTP_TIMEOUT_SECONDS, transport=HTTP_TRANSPORT)
 
 
-def _offered(simulated: bool) -> bool:
-    return not simulated or bool(settings.GATEWAY_SIMULATORS)
+def _offered(simulated: bool, component: str) -> bool:
+    return not simulated or component in settings.SANDBOX_COMPONENTS
 
 
 def build_cashfree() -> tuple[CashfreeGateway, CashfreeWebhooks]:
@@ -97,14 +97,14 @@ def wire(built: Container) -> None:
     OUTBOX_MAX_ATTEMPTS[use_cases.PROCESS_TOPIC] = PROCESS_MAX_ATTEMPTS
     interpreters: dict[str, InboundInterpreter] = {}
     refund_sources: dict[str, RefundStatusSource] = {}
-    if _offered(settings.CASHFREE_SIMULATED):
+    if _offered(settings.CASHFREE_SIMULATED, "cashfree"):
         cashfree, webhooks = build_cashfree()
         payments_wiring.register_gateway("cashfree", cashfree)
         interpreters["cashfree"] = webhooks
         refund_sources["cashfree"] = OutsideTransactions(cashfree, name="cashfree_refunds")
     else:
         payments_wiring.GATEWAYS.pop("cashfree", None)
-    if _offered(settings.SSLCOMMERZ_SIMULATED):
+    if _offered(settings.SSLCOMMERZ_SIMULATED, "sslcommerz"):
         sslcommerz, ipn = build_sslcommerz()
         payments_wiring.register_gateway("sslcommerz", sslcommerz)
         interpreters["sslcommerz"] = ipn

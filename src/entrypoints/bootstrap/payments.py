@@ -44,7 +44,7 @@ from domain.payments.limits import AmountLimits, parse_overrides
 from domain.payments.order import Order
 from domain.payments.payment import Payment
 from domain.payments.refund import Refund
-from entrypoints.bootstrap import Container, container
+from entrypoints.bootstrap import Container, container, deployment
 
 orders_repo = DjangoOrderRepository()
 payments_repo = DjangoPaymentRepository()
@@ -64,7 +64,15 @@ def register_gateway(method: str, gateway: PaymentGateway, *, replace: bool = Tr
 
 
 def wire(built: Container) -> None:
-    register_gateway("card", SandboxCardGateway(sleep=getattr(settings, "SANDBOX_CARD_DELAYS", True)), replace=False)
+    # No real card acquirer exists yet: ``card`` is the sandbox processor, wired only when SANDBOX_COMPONENTS
+    # names it (the default outside production). Otherwise card payments are 422 payment_method_unavailable.
+    if "card" in settings.SANDBOX_COMPONENTS:
+        register_gateway(
+            "card", SandboxCardGateway(sleep=getattr(settings, "SANDBOX_CARD_DELAYS", True)), replace=False
+        )
+    else:
+        GATEWAYS.pop("card", None)
+    # A bank transfer is real money confirmed by an admin: always live.
     register_gateway("bank_transfer", BankTransferGateway(), replace=False)
 
     def submit_return(payload: dict[str, Any]) -> None:
@@ -117,6 +125,7 @@ def deps() -> payment_cases.PaymentsDeps:
         },
         checks=check_policy(),
         limits=amount_limits(),
+        sandbox_methods=deployment.sandbox_methods(),
     )
 
 

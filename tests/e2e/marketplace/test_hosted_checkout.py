@@ -42,7 +42,7 @@ def test_sslcommerz_order_answers_a_redirect_and_holds_the_stock_until_the_payme
     assert (state["available"], state["reserved"], state["sold"]) == (3, 0, 2)
 
 
-def test_sslcommerz_is_the_default_method_and_an_unconfigured_gateway_is_503_without_moving_stock(
+def test_sslcommerz_is_the_default_method_and_an_unconfigured_gateway_is_422_without_moving_stock(
     http, vendor, customer, variant
 ):
     from entrypoints.bootstrap import container, payments
@@ -54,5 +54,6 @@ def test_sslcommerz_is_the_default_method_and_an_unconfigured_gateway_is_503_wit
     response = post(
         http, "/api/v1/marketplace/orders", {"variant_id": variant["id"], "quantity": 1}, **customer["headers"]
     )
-    assert_problem(response, 503, "gateway_unavailable")
+    body = assert_problem(response, 422, "payment_method_unavailable")
+    assert "sslcommerz" not in body["available_methods"]
     assert variant_state(http, vendor, variant)["available"] == 5

@@ -256,3 +256,40 @@ def test_commission_sync_needs_an_approved_reseller():
         uow=world.uow, accounts=world.accounts, sale=world.sale(merchant, 0), config=world.config, clock=world.clock
     )
     assert outcome.skipped == "nothing_captured"
+
+
+def test_sandbox_money_earns_nothing_in_a_live_deployment_and_everything_in_the_demo():
+    payment = {"id": "p1", "currency": "INR", "amount_captured": "1000.00", "livemode": False}
+    sale = sale_from_event({"object": payment, "order": {"id": "o", "kind": "merchant", "seller_id": "m"}})
+    assert sale is not None
+    assert sale.livemode is False
+    assert sale_from_event({"object": {**payment, "livemode": True}, "order": {"seller_id": "m"}}).livemode is True
+    # Events from before livemode existed count as live.
+    legacy = {k: v for k, v in payment.items() if k != "livemode"}
+    assert sale_from_event({"object": legacy, "order": {"seller_id": "m"}}).livemode is True
+
+    live = World()
+    assert live.config.live_deployment is True  # the safe default: sandbox money has no effect
+    merchant = live.merchant()
+    outcome = live.sync(replace(live.sale(merchant, 100_000), livemode=False))
+    assert (outcome.skipped, outcome.created) == ("sandbox_payment", False)
+    assert live.sync(live.sale(merchant, 100_000)).created is True
+
+    demo = World()
+    demo.config = replace(demo.config, live_deployment=False)
+    assert demo.sync(replace(demo.sale(demo.merchant(), 100_000), livemode=False)).created is True
+
+
+def test_approving_a_payout_without_a_payout_gateway_is_refused_and_processing_waits():
+    from application.earnings import payouts as payout_cases
+    from application.shared.errors import Unavailable
+    from application.shared.outbox import RetryLater
+
+    world = World()
+    with pytest.raises(Unavailable) as refused:
+        payout_cases.payout_approve(
+            uow=world.uow, principal=ADMIN, payout_id="any", clock=world.clock, gateway_available=False
+        )
+    assert refused.value.code == "payout_gateway_unavailable"
+    with pytest.raises(RetryLater):
+        payout_cases.payout_process(uow=world.uow, gateway=None, payout_id="any", clock=world.clock)

@@ -96,6 +96,7 @@ class ErpSyncRecord(models.Model):
     # BusinessPartner number, or "company/document/fiscal year" for a journal entry.
     sap_id = models.CharField(max_length=64, blank=True, default="")
     payload = models.JSONField(default=dict, blank=True)
+    livemode = models.BooleanField(default=True)  # false: synced with the SAP simulator
     # Set while one worker runs an attempt; an expired lease lets another take over.
     locked_until = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField()

@@ -207,6 +207,7 @@ def sync_to_domain(row: SyncRow) -> SyncRecord:
         last_error=row.last_error,
         sap_id=row.sap_id,
         payload=dict(row.payload or {}),
+        livemode=row.livemode,
         created_at=row.created_at,
         updated_at=row.updated_at,
         synced_at=row.synced_at,
@@ -229,6 +230,7 @@ class DjangoSyncRecordRepository:
                     last_error=record.last_error,
                     sap_id=record.sap_id,
                     payload=record.payload,
+                    livemode=record.livemode,
                     created_at=record.created_at,
                     updated_at=record.updated_at,
                     synced_at=record.synced_at,
@@ -252,6 +254,7 @@ class DjangoSyncRecordRepository:
             "last_error": record.last_error,
             "sap_id": record.sap_id,
             "payload": record.payload,
+            "livemode": record.livemode,
             "updated_at": record.updated_at,
             "synced_at": record.synced_at,
         }

@@ -84,8 +84,8 @@ class InvoiceAdmin(ReadOnlyAdmin):
 
 @admin.register(PayoutRecord)
 class PayoutAdmin(ReadOnlyAdmin):
-    list_display = ("id", "reseller", "amount_minor", "currency", "method", "status", "created_at")
-    list_filter = ("status", "method")
+    list_display = ("id", "reseller", "amount_minor", "currency", "method", "status", "livemode", "created_at")
+    list_filter = ("livemode", "status", "method")
     search_fields = ("id", "reference")
 
 

@@ -200,6 +200,7 @@ class PayoutRecord(models.Model):
     decided_by = models.CharField(max_length=64, blank=True, default="")
     decided_at = models.DateTimeField(null=True, blank=True)
     completed_at = models.DateTimeField(null=True, blank=True)
+    livemode = models.BooleanField(default=True)
     created_at = models.DateTimeField()
     updated_at = models.DateTimeField()
 

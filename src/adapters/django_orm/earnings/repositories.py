@@ -522,6 +522,7 @@ def payout_to_domain(row: PayoutRecord) -> Payout:
         decided_by=row.decided_by,
         decided_at=row.decided_at,
         completed_at=row.completed_at,
+        livemode=row.livemode,
         created_at=row.created_at,
         updated_at=row.updated_at,
     )
@@ -541,6 +542,7 @@ def _payout_fields(p: Payout) -> dict[str, object]:
         "decided_by": p.decided_by,
         "decided_at": p.decided_at,
         "completed_at": p.completed_at,
+        "livemode": p.livemode,
         "created_at": p.created_at,
         "updated_at": p.updated_at,
     }

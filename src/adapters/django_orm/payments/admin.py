@@ -25,15 +25,25 @@ class OrderAdmin(ReadOnlyAdmin):
 
 @admin.register(PaymentRecord)
 class PaymentAdmin(ReadOnlyAdmin):
-    list_display = ("id", "order_id", "method", "status", "amount_minor", "currency", "card_last4", "created_at")
-    list_filter = ("status", "method", "currency")
+    list_display = (
+        "id",
+        "order_id",
+        "method",
+        "status",
+        "amount_minor",
+        "currency",
+        "card_last4",
+        "livemode",
+        "created_at",
+    )
+    list_filter = ("livemode", "status", "method", "currency")
     search_fields = ("id", "order__id", "gateway_reference", "seller_id")
 
 
 @admin.register(RefundRecord)
 class RefundAdmin(ReadOnlyAdmin):
-    list_display = ("id", "payment_id", "amount_minor", "currency", "status", "created_at")
-    list_filter = ("status",)
+    list_display = ("id", "payment_id", "amount_minor", "currency", "status", "livemode", "created_at")
+    list_filter = ("livemode", "status")
 
 
 @admin.register(MerchantDailyStats)

@@ -75,6 +75,7 @@ class PaymentRecord(models.Model):
     failure_code = models.CharField(max_length=64, blank=True, default="")
     failure_message = models.CharField(max_length=500, blank=True, default="")
     attempts = models.JSONField(default=list, blank=True)
+    livemode = models.BooleanField(default=True)
     created_at = models.DateTimeField()
     updated_at = models.DateTimeField()
     # None until the provider's answer to the start was applied (phase 3); recovery looks for these.
@@ -133,6 +134,7 @@ class RefundRecord(models.Model):
     failure_message = models.CharField(max_length=500, blank=True, default="")
     accepted_at = models.DateTimeField(null=True, blank=True)
     reversed = models.BooleanField(default=False)
+    livemode = models.BooleanField(default=True)
     created_at = models.DateTimeField()
     updated_at = models.DateTimeField(null=True, blank=True)
 

@@ -141,6 +141,7 @@ def payment_to_domain(row: PaymentRecord) -> Payment:
         redirect_url=row.redirect_url,
         gateway_data=row.gateway_data or {},
         attempts=list(row.attempts or []),
+        livemode=row.livemode,
         created_at=row.created_at,
         updated_at=row.updated_at,
         started_at=row.started_at,
@@ -172,6 +173,7 @@ def _payment_fields(payment: Payment) -> dict[str, object]:
         "failure_message": payment.failure_message[:500],
         "refund_pending_minor": payment.reserved_for_refunds().minor,
         "attempts": payment.attempts,
+        "livemode": payment.livemode,
         "created_at": payment.created_at,
         "updated_at": payment.updated_at,
         "started_at": payment.started_at,
@@ -249,6 +251,7 @@ def refund_to_domain(row: RefundRecord) -> Refund:
         failure_message=row.failure_message,
         accepted_at=row.accepted_at,
         reversed=row.reversed,
+        livemode=row.livemode,
         created_at=row.created_at,
         updated_at=row.updated_at,
     )
@@ -270,6 +273,7 @@ class DjangoRefundRepository:
             failure_message=refund.failure_message,
             accepted_at=refund.accepted_at,
             reversed=refund.reversed,
+            livemode=refund.livemode,
             created_at=refund.created_at,
             updated_at=refund.updated_at,
         )

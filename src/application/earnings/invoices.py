@@ -108,6 +108,8 @@ def invoice_issue(
 def _line(commission: Commission) -> InvoiceLine:
     if commission.kind is CommissionKind.CLAWBACK:
         description = f"Clawback: refund on payment {commission.payment_id}"
+    elif commission.kind is CommissionKind.ADJUSTMENT:
+        description = f"Adjustment: refund {commission.source_key} on payment {commission.payment_id} failed"
     else:
         tier = Tier(commission.tier or "bronze", 0, commission.rate_bps, commission.bonus_bps)
         description = (

@@ -54,8 +54,9 @@ class SapJournalEntry:
 
     key: SapDocumentKey
     reference: str
-    amount: Money
+    amount: Money  # the bank line's amount, unsigned
     posting_date: date | None = None
+    credit: bool = False  # the bank line is a credit (H): a reversal, money going back out
 
 
 @dataclass(frozen=True, slots=True)

@@ -6,6 +6,11 @@ outside any transaction, and stores the outcome. Retryable failures keep the rec
 with the error and raise ``RetryLater`` (the outbox backs off); the last attempt, or a refusal
 SAP will repeat, marks it ``failed``. Attempts are idempotent on SAP's side: business partners
 are upserted by our reference, journal entries carry a message id SAP refuses to post twice.
+
+A refund of a distributor payment is a **reversal journal entry** (sync kind ``journal_reversal``,
+object id = the refund id, topic ``erp.journal_reversal.post``): the payment's entry with debit and
+credit swapped, for the refund's amount. It waits (retrying) until the payment's own entry is in
+SAP, so SAP never holds a reversal without the entry it reverses.
 """
 
 from __future__ import annotations
@@ -39,6 +44,8 @@ from domain.shared.money import Money
 
 BUSINESS_PARTNER_TOPIC = "erp.business_partner.upsert"
 JOURNAL_ENTRY_TOPIC = "erp.journal_entry.post"
+JOURNAL_REVERSAL_TOPIC = "erp.journal_reversal.post"
+JOURNAL_KINDS = (SyncKind.JOURNAL_ENTRY, SyncKind.JOURNAL_REVERSAL)
 # How long one attempt may hold a record before another worker may take it over.
 CLAIM_LEASE = timedelta(seconds=120)
 RECONCILE_PAGE_SIZE = 500
@@ -110,6 +117,67 @@ def journal_entry_request(
     )
     outbox.add(JOURNAL_ENTRY_TOPIC, payload, dedupe_key=f"erp:journal_entry:{payment_id}")
     return record
+
+
+def journal_reversal_payload(
+    *, refund_id: str, payment_id: str, distributor_id: str, amount: Money, posted_on: date
+) -> dict[str, Any]:
+    """The ``erp.journal_reversal.post`` outbox payload."""
+    return {
+        "refund_id": refund_id,
+        "payment_id": payment_id,
+        "distributor_id": distributor_id,
+        "amount_minor": amount.minor,
+        "currency": amount.currency,
+        "posted_on": posted_on.isoformat(),
+    }
+
+
+def journal_reversal_request(
+    *,
+    sync_records: SyncRecordRepository,
+    outbox: Outbox,
+    refund_id: str,
+    payment_id: str,
+    distributor_id: str,
+    amount: Money,
+    posted_on: date,
+    clock: Clock,
+) -> SyncRecord:
+    """Record a pending reversal of the payment's entry for one refund and queue it; once per refund."""
+    if not amount.is_positive():
+        raise InvalidInput("A reversal needs a positive amount", code="invalid_amount", field="amount")
+    payload = journal_reversal_payload(
+        refund_id=refund_id, payment_id=payment_id, distributor_id=distributor_id, amount=amount, posted_on=posted_on
+    )
+    record, _ = _open(
+        sync_records,
+        SyncRecord.requested(kind=SyncKind.JOURNAL_REVERSAL, object_id=refund_id, now=clock.now(), payload=payload),
+    )
+    outbox.add(JOURNAL_REVERSAL_TOPIC, payload, dedupe_key=f"erp:journal_reversal:{refund_id}")
+    return record
+
+
+@dataclass(frozen=True, slots=True)
+class JournalReversalRequest:
+    refund_id: str
+    payment_id: str
+    distributor_id: str
+    amount: Money
+    posted_on: date
+
+    @classmethod
+    def from_payload(cls, payload: dict[str, Any]) -> JournalReversalRequest:
+        try:
+            return cls(
+                refund_id=str(payload["refund_id"]),
+                payment_id=str(payload["payment_id"]),
+                distributor_id=str(payload["distributor_id"]),
+                amount=Money(int(payload["amount_minor"]), str(payload["currency"])),
+                posted_on=date.fromisoformat(str(payload["posted_on"])),
+            )
+        except (KeyError, TypeError, ValueError, InvalidValue) as exc:
+            raise InvalidInput(f"Malformed journal reversal request: {exc}", code="invalid_payload") from None
 
 
 @dataclass(frozen=True, slots=True)
@@ -238,6 +306,72 @@ def journal_entry_post(
         )
     except InvalidValue as exc:
         _fail(uow, record, ErpFailure(exc.message, retryable=False), attempt, clock)
+    return _post_document(uow, gateway, record, document, settings=settings, clock=clock, attempt=attempt)
+
+
+def journal_reversal_post(
+    *,
+    uow: ErpUnitOfWork,
+    gateway: ErpGateway,
+    refund_id: str,
+    payment_id: str,
+    distributor_id: str,
+    amount: Money,
+    posted_on: date,
+    settings: JournalEntrySettings,
+    clock: Clock,
+    attempt: Attempt = SINGLE_ATTEMPT,
+) -> SyncRecord:
+    """One attempt to post a refund's reversal entry; it waits until the payment's entry is in SAP."""
+    payload = journal_reversal_payload(
+        refund_id=refund_id, payment_id=payment_id, distributor_id=distributor_id, amount=amount, posted_on=posted_on
+    )
+    with uow:
+        uow.sync_records.add_if_absent(
+            SyncRecord.requested(kind=SyncKind.JOURNAL_REVERSAL, object_id=refund_id, now=clock.now(), payload=payload)
+        )
+    record = _claim(uow, SyncKind.JOURNAL_REVERSAL, refund_id, clock)
+    if record.is_synced:
+        with uow:
+            uow.sync_records.save(record)
+        return record
+    _start(uow, record, clock)
+    original = uow.sync_records.get(SyncKind.JOURNAL_ENTRY, payment_id)
+    if original is None or not original.is_synced:
+        waiting = ErpFailure("the payment's journal entry is not in SAP yet", retryable=True)
+        _fail(uow, record, waiting, attempt, clock)
+    partner = uow.sync_records.get(SyncKind.BUSINESS_PARTNER, distributor_id)
+    if partner is None or not partner.sap_id:
+        waiting = ErpFailure("the distributor's business partner is not in SAP yet", retryable=True)
+        _fail(uow, record, waiting, attempt, clock)
+    try:
+        document = JournalEntryDocument.for_refund(
+            refund_id=refund_id,
+            payment_id=payment_id,
+            debtor=partner.sap_id,
+            amount=amount,
+            posted_on=posted_on,
+            company_code=settings.company_code,
+            bank_gl_account=settings.bank_gl_account,
+            document_type=settings.document_type,
+            original_document=original.sap_id,
+        )
+    except InvalidValue as exc:
+        _fail(uow, record, ErpFailure(exc.message, retryable=False), attempt, clock)
+    return _post_document(uow, gateway, record, document, settings=settings, clock=clock, attempt=attempt)
+
+
+def _post_document(
+    uow: ErpUnitOfWork,
+    gateway: ErpGateway,
+    record: SyncRecord,
+    document: JournalEntryDocument,
+    *,
+    settings: JournalEntrySettings,
+    clock: Clock,
+    attempt: Attempt,
+) -> SyncRecord:
+    """Calls SAP (outside any transaction: the record was claimed and counted in earlier ones), stores the outcome."""
     result = gateway.journal_entry_post(document)
     if result.failure is not None:
         _fail(uow, record, result.failure, attempt, clock)
@@ -290,7 +424,7 @@ def sync_resync(*, uow: ErpUnitOfWork, kind: SyncKind, object_id: str, clock: Cl
         record = uow.sync_records.get(kind, object_id)
         if record is None:
             raise NotFound(f"No {kind.value} sync record for {object_id}")
-        if kind is SyncKind.JOURNAL_ENTRY and record.is_synced:
+        if kind in JOURNAL_KINDS and record.is_synced:
             raise Conflict(
                 f"The journal entry is already posted as {record.sap_id}",
                 code="already_synced",
@@ -300,6 +434,8 @@ def sync_resync(*, uow: ErpUnitOfWork, kind: SyncKind, object_id: str, clock: Cl
         uow.sync_records.save(record, keep_claim=True)
         if kind is SyncKind.BUSINESS_PARTNER:
             uow.outbox.add(BUSINESS_PARTNER_TOPIC, {"distributor_id": object_id})
+        elif kind is SyncKind.JOURNAL_REVERSAL:
+            uow.outbox.add(JOURNAL_REVERSAL_TOPIC, dict(record.payload))
         else:
             uow.outbox.add(JOURNAL_ENTRY_TOPIC, dict(record.payload))
     return record
@@ -313,7 +449,7 @@ def sync_resync(*, uow: ErpUnitOfWork, kind: SyncKind, object_id: str, clock: Cl
 @dataclass(frozen=True, slots=True)
 class Difference:
     kind: str  # missing_in_sap | amount_mismatch | unknown_in_ours | not_synced
-    payment_id: str
+    payment_id: str  # the payment (journal entry) or the refund (reversal) the record is about
     sap_document: str
     ours: str
     sap: str
@@ -326,6 +462,11 @@ class ReconcileReport:
     sap_documents: int = 0
     matched: int = 0
     differences: list[Difference] = field(default_factory=list)
+    reversals: int = 0  # of ``records``: refunds' reversal entries
+    # Net bank-GL movement per currency, minor units (entries minus reversals): ours over synced records,
+    # SAP's over the documents read. They agree when nothing differs.
+    net_ours: dict[str, int] = field(default_factory=dict)
+    net_sap: dict[str, int] = field(default_factory=dict)
 
     def count(self, kind: str) -> int:
         return sum(1 for d in self.differences if d.kind == kind)
@@ -353,13 +494,22 @@ def erp_reconcile(
     by_key = {str(doc.key): doc for doc in documents}
     by_reference = {doc.reference: doc for doc in documents}
     report = ReconcileReport(sap_documents=len(by_key))
+    for line in by_key.values():
+        signed = -line.amount.minor if line.credit else line.amount.minor
+        report.net_sap[line.amount.currency] = report.net_sap.get(line.amount.currency, 0) + signed
     seen: set[str] = set()
-    for record in sync_records.iterate(SyncKind.JOURNAL_ENTRY):
+    records = (record for kind in JOURNAL_KINDS for record in sync_records.iterate(kind))
+    for record in records:
         posted_on = record.payload.get("posted_on")
         if posted_from is not None and posted_on and date.fromisoformat(str(posted_on)) < posted_from:
             continue
         report.records += 1
+        reversal = record.kind is SyncKind.JOURNAL_REVERSAL
+        report.reversals += reversal
         ours = _our_amount(record)
+        if ours is not None and record.is_synced:
+            signed = -ours.minor if reversal else ours.minor
+            report.net_ours[ours.currency] = report.net_ours.get(ours.currency, 0) + signed
         doc = by_key.get(record.sap_id) or by_reference.get(document_reference_for(record.object_id))
         if doc is not None:
             seen.add(str(doc.key))
@@ -372,8 +522,8 @@ def erp_reconcile(
                     "not_synced",
                     record.object_id,
                     str(doc.key) if doc else "",
-                    _show(ours),
-                    _show(doc.amount if doc else None),
+                    _show(ours, credit=record.kind is SyncKind.JOURNAL_REVERSAL),
+                    _show(doc.amount if doc else None, credit=doc.credit if doc else False),
                     detail,
                 )
             )
@@ -381,14 +531,25 @@ def erp_reconcile(
         if doc is None:
             report.differences.append(
                 Difference(
-                    "missing_in_sap", record.object_id, record.sap_id, _show(ours), "", "SAP has no such document"
+                    "missing_in_sap",
+                    record.object_id,
+                    record.sap_id,
+                    _show(ours, credit=reversal),
+                    "",
+                    "SAP has no such document",
                 )
             )
             continue
-        if ours is None or ours != doc.amount:
+        if ours is None or ours != doc.amount or doc.credit != reversal:
+            detail = "amounts differ" if ours is None or ours != doc.amount else "debit and credit differ"
             report.differences.append(
                 Difference(
-                    "amount_mismatch", record.object_id, str(doc.key), _show(ours), _show(doc.amount), "amounts differ"
+                    "amount_mismatch",
+                    record.object_id,
+                    str(doc.key),
+                    _show(ours, credit=reversal),
+                    _show(doc.amount, credit=doc.credit),
+                    detail,
                 )
             )
             continue
@@ -396,7 +557,14 @@ def erp_reconcile(
     for key, doc in sorted(by_key.items()):
         if key not in seen:
             report.differences.append(
-                Difference("unknown_in_ours", "", key, "", _show(doc.amount), f"reference {doc.reference or '-'}")
+                Difference(
+                    "unknown_in_ours",
+                    "",
+                    key,
+                    "",
+                    _show(doc.amount, credit=doc.credit),
+                    f"reference {doc.reference or '-'}",
+                )
             )
     return report
 
@@ -421,21 +589,28 @@ def _our_amount(record: SyncRecord) -> Money | None:
         return None
 
 
-def _show(amount: Money | None) -> str:
-    return str(amount) if amount is not None else ""
+def _show(amount: Money | None, *, credit: bool = False) -> str:
+    """A bank-GL amount as SAP signs it: a reversal (credit) is negative."""
+    if amount is None:
+        return ""
+    return str(Money(-amount.minor, amount.currency)) if credit else str(amount)
 
 
 __all__ = [
     "BUSINESS_PARTNER_TOPIC",
     "JOURNAL_ENTRY_TOPIC",
+    "JOURNAL_REVERSAL_TOPIC",
     "Difference",
     "JournalEntryRequest",
+    "JournalReversalRequest",
     "ReconcileReport",
     "business_partner_sync",
     "business_partner_sync_request",
     "erp_reconcile",
     "journal_entry_post",
     "journal_entry_request",
+    "journal_reversal_post",
+    "journal_reversal_request",
     "sync_records_list",
     "sync_resync",
 ]

@@ -1,6 +1,6 @@
 """A reseller's balance, and which commissions a completed payout settles.
 
-available = earned (approved + invoiced + paid commissions) - clawbacks - payouts paid
+available = earned (approved + invoiced + paid commissions and adjustments) - clawbacks - payouts paid
             - payouts requested/approved/processing
 A failed or rejected payout reserves nothing, so its money is back in the balance. The
 balance can go negative only through a refund after payout (clawback debt), which the next
@@ -62,7 +62,7 @@ def settled_by_payouts(
     to_pay: list[Commission] = []
     running = already_paid_minor
     earned = sorted(
-        (c for c in open_items if c.kind is CommissionKind.COMMISSION and c.status in OPEN_EARNED),
+        (c for c in open_items if c.kind is not CommissionKind.CLAWBACK and c.status in OPEN_EARNED),
         key=lambda c: (c.created_at, c.id),
     )
     for c in earned:

@@ -4,19 +4,26 @@ Two lines: the bank GL account is debited (``S``) and the distributor's customer
 credited (``H``) with the same amount, so the document balances. The message id is derived from
 our payment id and is unique per payment: SAP refuses a second message with the same id, which
 makes posting idempotent across retries.
+
+A refund of a distributor payment posts a **reversal**: the same two accounts with debit and
+credit swapped (the customer debited ``S``, the bank credited ``H``) for the refund's amount. Its
+message id and document reference derive from the refund id (one reversal per refund), and its
+header names the original entry: ``Reference1InDocumentHeader`` = the payment's document reference,
+``Reference2InDocumentHeader`` = the original SAP document key when it is known.
 """
 
 from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from domain.shared.errors import InvalidValue
 from domain.shared.money import Money
 
 MESSAGE_ID_MAX_LENGTH = 35
+HEADER_REFERENCE_MAX_LENGTH = 20  # Reference1InDocumentHeader / Reference2InDocumentHeader
 REFERENCE_LENGTH = 16
 REFERENCE_PREFIX = "PP"
 DEBIT = "S"
@@ -83,6 +90,10 @@ class JournalEntryDocument:
     bank_gl_account: str
     debtor: str
     header_text: str
+    # A reversal (a refund): debit and credit swapped; ``payment_id`` is then the refund id.
+    reversal: bool = False
+    original_reference: str = ""  # the reversed entry's DocumentReferenceID
+    original_document: str = ""  # the reversed entry's SAP key (company/document/year), when known
 
     @classmethod
     def for_payment(
@@ -120,11 +131,45 @@ class JournalEntryDocument:
             header_text=f"Partnerpay payment {payment_id}"[:25],
         )
 
+    @classmethod
+    def for_refund(
+        cls,
+        *,
+        refund_id: str,
+        payment_id: str,
+        debtor: str,
+        amount: Money,
+        posted_on: date,
+        company_code: str,
+        bank_gl_account: str,
+        document_type: str,
+        original_document: str = "",
+    ) -> JournalEntryDocument:
+        """The reversal of (part of) a payment's entry: the refund id keys it, the payment's entry is named."""
+        entry = cls.for_payment(
+            payment_id=refund_id,
+            debtor=debtor,
+            amount=amount,
+            posted_on=posted_on,
+            company_code=company_code,
+            bank_gl_account=bank_gl_account,
+            document_type=document_type,
+        )
+        original = original_document if len(original_document) <= HEADER_REFERENCE_MAX_LENGTH else ""
+        return replace(
+            entry,
+            header_text=f"Partnerpay refund {refund_id}"[:25],
+            reversal=True,
+            original_reference=document_reference_for(payment_id),
+            original_document=original,
+        )
+
     @property
     def lines(self) -> tuple[JournalEntryLine, JournalEntryLine]:
+        bank, customer = (CREDIT, DEBIT) if self.reversal else (DEBIT, CREDIT)
         return (
-            JournalEntryLine(1, self.bank_gl_account, self.amount, DEBIT),
-            JournalEntryLine(2, self.debtor, self.amount, CREDIT, is_debtor=True),
+            JournalEntryLine(1, self.bank_gl_account, self.amount, bank),
+            JournalEntryLine(2, self.debtor, self.amount, customer, is_debtor=True),
         )
 
     @property

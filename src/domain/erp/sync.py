@@ -1,6 +1,7 @@
 """A sync record: where one of our objects stands in the ERP.
 
-One record per (kind, object id): a distributor's business partner or a payment's journal entry.
+One record per (kind, object id): a distributor's business partner, a payment's journal entry, or
+a refund's reversal journal entry.
 ``pending`` while a sync is requested or being retried (``last_error`` says why the latest attempt
 failed), ``synced`` with the SAP id once SAP confirmed it, ``failed`` when the retries ran out or
 SAP refused the data; an admin resync puts it back to ``pending``.
@@ -20,7 +21,8 @@ MAX_ERROR_LENGTH = 2000
 
 class SyncKind(StrEnum):
     BUSINESS_PARTNER = "business_partner"
-    JOURNAL_ENTRY = "journal_entry"
+    JOURNAL_ENTRY = "journal_entry"  # object id: the payment
+    JOURNAL_REVERSAL = "journal_reversal"  # object id: the refund (the payment's entry, debit and credit swapped)
 
 
 class SyncStatus(StrEnum):

@@ -189,7 +189,10 @@ class StatsOut(Schema):
 class CommissionOut(Schema):
     id: str
     reseller_id: str
-    kind: str = Field(description="commission, or clawback (negative) for a refund after invoicing or payout")
+    kind: str = Field(
+        description="commission; clawback (negative) for a refund after invoicing or payout; "
+        "adjustment (positive) giving back a settled clawback whose refund failed"
+    )
     status: str
     currency: str
     payment_id: str

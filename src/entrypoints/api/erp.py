@@ -19,13 +19,15 @@ from entrypoints.bootstrap import erp
 
 router = Router(tags=["erp"])
 
-KindName = Literal["business_partner", "journal_entry"]
+KindName = Literal["business_partner", "journal_entry", "journal_reversal"]
 StatusName = Literal["pending", "synced", "failed"]
 
 
 class SyncRecordOut(Schema):
     kind: KindName
-    id: str = Field(description="The distributor id (business_partner) or payment id (journal_entry)")
+    id: str = Field(
+        description="The distributor id (business_partner), payment id (journal_entry) or refund id (journal_reversal)"
+    )
     sync_status: StatusName
     attempts: int = Field(description="Calls to SAP started so far")
     last_error: str | None = Field(description="Why the latest attempt failed (kept while retrying)")

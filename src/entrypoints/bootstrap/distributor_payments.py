@@ -4,6 +4,10 @@ A distributor payment is an order owed to the company (kind ``distributor``, buy
 distributor's login) plus one payment. Confirmation (admin for bank transfers, the Cashfree
 webhook) publishes ``payment.captured``; this module subscribes to it and requests the SAP
 journal entry through the ERP context's outbox, in one transaction.
+
+A refund of a distributor payment that the provider confirmed (``refund.succeeded``) requests a
+reversal journal entry keyed on the refund id (subscriber ``erp_journal_reversal``). Automatic
+returns of unexpected money (refund kind ``return``) were never journaled and post nothing.
 """
 
 from __future__ import annotations
@@ -30,6 +34,7 @@ COMPANY_SELLER_ID = "company"
 
 def wire(built: Container) -> None:
     built.subscribe("erp_journal", ["payment.captured"], _post_journal_entry)
+    built.subscribe("erp_journal_reversal", ["refund.succeeded"], _post_journal_reversal)
 
 
 def record_payment(
@@ -110,4 +115,37 @@ def _post_journal_entry(payload: dict[str, Any]) -> None:
             distributor_id=distributor_id,
             amount=Money.parse(payment["amount_captured"], payment["currency"]),
             posted_on=date.fromisoformat((payment.get("updated_at") or event.created_at.isoformat())[:10]),
+        )
+
+
+def journal_reversals(refund_ids: list[str]) -> dict[str, SyncRecord]:
+    return erp.sync_state(SyncKind.JOURNAL_REVERSAL, refund_ids)
+
+
+def _post_journal_reversal(payload: dict[str, Any]) -> None:
+    event = container().event_log.get(payload["event_id"])
+    if event is None:
+        return
+    order = event.data.get("order") or {}
+    if order.get("kind") != OrderKind.DISTRIBUTOR.value:
+        return
+    refund = event.data.get("object") or {}
+    payment = event.data.get("payment") or {}
+    if refund.get("kind", "refund") != "refund" or refund.get("status", "succeeded") != "succeeded":
+        return  # a return gives back money we never booked; only the provider's final yes is posted
+    distributor_id = (order.get("metadata") or {}).get("distributor_id")
+    payment_id = refund.get("payment_id") or payment.get("id")
+    if not distributor_id or not payment_id or not refund.get("id"):
+        return
+    if not has_real_world_effects(livemode=resource_livemode(refund), live_deployment=deployment.is_live()):
+        return  # refunds of sandbox-made money are not posted to the books of a live deployment either
+    with container().uow() as uow:
+        # The ERP context dedupes on the refund id: a replayed event requests nothing new.
+        erp.request_journal_reversal(
+            uow.outbox,
+            refund_id=str(refund["id"]),
+            payment_id=str(payment_id),
+            distributor_id=str(distributor_id),
+            amount=Money.parse(refund["amount"], str(refund.get("currency") or payment["currency"])),
+            posted_on=event.created_at.date(),
         )

@@ -1,8 +1,9 @@
 """Earnings wiring: repositories, the payout gateway, the invoice renderer, event subscribers.
 
 How a sale becomes a commission, robustly:
-* ``payment.captured`` / ``payment.refunded`` reach the ``earnings`` subscriber through the
-  event log and the outbox (one message per event, retried until done);
+* ``payment.captured`` / ``payment.refunded`` / ``refund.failed`` reach the ``earnings`` subscriber
+  through the event log and the outbox (one message per event, retried until done); a failed
+  refund gives back what it took (see ``application.earnings.commissions``);
 * the attribution (account -> reseller) is recorded when ``identity.user.registered`` is
   handled, and, should that message not have been handled yet (or another context took the
   topic over), lazily from the account's ``referred_by_code`` when its first sale arrives.
@@ -67,6 +68,7 @@ log = structlog.get_logger("partnerpay.earnings")
 
 SUBSCRIBER = "earnings"
 USER_REGISTERED_TOPIC = "identity.user.registered"
+REFUND_FAILED = "refund.failed"
 PAYOUT_GATEWAY = "earnings.payout_gateway"
 INVOICE_RENDERER = "earnings.invoice_renderer"
 
@@ -169,6 +171,9 @@ def wire(built: Container) -> None:
         event = built.event_log.get(str(payload["event_id"]))
         if event is None:
             return
+        if event.type == REFUND_FAILED:
+            on_refund_failed(event.id, event.data)
+            return
         sale = commission_cases.sale_from_event(event.data)
         if sale is None:
             return
@@ -183,6 +188,24 @@ def wire(built: Container) -> None:
                 created=outcome.created,
                 clawback=outcome.clawback.id if outcome.clawback else None,
                 skipped=outcome.skipped or None,
+            )
+
+    def on_refund_failed(event_id: str, data: dict[str, Any]) -> None:
+        failure = commission_cases.refund_failure_from_event(data)
+        if failure is None:
+            return
+        outcome = commission_cases.commission_refund_failed(
+            uow=uow(built), accounts=accounts, failure=failure, config=config(), clock=built.clock
+        )
+        if outcome.restored_minor or outcome.voided or outcome.adjustment or outcome.created:
+            log.info(
+                "commission_refund_reversed",
+                event_id=event_id,
+                payment_id=failure.sale.payment_id,
+                refund_id=failure.sale.refund_id,
+                restored_minor=outcome.restored_minor or None,
+                voided=outcome.voided.id if outcome.voided else None,
+                adjustment=outcome.adjustment.id if outcome.adjustment else None,
             )
 
     def on_user_registered(payload: dict[str, Any]) -> None:
@@ -209,7 +232,7 @@ def wire(built: Container) -> None:
             gateway_livemode=deployment.payouts_livemode(),
         )
 
-    built.subscribe(SUBSCRIBER, ["payment.captured", "payment.refunded"], on_payment_event)
+    built.subscribe(SUBSCRIBER, ["payment.captured", "payment.refunded", REFUND_FAILED], on_payment_event)
     add_topic_handler(built, USER_REGISTERED_TOPIC, on_user_registered)
     built.handlers[invoice_cases.RENDER_TOPIC] = render_invoice
     built.handlers[payout_cases.PROCESS_TOPIC] = process_payout

@@ -8,7 +8,10 @@ Outbox topics handled here:
   (and when an active distributor's SAP-relevant data changes, or on an admin resync);
 - ``erp.journal_entry.post`` ``{"payment_id", "distributor_id", "amount_minor", "currency",
   "posted_on"}`` — written by the payments context when a distributor payment is confirmed
-  (``request_journal_entry`` below writes it together with the pending sync record).
+  (``request_journal_entry`` below writes it together with the pending sync record);
+- ``erp.journal_reversal.post`` ``{"refund_id", "payment_id", "distributor_id", "amount_minor",
+  "currency", "posted_on"}`` — written when a refund of a distributor payment succeeded
+  (``request_journal_reversal`` below; subscriber in ``bootstrap/distributor_payments.py``).
 """
 
 from __future__ import annotations
@@ -121,6 +124,7 @@ def wire(built: Container) -> None:
     budget = int(setting("SAP_SYNC_MAX_ATTEMPTS", 15))
     OUTBOX_MAX_ATTEMPTS[use_cases.BUSINESS_PARTNER_TOPIC] = budget
     OUTBOX_MAX_ATTEMPTS[use_cases.JOURNAL_ENTRY_TOPIC] = budget
+    OUTBOX_MAX_ATTEMPTS[use_cases.JOURNAL_REVERSAL_TOPIC] = budget
 
     def upsert_business_partner(payload: dict[str, Any], *, attempt: Attempt) -> None:
         sap = gateway(built)
@@ -170,8 +174,27 @@ def wire(built: Container) -> None:
             livemode=livemode(),
         )
 
+    def post_journal_reversal(payload: dict[str, Any], *, attempt: Attempt) -> None:
+        try:
+            request = use_cases.JournalReversalRequest.from_payload(payload)
+        except InvalidInput as exc:
+            raise RetryLater(exc.message, give_up=True) from None
+        use_cases.journal_reversal_post(
+            uow=built.uow(sync_records=sync_records),
+            gateway=gateway(built),
+            refund_id=request.refund_id,
+            payment_id=request.payment_id,
+            distributor_id=request.distributor_id,
+            amount=request.amount,
+            posted_on=request.posted_on,
+            settings=journal_settings(),
+            clock=built.clock,
+            attempt=attempt,
+        )
+
     built.handlers[use_cases.BUSINESS_PARTNER_TOPIC] = upsert_business_partner
     built.handlers[use_cases.JOURNAL_ENTRY_TOPIC] = post_journal_entry
+    built.handlers[use_cases.JOURNAL_REVERSAL_TOPIC] = post_journal_reversal
 
 
 # ---------------------------------------------------------------------------------------------
@@ -186,6 +209,22 @@ def request_journal_entry(
     return use_cases.journal_entry_request(
         sync_records=sync_records,
         outbox=outbox,
+        payment_id=payment_id,
+        distributor_id=distributor_id,
+        amount=amount,
+        posted_on=posted_on,
+        clock=container().clock,
+    )
+
+
+def request_journal_reversal(
+    outbox: Outbox, *, refund_id: str, payment_id: str, distributor_id: str, amount: Money, posted_on: date
+) -> SyncRecord:
+    """Call inside a unit of work when a distributor payment's refund succeeded: the reversal's record and message."""
+    return use_cases.journal_reversal_request(
+        sync_records=sync_records,
+        outbox=outbox,
+        refund_id=refund_id,
         payment_id=payment_id,
         distributor_id=distributor_id,
         amount=amount,

@@ -13,7 +13,10 @@ body) and answers like SAP would, for exactly the services we call:
   ``$inlinecount``/``$select``): one row per line of every posted journal entry;
 - SOAP ``journalentrycreaterequestconfi``: posts balanced journal entries, numbers documents per
   company code and fiscal year, refuses an already processed ``MessageHeader/ID`` (severity 3,
-  naming the original document in the note).
+  naming the original document in the note). Reversals (a refund: bank line credited ``H``, the
+  customer debited ``S``) are entries like any other; the header references naming the reversed
+  entry (``Reference1InDocumentHeader``/``Reference2InDocumentHeader``, 20 characters) are kept
+  with the document.
 
 State is in memory (one process), guarded by a lock. The Django views in ``sap_views`` mount it
 under ``/simulators/sap/``; the tests serve the same class from a tiny ``http.server``.
@@ -507,6 +510,11 @@ class SapSimulator:
         doc_type = _text(entry, "AccountingDocumentType")
         if not doc_type:
             raise _Refused("Document type is missing")
+        # Free header references (CHAR 20): a reversal names the entry it reverses there.
+        references = {name: _text(entry, name) for name in ("Reference1InDocumentHeader", "Reference2InDocumentHeader")}
+        for name, value in references.items():
+            if len(value) > 20:
+                raise _Refused(f"{name} has at most 20 characters")
         lines: list[dict[str, Any]] = []
         total = Decimal(0)
         currencies = set()
@@ -568,6 +576,7 @@ class SapSimulator:
         self.documents[key] = {
             "posting_date": posting,
             "message_id": message_id,
+            "references": {name: value for name, value in references.items() if value},
             "lines": [
                 {**header, "AccountingDocumentItem": f"{index:06d}", **line} for index, line in enumerate(lines, 1)
             ],

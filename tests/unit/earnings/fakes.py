@@ -128,11 +128,11 @@ class MemoryCommissions:
                 continue
             if commission.kind is CommissionKind.COMMISSION and c.payment_id == commission.payment_id:
                 return False  # the unique constraint on (payment) for commissions
-            if commission.kind is CommissionKind.CLAWBACK and (c.parent_id, c.source_key) == (
+            if commission.kind is not CommissionKind.COMMISSION and (c.parent_id, c.source_key) == (
                 commission.parent_id,
                 commission.source_key,
             ):
-                return False  # one clawback per refund
+                return False  # one clawback (and one adjustment) per refund
         self.rows[commission.id] = copy.deepcopy(commission)
         return True
 
@@ -169,7 +169,7 @@ class MemoryCommissions:
 
     def totals(self, reseller_id: str, currency: str) -> CommissionTotals:
         rows = [c for c in self._all(reseller_id) if c.currency == currency]
-        positive = [c for c in rows if c.kind is CommissionKind.COMMISSION]
+        positive = [c for c in rows if c.kind is not CommissionKind.CLAWBACK]
         return CommissionTotals(
             earned_minor=sum(c.amount_minor for c in positive if c.status in EARNED_STATUSES),
             clawback_minor=-sum(

@@ -126,7 +126,9 @@ class ScriptedGateway:
             return self.journal_answers[min(len(self.journal_calls), len(self.journal_answers)) - 1]
         key = SapDocumentKey(document.company_code, f"{self._next_document:010d}", str(document.posting_date.year))
         self._next_document += 1
-        self.documents.append(SapJournalEntry(key, document.reference, document.amount, document.posting_date))
+        self.documents.append(
+            SapJournalEntry(key, document.reference, document.amount, document.posting_date, credit=document.reversal)
+        )
         return JournalEntryResult(document=key)
 
     def journal_entry_find(self, *, company_code: str, reference: str) -> SapJournalEntry | None:

@@ -81,6 +81,7 @@ class ErpSyncRecord(models.Model):
     class Kind(models.TextChoices):
         BUSINESS_PARTNER = "business_partner"
         JOURNAL_ENTRY = "journal_entry"
+        JOURNAL_REVERSAL = "journal_reversal"
 
     class Status(models.TextChoices):
         PENDING = "pending"

@@ -148,6 +148,8 @@ class CommissionRecord(models.Model):
     original_minor = models.BigIntegerField(default=0)
     amount_minor = models.BigIntegerField()
     clawed_back_minor = models.BigIntegerField(default=0)
+    # The payment's refunds by refund id: amount, counted/failed, what each took back and how (see the domain).
+    refunds = models.JSONField(default=dict, blank=True)
     parent = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True, related_name="clawbacks")
     source_key = models.CharField(max_length=100, blank=True, default="")
     hold_until = models.DateTimeField(null=True, blank=True)
@@ -178,9 +180,16 @@ class CommissionRecord(models.Model):
             models.UniqueConstraint(
                 fields=["parent", "source_key"], condition=Q(kind="clawback"), name="earnings_one_clawback_per_refund"
             ),
+            # A failed refund gives back once.
+            models.UniqueConstraint(
+                fields=["parent", "source_key"],
+                condition=Q(kind="adjustment"),
+                name="earnings_one_adjustment_per_refund",
+            ),
             models.CheckConstraint(
                 condition=(Q(kind="commission") & Q(amount_minor__gte=0))
-                | (Q(kind="clawback") & Q(amount_minor__lt=0)),
+                | (Q(kind="clawback") & Q(amount_minor__lt=0))
+                | (Q(kind="adjustment") & Q(amount_minor__gt=0)),
                 name="earnings_commission_sign",
             ),
         ]

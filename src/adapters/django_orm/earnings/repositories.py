@@ -37,7 +37,7 @@ from application.earnings.ports import (
 )
 from application.shared.pagination import Page, PageRequest
 from domain.earnings.activity import ActivityEntry
-from domain.earnings.commission import Commission, CommissionKind, CommissionStatus
+from domain.earnings.commission import Commission, CommissionKind, CommissionStatus, RefundEffect
 from domain.earnings.invoice import Invoice, InvoiceLine, InvoiceStatus, Period
 from domain.earnings.lead import Lead, LeadDetails, LeadStatus
 from domain.earnings.payout import RESERVING_STATUSES, Payout, PayoutMethod, PayoutStatus
@@ -234,6 +234,7 @@ def commission_to_domain(row: CommissionRecord) -> Commission:
         original_minor=row.original_minor,
         amount_minor=row.amount_minor,
         clawed_back_minor=row.clawed_back_minor,
+        refunds={key: RefundEffect.from_dict(key, value) for key, value in (row.refunds or {}).items()},
         parent_id=str(row.parent_id) if row.parent_id else "",
         source_key=row.source_key,
         hold_until=row.hold_until,
@@ -266,6 +267,7 @@ def _commission_fields(c: Commission) -> dict[str, object]:
         "original_minor": c.original_minor,
         "amount_minor": c.amount_minor,
         "clawed_back_minor": c.clawed_back_minor,
+        "refunds": {key: effect.to_dict() for key, effect in c.refunds.items()},
         "parent_id": c.parent_id or None,
         "source_key": c.source_key,
         "hold_until": c.hold_until,
@@ -327,11 +329,12 @@ class DjangoCommissionRepository:
 
     def totals(self, reseller_id: str, currency: str) -> CommissionTotals:
         commission, clawback = CommissionKind.COMMISSION.value, CommissionKind.CLAWBACK.value
+        earning = ~Q(kind=clawback)  # commissions and the adjustments that give back a failed refund's clawback
         sums = CommissionRecord.objects.filter(reseller_id=reseller_id, currency=currency).aggregate(
-            earned=_sum(kind=commission, status__in=EARNED),
+            earned=_sum(earning, status__in=EARNED),
             clawback=_sum(Q(kind=clawback) & ~Q(status=CommissionStatus.REJECTED.value)),
             pending=_sum(kind=commission, status=CommissionStatus.PENDING.value),
-            paid=_sum(kind=commission, status=CommissionStatus.PAID.value),
+            paid=_sum(earning, status=CommissionStatus.PAID.value),
         )
         return CommissionTotals(
             earned_minor=int(sums["earned"]),

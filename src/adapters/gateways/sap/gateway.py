@@ -293,7 +293,7 @@ class SapGateway:
     def _journal_items(self, params: dict[str, str]) -> tuple[list[SapJournalEntry], int | None]:
         select = (
             "CompanyCode,AccountingDocument,FiscalYear,DocumentReferenceID,"
-            "AmountInTransactionCurrency,TransactionCurrency,PostingDate"
+            "AmountInTransactionCurrency,TransactionCurrency,PostingDate,DebitCreditCode"
         )
         query = {**params, "$select": select, "$format": "json"}
         try:
@@ -327,6 +327,8 @@ def _journal_item(row: dict[str, Any]) -> SapJournalEntry | None:
         reference=str(row.get("DocumentReferenceID") or ""),
         amount=money,
         posting_date=odata_date(row.get("PostingDate")),
+        # A credit on the bank line (a reversal): SAP signs it negative and codes it H.
+        credit=str(row.get("DebitCreditCode") or "") == "H" or amount < 0,
     )
 
 

@@ -3,7 +3,9 @@
 Request: ``JournalEntryBulkCreateRequest`` (namespace ``http://sap.com/xi/SAPSCORE/SFIN``) with one
 ``JournalEntryCreateRequest``; its ``MessageHeader/ID`` is our payment's message id, unique per
 payment, so SAP refuses to post the same payment twice. Lines: ``Item`` (bank GL, debit ``S``) and
-``DebtorItem`` (the customer, credit ``H``; amount negative, as SAP signs credits).
+``DebtorItem`` (the customer, credit ``H``; amount negative, as SAP signs credits). A reversal (a
+refund) swaps them: ``Item`` credit ``H`` (negative), ``DebtorItem`` debit ``S``, and names the
+reversed entry in ``Reference1InDocumentHeader``/``Reference2InDocumentHeader`` (20 characters each).
 
 Answer: ``JournalEntryBulkCreateConfirmation`` whose ``JournalEntryCreateConfirmation`` carries
 ``AccountingDocument``/``CompanyCode``/``FiscalYear`` and a ``Log``; ``MaximumLogItemSeverityCode``
@@ -74,6 +76,11 @@ def request_envelope(document: JournalEntryDocument, *, created_by: str, now: da
     _add(entry, "CompanyCode", document.company_code)
     _add(entry, "DocumentDate", document.document_date.isoformat())
     _add(entry, "PostingDate", document.posting_date.isoformat())
+    if document.reversal:
+        # The entry it reverses: our reference of the payment's entry, and SAP's key of it when known.
+        _add(entry, "Reference1InDocumentHeader", document.original_reference)
+        if document.original_document:
+            _add(entry, "Reference2InDocumentHeader", document.original_document)
     for line in document.lines:
         item = _add(entry, "DebtorItem" if line.is_debtor else "Item")
         _add(item, "ReferenceDocumentItem", str(line.item))

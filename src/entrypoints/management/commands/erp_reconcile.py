@@ -4,7 +4,9 @@ Reads SAP's bank-GL lines of our document type (``API_JOURNALENTRYITEMBASIC_SRV`
 with a text progress bar on stderr, and prints what differs:
 ``missing_in_sap`` (we recorded a document SAP does not have), ``amount_mismatch``,
 ``unknown_in_ours`` (a document of ours in SAP that no record names), ``not_synced`` (records
-still pending or failed). Exit status 1 with ``--strict`` when anything differs.
+still pending or failed). Reversal entries of refunds (sync kind ``journal_reversal``) are
+compared like entries, as credits on the bank line; the net bank movement (entries minus reversals)
+is shown for both sides. Exit status 1 with ``--strict`` when anything differs.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser, OutputWrapper
 
 from application.shared.errors import ApplicationError
+from domain.shared.money import Money
 from entrypoints.bootstrap import erp
 
 BAR_WIDTH = 30
@@ -65,6 +68,9 @@ class Command(BaseCommand):
                 "records": report.records,
                 "sap_documents": report.sap_documents,
                 "matched": report.matched,
+                "reversals": report.reversals,
+                "net_ours": {currency: _major(minor, currency) for currency, minor in sorted(report.net_ours.items())},
+                "net_sap": {currency: _major(minor, currency) for currency, minor in sorted(report.net_sap.items())},
                 "differences": [asdict(d) for d in report.differences],
             }
             self.stdout.write(json.dumps(payload, indent=2))
@@ -78,7 +84,12 @@ class Command(BaseCommand):
         out.write("ERP reconciliation: journal entries")
         out.write(f"  our records      {report.records}")
         out.write(f"  SAP documents    {report.sap_documents}")
+        out.write(f"  reversals        {report.reversals}")
         out.write(f"  matched          {report.matched}")
+        for currency in sorted(set(report.net_ours) | set(report.net_sap)):
+            ours = _major(report.net_ours.get(currency, 0), currency)
+            sap = _major(report.net_sap.get(currency, 0), currency)
+            out.write(f"  net {currency}          ours {ours}, SAP {sap}")
         for kind in ("missing_in_sap", "amount_mismatch", "unknown_in_ours", "not_synced"):
             out.write(f"  {kind:<16} {report.count(kind)}")
         if not report.differences:
@@ -91,3 +102,7 @@ class Command(BaseCommand):
                 f"  {d.kind:<16} {d.payment_id or '-':<36} {d.sap_document or '-':<22} "
                 f"{d.ours or '-':<16} {d.sap or '-':<16} {d.detail}"
             )
+
+
+def _major(minor: int, currency: str) -> str:
+    return Money(minor, currency).to_decimal_string()

@@ -306,7 +306,9 @@ def journal_entry_post(
         )
     except InvalidValue as exc:
         _fail(uow, record, ErpFailure(exc.message, retryable=False), attempt, clock)
-    return _post_document(uow, gateway, record, document, settings=settings, clock=clock, attempt=attempt)
+    return _post_document(
+        uow, gateway, record, document, settings=settings, clock=clock, attempt=attempt, livemode=livemode
+    )
 
 
 def journal_reversal_post(
@@ -321,6 +323,7 @@ def journal_reversal_post(
     settings: JournalEntrySettings,
     clock: Clock,
     attempt: Attempt = SINGLE_ATTEMPT,
+    livemode: bool = True,
 ) -> SyncRecord:
     """One attempt to post a refund's reversal entry; it waits until the payment's entry is in SAP."""
     payload = journal_reversal_payload(
@@ -358,7 +361,9 @@ def journal_reversal_post(
         )
     except InvalidValue as exc:
         _fail(uow, record, ErpFailure(exc.message, retryable=False), attempt, clock)
-    return _post_document(uow, gateway, record, document, settings=settings, clock=clock, attempt=attempt)
+    return _post_document(
+        uow, gateway, record, document, settings=settings, clock=clock, attempt=attempt, livemode=livemode
+    )
 
 
 def _post_document(
@@ -370,6 +375,7 @@ def _post_document(
     settings: JournalEntrySettings,
     clock: Clock,
     attempt: Attempt,
+    livemode: bool,
 ) -> SyncRecord:
     """Calls SAP (outside any transaction: the record was claimed and counted in earlier ones), stores the outcome."""
     result = gateway.journal_entry_post(document)

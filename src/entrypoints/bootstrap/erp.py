@@ -179,9 +179,19 @@ def wire(built: Container) -> None:
             request = use_cases.JournalReversalRequest.from_payload(payload)
         except InvalidInput as exc:
             raise RetryLater(exc.message, give_up=True) from None
+        sap = gateway(built)
+        if sap is None:
+            use_cases.sync_not_configured(
+                uow=built.uow(sync_records=sync_records),
+                kind=SyncKind.JOURNAL_REVERSAL,
+                object_id=request.refund_id,
+                clock=built.clock,
+                payload=dict(payload),
+            )
+            return
         use_cases.journal_reversal_post(
             uow=built.uow(sync_records=sync_records),
-            gateway=gateway(built),
+            gateway=sap,
             refund_id=request.refund_id,
             payment_id=request.payment_id,
             distributor_id=request.distributor_id,
@@ -190,6 +200,7 @@ def wire(built: Container) -> None:
             settings=journal_settings(),
             clock=built.clock,
             attempt=attempt,
+            livemode=livemode(),
         )
 
     built.handlers[use_cases.BUSINESS_PARTNER_TOPIC] = upsert_business_partner

@@ -32,6 +32,7 @@ from adapters.django_orm.earnings.repositories import (
     DjangoTierRepository,
 )
 from adapters.gateways.invoice_pdf import FpdfInvoiceRenderer
+from adapters.gateways.outside_transactions import OutsideTransactions
 from adapters.gateways.payouts_sandbox import SandboxPayoutGateway
 from application.earnings import commissions as commission_cases
 from application.earnings import invoices as invoice_cases
@@ -148,7 +149,10 @@ accounts = IdentityAccounts()
 def payout_gateway(built: Container | None = None) -> PayoutGateway | None:
     """None when no payout gateway is wired: there is no real one yet, the sandbox only if named."""
     gateway: PayoutGateway | None = (built or container()).extras.get(PAYOUT_GATEWAY)
-    return gateway
+    if gateway is None:
+        return None
+    guarded: PayoutGateway = OutsideTransactions(gateway, name="payout_gateway")  # never inside a transaction
+    return guarded
 
 
 def invoice_renderer(built: Container | None = None) -> InvoiceRenderer:

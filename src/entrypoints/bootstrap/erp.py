@@ -23,6 +23,7 @@ from typing import Any
 import httpx
 
 from adapters.django_orm.distributors.repositories import DjangoDistributorRepository, DjangoSyncRecordRepository
+from adapters.gateways.outside_transactions import OutsideTransactions
 from adapters.gateways.sap import SapConfig, SapGateway
 from application.erp import use_cases
 from application.erp.ports import ErpGateway, JournalEntrySettings, SyncFilter
@@ -70,7 +71,10 @@ def journal_settings() -> JournalEntrySettings:
 def gateway(built: Container | None = None) -> ErpGateway | None:
     """Looked up per call, so tests can install another gateway in the container; None: SAP not configured."""
     found: ErpGateway | None = (built or container()).extras.get(GATEWAY)
-    return found
+    if found is None:
+        return None
+    guarded: ErpGateway = OutsideTransactions(found, name="sap_gateway")  # SAP is never called inside a transaction
+    return guarded
 
 
 def livemode() -> bool:

@@ -280,24 +280,14 @@ def journal_entry_post(
     payload = journal_entry_payload(
         payment_id=payment_id, distributor_id=distributor_id, amount=amount, posted_on=posted_on
     )
-    with uow:
-        uow.sync_records.add_if_absent(
-            SyncRecord.requested(kind=SyncKind.JOURNAL_ENTRY, object_id=payment_id, now=clock.now(), payload=payload)
-        )
-    record = _claim(uow, SyncKind.JOURNAL_ENTRY, payment_id, clock)
-    if record.is_synced:
-        with uow:
-            uow.sync_records.save(record)
+    record, synced = _claim_journal(uow, SyncKind.JOURNAL_ENTRY, payment_id, payload, clock)
+    if synced:
         return record
-    _start(uow, record, clock)
-    partner = uow.sync_records.get(SyncKind.BUSINESS_PARTNER, distributor_id)
-    if partner is None or not partner.sap_id:
-        waiting = ErpFailure("the distributor's business partner is not in SAP yet", retryable=True)
-        _fail(uow, record, waiting, attempt, clock)
+    debtor = _debtor(uow, record, distributor_id, attempt, clock)
     try:
         document = JournalEntryDocument.for_payment(
             payment_id=payment_id,
-            debtor=partner.sap_id,
+            debtor=debtor,
             amount=amount,
             posted_on=posted_on,
             company_code=settings.company_code,
@@ -329,29 +319,19 @@ def journal_reversal_post(
     payload = journal_reversal_payload(
         refund_id=refund_id, payment_id=payment_id, distributor_id=distributor_id, amount=amount, posted_on=posted_on
     )
-    with uow:
-        uow.sync_records.add_if_absent(
-            SyncRecord.requested(kind=SyncKind.JOURNAL_REVERSAL, object_id=refund_id, now=clock.now(), payload=payload)
-        )
-    record = _claim(uow, SyncKind.JOURNAL_REVERSAL, refund_id, clock)
-    if record.is_synced:
-        with uow:
-            uow.sync_records.save(record)
+    record, synced = _claim_journal(uow, SyncKind.JOURNAL_REVERSAL, refund_id, payload, clock)
+    if synced:
         return record
-    _start(uow, record, clock)
     original = uow.sync_records.get(SyncKind.JOURNAL_ENTRY, payment_id)
     if original is None or not original.is_synced:
         waiting = ErpFailure("the payment's journal entry is not in SAP yet", retryable=True)
         _fail(uow, record, waiting, attempt, clock)
-    partner = uow.sync_records.get(SyncKind.BUSINESS_PARTNER, distributor_id)
-    if partner is None or not partner.sap_id:
-        waiting = ErpFailure("the distributor's business partner is not in SAP yet", retryable=True)
-        _fail(uow, record, waiting, attempt, clock)
+    debtor = _debtor(uow, record, distributor_id, attempt, clock)
     try:
         document = JournalEntryDocument.for_refund(
             refund_id=refund_id,
             payment_id=payment_id,
-            debtor=partner.sap_id,
+            debtor=debtor,
             amount=amount,
             posted_on=posted_on,
             company_code=settings.company_code,
@@ -364,6 +344,32 @@ def journal_reversal_post(
     return _post_document(
         uow, gateway, record, document, settings=settings, clock=clock, attempt=attempt, livemode=livemode
     )
+
+
+def _claim_journal(
+    uow: ErpUnitOfWork, kind: SyncKind, object_id: str, payload: dict[str, Any], clock: Clock
+) -> tuple[SyncRecord, bool]:
+    """Records the request (once), claims it and counts the attempt; True when it is already in SAP."""
+    with uow:
+        uow.sync_records.add_if_absent(
+            SyncRecord.requested(kind=kind, object_id=object_id, now=clock.now(), payload=payload)
+        )
+    record = _claim(uow, kind, object_id, clock)
+    if record.is_synced:
+        with uow:
+            uow.sync_records.save(record)
+        return record, True
+    _start(uow, record, clock)
+    return record, False
+
+
+def _debtor(uow: ErpUnitOfWork, record: SyncRecord, distributor_id: str, attempt: Attempt, clock: Clock) -> str:
+    """The distributor's SAP business partner; the attempt waits (retryable) until it is in SAP."""
+    partner = uow.sync_records.get(SyncKind.BUSINESS_PARTNER, distributor_id)
+    if partner is None or not partner.sap_id:
+        waiting = ErpFailure("the distributor's business partner is not in SAP yet", retryable=True)
+        _fail(uow, record, waiting, attempt, clock)
+    return partner.sap_id
 
 
 def _post_document(

@@ -18,6 +18,7 @@ from typing import Any
 from application.payments.orders import CreateOrder
 from application.payments.payments import CreatePayment
 from application.shared.errors import ApplicationError, Conflict
+from application.shared.events import StoredEvent
 from application.shared.livemode import has_real_world_effects, resource_livemode
 from domain.distributors.distributor import DistributorStatus
 from domain.erp.sync import SyncKind, SyncRecord
@@ -94,17 +95,22 @@ def journal_entries(payment_ids: list[str]) -> dict[str, SyncRecord]:
     return erp.sync_state(SyncKind.JOURNAL_ENTRY, payment_ids)
 
 
-def _post_journal_entry(payload: dict[str, Any]) -> None:
+def _distributor_event(payload: dict[str, Any]) -> tuple[StoredEvent, str] | None:
+    """The event and its distributor, when the event is about a distributor order (else None)."""
     event = container().event_log.get(payload["event_id"])
-    if event is None:
-        return
-    order = event.data.get("order") or {}
-    if order.get("kind") != OrderKind.DISTRIBUTOR.value:
-        return
-    payment = event.data["object"]
+    order = (event.data.get("order") or {}) if event is not None else {}
+    if event is None or order.get("kind") != OrderKind.DISTRIBUTOR.value:
+        return None
     distributor_id = (order.get("metadata") or {}).get("distributor_id")
-    if not distributor_id:
+    return (event, str(distributor_id)) if distributor_id else None
+
+
+def _post_journal_entry(payload: dict[str, Any]) -> None:
+    found = _distributor_event(payload)
+    if found is None:
         return
+    event, distributor_id = found
+    payment = event.data["object"]
     if not has_real_world_effects(livemode=resource_livemode(payment), live_deployment=deployment.is_live()):
         return  # sandbox-made money is never posted to the books of a live deployment
     with container().uow() as uow:
@@ -123,19 +129,16 @@ def journal_reversals(refund_ids: list[str]) -> dict[str, SyncRecord]:
 
 
 def _post_journal_reversal(payload: dict[str, Any]) -> None:
-    event = container().event_log.get(payload["event_id"])
-    if event is None:
+    found = _distributor_event(payload)
+    if found is None:
         return
-    order = event.data.get("order") or {}
-    if order.get("kind") != OrderKind.DISTRIBUTOR.value:
-        return
+    event, distributor_id = found
     refund = event.data.get("object") or {}
     payment = event.data.get("payment") or {}
     if refund.get("kind", "refund") != "refund" or refund.get("status", "succeeded") != "succeeded":
         return  # a return gives back money we never booked; only the provider's final yes is posted
-    distributor_id = (order.get("metadata") or {}).get("distributor_id")
     payment_id = refund.get("payment_id") or payment.get("id")
-    if not distributor_id or not payment_id or not refund.get("id"):
+    if not payment_id or not refund.get("id"):
         return
     if not has_real_world_effects(livemode=resource_livemode(refund), live_deployment=deployment.is_live()):
         return  # refunds of sandbox-made money are not posted to the books of a live deployment either

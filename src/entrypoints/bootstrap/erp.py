@@ -68,6 +68,20 @@ def journal_settings() -> JournalEntrySettings:
     )
 
 
+def _configured(built: Container, kind: SyncKind, object_id: str, payload: dict[str, Any] | None) -> ErpGateway | None:
+    """The SAP gateway; without one (no SAP in this deployment) the record waits as not configured."""
+    sap = gateway(built)
+    if sap is None:
+        use_cases.sync_not_configured(
+            uow=built.uow(sync_records=sync_records),
+            kind=kind,
+            object_id=object_id,
+            clock=built.clock,
+            payload=dict(payload) if payload is not None else None,
+        )
+    return sap
+
+
 def gateway(built: Container | None = None) -> ErpGateway | None:
     """Looked up per call, so tests can install another gateway in the container; None: SAP not configured."""
     found: ErpGateway | None = (built or container()).extras.get(GATEWAY)
@@ -131,14 +145,8 @@ def wire(built: Container) -> None:
     OUTBOX_MAX_ATTEMPTS[use_cases.JOURNAL_REVERSAL_TOPIC] = budget
 
     def upsert_business_partner(payload: dict[str, Any], *, attempt: Attempt) -> None:
-        sap = gateway(built)
+        sap = _configured(built, SyncKind.BUSINESS_PARTNER, str(payload["distributor_id"]), None)
         if sap is None:
-            use_cases.sync_not_configured(
-                uow=built.uow(sync_records=sync_records),
-                kind=SyncKind.BUSINESS_PARTNER,
-                object_id=str(payload["distributor_id"]),
-                clock=built.clock,
-            )
             return
         use_cases.business_partner_sync(
             uow=built.uow(sync_records=sync_records),
@@ -155,15 +163,8 @@ def wire(built: Container) -> None:
             request = use_cases.JournalEntryRequest.from_payload(payload)
         except InvalidInput as exc:
             raise RetryLater(exc.message, give_up=True) from None
-        sap = gateway(built)
+        sap = _configured(built, SyncKind.JOURNAL_ENTRY, request.payment_id, payload)
         if sap is None:
-            use_cases.sync_not_configured(
-                uow=built.uow(sync_records=sync_records),
-                kind=SyncKind.JOURNAL_ENTRY,
-                object_id=request.payment_id,
-                clock=built.clock,
-                payload=dict(payload),
-            )
             return
         use_cases.journal_entry_post(
             uow=built.uow(sync_records=sync_records),
@@ -183,15 +184,8 @@ def wire(built: Container) -> None:
             request = use_cases.JournalReversalRequest.from_payload(payload)
         except InvalidInput as exc:
             raise RetryLater(exc.message, give_up=True) from None
-        sap = gateway(built)
+        sap = _configured(built, SyncKind.JOURNAL_REVERSAL, request.refund_id, payload)
         if sap is None:
-            use_cases.sync_not_configured(
-                uow=built.uow(sync_records=sync_records),
-                kind=SyncKind.JOURNAL_REVERSAL,
-                object_id=request.refund_id,
-                clock=built.clock,
-                payload=dict(payload),
-            )
             return
         use_cases.journal_reversal_post(
             uow=built.uow(sync_records=sync_records),

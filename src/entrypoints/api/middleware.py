@@ -55,7 +55,7 @@ class ProblemDetailsMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        early = self._refuse_body(request)
+        early = self._refuse_body(request) or _refuse_nul(request)
         if early is not None:
             return early
         response = self.get_response(request)
@@ -98,6 +98,38 @@ class ProblemDetailsMiddleware:
                 title="Unsupported Media Type",
             )
         return None
+
+
+_NUL_MARKERS = (b"\x00", b"\\u0000", b"%00")
+
+
+def _refuse_nul(request: HttpRequest) -> HttpResponse | None:
+    """NUL in any text: PostgreSQL text cannot hold it, and no client needs it; refused before any view runs.
+
+    Checked on the raw path, query string and body (a JSON ``\\u0000`` escape, a form's ``%00``),
+    so every endpoint answers the same 422 whatever the field.
+    """
+    where = ""
+    if "\x00" in request.path:
+        where = "path"
+    elif any(marker.decode() in request.META.get("QUERY_STRING", "").lower() for marker in _NUL_MARKERS):
+        where = "query"
+    elif request.method in BODY_METHODS and request.META.get("CONTENT_LENGTH"):
+        try:
+            body = request.body.lower()
+        except Exception:  # noqa: BLE001 - oversized or unreadable bodies are refused elsewhere
+            return None
+        form = (request.content_type or "").lower() == "application/x-www-form-urlencoded"
+        if any(marker in body for marker in (_NUL_MARKERS if form else _NUL_MARKERS[:2])):
+            where = "body"
+    if not where:
+        return None
+    return problem_response(
+        422,
+        "validation_error",
+        f"{where}: text may not contain NUL characters",
+        errors=[{"field": where, "message": "text may not contain NUL characters", "type": "nul_character"}],
+    )
 
 
 def _is_json(response: HttpResponse) -> bool:

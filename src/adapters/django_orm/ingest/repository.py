@@ -101,6 +101,8 @@ def _insert_ignoring_conflict(row: IngestedTransaction) -> tuple[str, list[objec
 def _position(after: CursorPosition) -> tuple[object, int]:
     try:
         row_id = int(after.id)
+        if not 0 < row_id < 2**63:
+            raise ValueError("out of range")
     except ValueError:
         raise InvalidInput("cursor is not valid", code="invalid_cursor", field="cursor") from None
     created_at = after.created_at if after.created_at.tzinfo else after.created_at.replace(tzinfo=UTC)

@@ -20,6 +20,8 @@ def main() -> int:
     port = os.environ.get("PORT", "8000")
     env = {**os.environ, "PYTHONUNBUFFERED": "1", "DEBUG": os.environ.get("DEBUG", "true")}
     env.setdefault("WEBHOOK_ALLOW_PRIVATE_URLS", "true")
+    # Seed 004's unsigned senders and open transaction reads: the local demo only (docs/ingest.md).
+    env.setdefault("INGEST_ALLOW_UNSIGNED", "true")
     web = subprocess.Popen([PYTHON, "manage.py", "runserver", f"127.0.0.1:{port}", "--noreload"], cwd=ROOT, env=env)
     worker = subprocess.Popen([PYTHON, "manage.py", "run_huey", "--flush-locks"], cwd=ROOT, env=env)
     children = [web, worker]

@@ -198,6 +198,26 @@ EARNINGS_PROGRAM_CURRENCY = ENV.earnings_program_currency
 COMMISSION_HOLD_DAYS = ENV.commission_hold_days
 PAYOUT_MINIMUM = ENV.payout_minimum
 
+# Hardening (issue #14; docs/production.md, docs/ingest.md).
+INGEST_ALLOW_UNSIGNED = ENV.ingest_allow_unsigned
+INGEST_SIGNATURE_TOLERANCE_SECONDS = ENV.ingest_signature_tolerance_seconds
+INGEST_SOURCE_RATE = ENV.ingest_source_rate
+TRUSTED_PROXIES = ENV.trusted_proxies
+LOGIN_RATE_PER_IP = ENV.login_rate_per_ip
+LOGIN_RATE_PER_ACCOUNT = ENV.login_rate_per_account
+SIGNUP_RATE_PER_IP = ENV.signup_rate_per_ip
+GATEWAY_WEBHOOK_RATE = ENV.gateway_webhook_rate
+QUEUE_WORKERS = {
+    "default": ENV.queue_workers_default,
+    "ingest": ENV.queue_workers_ingest,
+    "webhooks": ENV.queue_workers_webhooks,
+    "sync": ENV.queue_workers_sync,
+}
+WEBHOOK_ATTEMPT_DEADLINE_SECONDS = ENV.webhook_attempt_deadline_seconds
+WEBHOOK_ENDPOINT_CONCURRENCY = ENV.webhook_endpoint_concurrency
+WEBHOOK_BREAKER_FAILURES = ENV.webhook_breaker_failures
+WEBHOOK_BREAKER_COOLDOWN_SECONDS = ENV.webhook_breaker_cooldown_seconds
+
 if PRODUCTION:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = True

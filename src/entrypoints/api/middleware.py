@@ -121,7 +121,7 @@ def _refuse_nul(request: HttpRequest) -> HttpResponse | None:
             return None
         form = (request.content_type or "").lower() == "application/x-www-form-urlencoded"
         if any(marker in body for marker in (_NUL_MARKERS if form else _NUL_MARKERS[:2])):
-            where = "body"
+            where = "body" if form else _nul_field(request.body)
     if not where:
         return None
     return problem_response(
@@ -130,6 +130,28 @@ def _refuse_nul(request: HttpRequest) -> HttpResponse | None:
         f"{where}: text may not contain NUL characters",
         errors=[{"field": where, "message": "text may not contain NUL characters", "type": "nul_character"}],
     )
+
+
+def _nul_field(body: bytes) -> str:
+    """The dotted name of the first JSON field whose text holds NUL (``body`` if none is found)."""
+    import json
+
+    def walk(value: object, path: str) -> str | None:
+        if isinstance(value, str):
+            return path if "\x00" in value else None
+        items = value.items() if isinstance(value, dict) else enumerate(value) if isinstance(value, list) else ()
+        for key, item in items:
+            if isinstance(key, str) and "\x00" in key:
+                return path or "body"
+            found = walk(item, f"{path}.{key}" if path else str(key))
+            if found:
+                return found
+        return None
+
+    try:
+        return walk(json.loads(body), "") or "body"
+    except ValueError:
+        return "body"
 
 
 def _is_json(response: HttpResponse) -> bool:

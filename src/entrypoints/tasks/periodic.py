@@ -121,3 +121,14 @@ def marketplace_reservations_expire_periodic() -> None:
         counts = marketplace.expire_reservations()
         if counts["released"]:
             log.info("marketplace_reservations_expired", **counts)
+
+
+@db_periodic_task(crontab(minute="*/5"))
+def ingest_receipts_purge_periodic() -> None:
+    """Transaction sources' message ids older than twice the signature tolerance (replays are stale by then)."""
+    from entrypoints.bootstrap import ingest
+
+    with lock_task("ingest-receipts-purge"):
+        purged = ingest.purge_receipts()
+        if purged:
+            log.info("ingest_receipts_purged", count=purged)

@@ -72,7 +72,8 @@ def test_a_signed_message_is_stored_once_and_readable_by_its_source(http, source
     assert IngestedTransaction.objects.get(transaction_id=transaction_id).source_id == source["id"]
     # The source reads its own transaction with its secret; without credentials it is 401.
     read = http.get(f"/api/v1/transactions/{transaction_id}", headers=bearer(source["secret"]))
-    assert read.status_code == 200 and read.json()["transaction_id"] == transaction_id
+    assert read.status_code == 200
+    assert read.json()["transaction_id"] == transaction_id
     assert_problem(http.get(f"/v1/transactions/{transaction_id}"), 401, "unauthenticated")
 
 
@@ -83,7 +84,8 @@ def test_a_replayed_webhook_id_stores_nothing_new(http, source) -> None:
     assert _send(http, path, body, headers).status_code == 202
     messages = OutboxMessage.objects.count()
     again = _send(http, path, body, headers)
-    assert again.status_code == 202 and again["Idempotent-Replayed"] == "true"
+    assert again.status_code == 202
+    assert again["Idempotent-Replayed"] == "true"
     assert IngestedTransaction.objects.count() == 1
     assert SourceMessageReceipt.objects.count() == 1
     assert OutboxMessage.objects.count() == messages
@@ -143,12 +145,14 @@ def test_rotation_keeps_the_old_secret_for_a_grace_period_and_disable_refuses(ht
     rotated = post(http, f"/api/v1/admin/transaction-sources/{source['id']}/rotate-secret", {}, **admin)
     assert rotated.status_code == 200
     new_secret = rotated.json()["secret"]
-    assert new_secret != source["secret"] and rotated.json()["previous_secret_expires_at"]
+    assert new_secret != source["secret"]
+    assert rotated.json()["previous_secret_expires_at"]
     for secret in (source["secret"], new_secret):
         body = _body()
         assert _send(http, f"/v1/webhooks/transactions/{source['id']}", body, _signed(secret, body)).status_code == 202
     listed = http.get("/api/v1/admin/transaction-sources", headers=admin).json()
-    assert [s["id"] for s in listed] == [source["id"]] and "secret" not in listed[0]
+    assert [s["id"] for s in listed] == [source["id"]]
+    assert "secret" not in listed[0]
     disabled = post(http, f"/api/v1/admin/transaction-sources/{source['id']}/disable", {}, **admin)
     assert disabled.json()["enabled"] is False
     body = _body()

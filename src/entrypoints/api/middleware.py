@@ -9,6 +9,7 @@ from collections.abc import Callable
 
 import structlog
 from django.conf import settings
+from django.db import DatabaseError
 from django.http import HttpRequest, HttpResponse
 
 from entrypoints.api.problems import PROBLEM_CONTENT_TYPE, problem_response
@@ -73,6 +74,8 @@ class ProblemDetailsMiddleware:
             return problem_response(403, "forbidden", "You are not allowed to do this")
         if isinstance(exception, Http404):
             return problem_response(404, "not_found", "No such resource")
+        if is_nul_error(exception):
+            return nul_problem()
         if isinstance(exception, SuspiciousOperation):
             return problem_response(400, "bad_request", "The request could not be understood")
         log.exception("unhandled_exception", path=request.path)
@@ -100,58 +103,30 @@ class ProblemDetailsMiddleware:
         return None
 
 
-_NUL_MARKERS = (b"\x00", b"\\u0000", b"%00")
-
-
 def _refuse_nul(request: HttpRequest) -> HttpResponse | None:
-    """NUL in any text: PostgreSQL text cannot hold it, and no client needs it; refused before any view runs.
+    """NUL in a query string is refused before any view runs: PostgreSQL text cannot hold it.
 
-    Checked on the raw path, query string and body (a JSON ``\\u0000`` escape, a form's ``%00``),
-    so every endpoint answers the same 422 whatever the field.
+    NUL in a body reaches the views, whose own validation names the field; whatever slips through to
+    the database is turned into the same 422 by ``nul_problem`` below instead of a 500.
     """
-    where = ""
-    if "\x00" in request.path:
-        where = "path"
-    elif any(marker.decode() in request.META.get("QUERY_STRING", "").lower() for marker in _NUL_MARKERS):
-        where = "query"
-    elif request.method in BODY_METHODS and request.META.get("CONTENT_LENGTH"):
-        try:
-            body = request.body.lower()
-        except Exception:  # noqa: BLE001 - oversized or unreadable bodies are refused elsewhere
-            return None
-        form = (request.content_type or "").lower() == "application/x-www-form-urlencoded"
-        if any(marker in body for marker in (_NUL_MARKERS if form else _NUL_MARKERS[:2])):
-            where = "body" if form else _nul_field(request.body)
-    if not where:
+    query = request.META.get("QUERY_STRING", "").lower()
+    if "%00" not in query and "\x00" not in query:
         return None
+    return nul_problem("query")
+
+
+def is_nul_error(exc: BaseException) -> bool:
+    """PostgreSQL's refusal of NUL in text (psycopg's DataError, or the ValueError some drivers raise)."""
+    return isinstance(exc, ValueError | DatabaseError) and "NUL (0x00)" in str(exc)
+
+
+def nul_problem(where: str = "body") -> HttpResponse:
     return problem_response(
         422,
         "validation_error",
         f"{where}: text may not contain NUL characters",
         errors=[{"field": where, "message": "text may not contain NUL characters", "type": "nul_character"}],
     )
-
-
-def _nul_field(body: bytes) -> str:
-    """The dotted name of the first JSON field whose text holds NUL (``body`` if none is found)."""
-    import json
-
-    def walk(value: object, path: str) -> str | None:
-        if isinstance(value, str):
-            return path if "\x00" in value else None
-        items = value.items() if isinstance(value, dict) else enumerate(value) if isinstance(value, list) else ()
-        for key, item in items:
-            if isinstance(key, str) and "\x00" in key:
-                return path or "body"
-            found = walk(item, f"{path}.{key}" if path else str(key))
-            if found:
-                return found
-        return None
-
-    try:
-        return walk(json.loads(body), "") or "body"
-    except ValueError:
-        return "body"
 
 
 def _is_json(response: HttpResponse) -> bool:

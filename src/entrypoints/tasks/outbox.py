@@ -1,15 +1,24 @@
-"""Outbox tasks: one task per message id; the message row is the source of truth."""
+"""Outbox tasks: one task per message id; the message row is the source of truth.
+
+The same task exists on every queue (entrypoints/tasks/queues.py); a message is enqueued on the
+queue its topic belongs to, so a slow workload only ever occupies its own workers.
+"""
 
 from __future__ import annotations
 
+from typing import Any
+
 import structlog
-from huey.contrib.djhuey import HUEY, db_task
+from huey.contrib.djhuey import HUEY, close_db, db_task
+
+from entrypoints.tasks.queues import INSTANCES, queue_for
 
 log = structlog.get_logger("partnerpay.outbox")
 
+TASK_NAME = "entrypoints.tasks.outbox.outbox_process_task"
 
-@db_task(context=True)
-def outbox_process_task(message_id: str, task=None) -> str:  # type: ignore[no-untyped-def]
+
+def _process(message_id: str, task: Any = None) -> str:
     from entrypoints import bootstrap
 
     structlog.contextvars.bind_contextvars(job_id=getattr(task, "id", None), outbox_message_id=message_id)
@@ -22,12 +31,24 @@ def outbox_process_task(message_id: str, task=None) -> str:  # type: ignore[no-u
         structlog.contextvars.unbind_contextvars("job_id", "outbox_message_id")
 
 
-def enqueue_outbox_message(message_id: str) -> None:
+@db_task(context=True)
+def outbox_process_task(message_id: str, task=None) -> str:  # type: ignore[no-untyped-def]
+    return _process(message_id, task)
+
+
+# The default queue's task above keeps its historical name; every other queue gets the same task.
+QUEUE_TASKS: dict[str, Any] = {"default": outbox_process_task}
+for _queue, _instance in INSTANCES.items():
+    if _queue != "default":
+        QUEUE_TASKS[_queue] = _instance.task(context=True, name=TASK_NAME)(close_db(_process))
+
+
+def enqueue_outbox_message(message_id: str, topic: str | None = None) -> None:
     """Called on commit. If the queue is down the sweeper still finds the row later."""
     try:
-        outbox_process_task(message_id)
+        QUEUE_TASKS[queue_for(topic)](message_id)
     except Exception:
         log.warning("outbox_enqueue_failed", outbox_message_id=message_id, exc_info=True)
 
 
-__all__ = ["HUEY", "enqueue_outbox_message", "outbox_process_task"]
+__all__ = ["HUEY", "QUEUE_TASKS", "enqueue_outbox_message", "outbox_process_task"]

@@ -1,4 +1,4 @@
-"""`make run`: the web server and a Huey consumer side by side, stopped together.
+"""`make run`: the web server and the Huey consumers (one per queue) side by side, stopped together.
 
 SIGINT/SIGTERM stop both; if either dies, the other is stopped too.
 """
@@ -23,7 +23,8 @@ def main() -> int:
     # Seed 004's unsigned senders and open transaction reads: the local demo only (docs/ingest.md).
     env.setdefault("INGEST_ALLOW_UNSIGNED", "true")
     web = subprocess.Popen([PYTHON, "manage.py", "runserver", f"127.0.0.1:{port}", "--noreload"], cwd=ROOT, env=env)
-    worker = subprocess.Popen([PYTHON, "manage.py", "run_huey", "--flush-locks"], cwd=ROOT, env=env)
+    # Every queue (default, ingest, webhooks, sync) with its own worker pool, in one process here.
+    worker = subprocess.Popen([PYTHON, "manage.py", "run_queues", "--flush-locks"], cwd=ROOT, env=env)
     children = [web, worker]
 
     def stop(*_: object) -> None:

@@ -19,8 +19,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from huey.consumer import Consumer
-from huey.exceptions import ConsumerStopped
+from huey.consumer import Consumer, ConsumerStopped
 
 
 class Command(BaseCommand):

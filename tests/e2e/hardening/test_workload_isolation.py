@@ -123,6 +123,62 @@ def test_a_merchant_webhook_is_delivered_within_seconds_while_30s_ingest_jobs_ru
             receiver.server.server_close()
 
 
+def test_a_dripping_endpoint_holds_at_most_its_cap_and_another_merchant_is_unaffected(
+    settings, tmp_path, real_queues
+) -> None:
+    """Merchant A's endpoint sends one byte every 0.5 s; merchant B's answers at once."""
+    from tests.e2e.hardening.drip import DripServer
+
+    settings.WEBHOOK_ALLOW_PRIVATE_URLS = True
+    drip = DripServer(interval=0.5).start()
+    receiver = start_receiver()
+    slow, fast = register_client_merchant(), register_client_merchant()
+    create_endpoint(slow["client"], slow["session"], drip.url)
+    create_endpoint(fast["client"], fast["session"], receiver.url("/fast"))
+    env = {
+        **os.environ,
+        "DATABASE_URL": _database_url(),
+        "HUEY_IMMEDIATE": "false",
+        "QUEUE_WORKERS_WEBHOOKS": "4",
+        "WEBHOOK_ENDPOINT_CONCURRENCY": "2",
+        "WEBHOOK_ATTEMPT_DEADLINE_SECONDS": "4",
+        "WEBHOOK_ALLOW_PRIVATE_URLS": "true",
+        "LOG_LEVEL": "WARNING",
+    }
+    log_path = tmp_path / "consumers.log"
+    with log_path.open("ab") as log:
+        consumer = subprocess.Popen(
+            [sys.executable, "manage.py", "run_queues"], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT
+        )
+        try:
+            for n in range(8):
+                publish(slow["session"]["user"]["id"], "payment.captured", {"object": {"id": f"pay_{n}"}})
+            deadline = time.monotonic() + 30
+            while drip.connections < 2:
+                assert consumer.poll() is None, log_path.read_text()[-3000:]
+                assert time.monotonic() < deadline, (
+                    "the slow endpoint was never called:\n" + log_path.read_text()[-3000:]
+                )
+                time.sleep(0.05)
+            published = time.monotonic()
+            publish(fast["session"]["user"]["id"], "payment.captured")
+            while not receiver.to("/fast"):
+                waited = time.monotonic() - published
+                assert waited < DELIVERY_BOUND_SECONDS, f"merchant B waited {waited:.1f} s behind merchant A's endpoint"
+                time.sleep(0.05)
+            assert drip.max_concurrent <= 2, f"{drip.max_concurrent} concurrent calls to one endpoint (cap 2)"
+        finally:
+            consumer.terminate()
+            try:
+                consumer.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                consumer.kill()
+                consumer.wait()
+            receiver.server.shutdown()
+            receiver.server.server_close()
+            drip.stop()
+
+
 def register_client_merchant() -> dict[str, Any]:
     from django.test import Client
 

@@ -9,7 +9,8 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.db import connection, transaction
-from django.db.models import Q
+from django.db.models import F, Q
+from django.db.models.functions import Greatest
 from django.utils import timezone
 
 from adapters.django_orm.platform.models import OutboxMessage
@@ -106,6 +107,15 @@ class DjangoOutboxStore:
     def mark_retry(self, message_id: str, *, error: str, next_attempt_at: datetime) -> None:
         OutboxMessage.objects.filter(pk=message_id).update(
             status=OutboxMessage.Status.PENDING, next_attempt_at=next_attempt_at, locked_until=None, last_error=error
+        )
+
+    def defer(self, message_id: str, *, reason: str, next_attempt_at: datetime) -> None:
+        OutboxMessage.objects.filter(pk=message_id).update(
+            status=OutboxMessage.Status.PENDING,
+            next_attempt_at=next_attempt_at,
+            locked_until=None,
+            last_error=reason,
+            attempts=Greatest(F("attempts") - 1, 0),
         )
 
     def mark_dead(self, message_id: str, *, error: str, now: datetime) -> None:

@@ -58,3 +58,17 @@ class SlidingWindowLimiter:
             needed = (estimated - limit) / previous
             return max(1, int(needed * window_seconds) + 1)
         return max(1, int((window + 1) * window_seconds - now) + 1)
+
+    def blocked(self, bucket: str, *, limit: int, window_seconds: int) -> int | None:
+        """What ``hit`` would answer, without counting."""
+        now = time.time()
+        window = int(now // window_seconds)
+        current = int(cache.get(f"{self._prefix}:{bucket}:{window}", 0) or 0)
+        previous = int(cache.get(f"{self._prefix}:{bucket}:{window - 1}", 0) or 0)
+        elapsed = (now - window * window_seconds) / window_seconds
+        estimated = previous * (1 - elapsed) + current + 1
+        if estimated <= limit:
+            return None
+        if previous and current < limit:
+            return max(1, int((estimated - limit) / previous * window_seconds) + 1)
+        return max(1, int((window + 1) * window_seconds - now) + 1)

@@ -156,3 +156,27 @@ def _rewrite(response: HttpResponse) -> HttpResponse:
     if status == 405 and response.has_header("Allow"):
         headers["Allow"] = response["Allow"]
     return problem_response(status, code, detail, headers=headers)
+
+
+class AdminLoginLimitMiddleware:
+    """The Django admin's login form shares the API's login limits (per IP and per account)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.method != "POST" or request.path != "/admin/login/":
+            return self.get_response(request)
+        from application.shared.errors import RateLimited
+        from entrypoints.api.auth import client_ip
+        from entrypoints.bootstrap import identity
+
+        email = str(request.POST.get("username", ""))[:254]
+        try:
+            identity.admin_login_gate(email=email, client_ip=client_ip(request))
+        except RateLimited as exc:
+            return problem_response(429, "rate_limited", exc.message, headers={"Retry-After": str(exc.retry_after)})
+        response = self.get_response(request)
+        if response.status_code == 200:  # the form came back: the credentials were refused
+            identity.admin_login_failed(email)
+        return response

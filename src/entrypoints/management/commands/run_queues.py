@@ -32,6 +32,8 @@ class Command(BaseCommand):
         parser.add_argument("-w", "--workers", type=int, default=None, help="threads per queue (else QUEUE_WORKERS_*)")
         parser.add_argument("--no-periodic", action="store_true", help="do not schedule periodic jobs here")
         parser.add_argument("-f", "--flush-locks", action="store_true", help="flush task locks first")
+        parser.add_argument("--graceful-signal", choices=["INT", "TERM"], default="INT", help="as run_huey")
+        parser.add_argument("--shutdown-timeout", type=float, default=None, help="as run_huey (seconds)")
 
     def handle(self, *args: Any, **options: Any) -> None:
         import entrypoints.tasks  # noqa: F401 - registers every task on every queue
@@ -55,6 +57,8 @@ class Command(BaseCommand):
                     worker_type="thread",
                     check_worker_health=True,
                     flush_locks=options["flush_locks"],
+                    graceful_signal=options["graceful_signal"],
+                    shutdown_timeout=options["shutdown_timeout"],
                 )
             )
             self.stdout.write(f"queue {name}: {count} worker thread(s)")
@@ -65,7 +69,7 @@ class Command(BaseCommand):
             for consumer in consumers:
                 consumer._handle_signal(signum, frame)
 
-        for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+        for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):  # relayed to every consumer
             signal.signal(signum, relay)
 
         health: dict[int, float | None] = {id(c): time.monotonic() for c in consumers}
@@ -78,6 +82,6 @@ class Command(BaseCommand):
                     running.remove(consumer)
                     for other in running:  # one stopping (a signal) stops them all
                         if other._signum is None:
-                            other._handle_signal(signal.SIGINT, None)
+                            other._handle_signal(consumer._signum or signal.SIGINT, None)
         for consumer in consumers:
             consumer.huey.notify_interrupted_tasks()

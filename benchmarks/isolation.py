@@ -15,7 +15,8 @@ asyncio receiver of the webhooks benchmark on 127.0.0.1.
 Yardstick: the issue's report (one shared 2-thread queue): 61.6 s with four ingested transactions,
 2.7 s idle. Target: p99 < 1 s.
 
-Run: ``.venv/bin/python benchmarks/run_all.py --only isolation``.
+Run: ``.venv/bin/python benchmarks/run_all.py --only isolation`` or ``.venv/bin/python -m benchmarks.isolation``
+(no wrk needed; ``BENCH_ISOLATION_REDIS_DB`` picks the Redis database, 4 by default).
 """
 
 from __future__ import annotations
@@ -174,3 +175,23 @@ def run(
             "PostgreSQL, Redis, the consumer, the receiver and the publisher share the machine.",
         ],
     )
+
+
+def main(argv: list[str] | None = None) -> int:
+    import argparse
+
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--transactions", type=int, default=1000)
+    parser.add_argument("--rate", type=float, default=5.0, help="webhook events per second")
+    parser.add_argument("--seconds", type=float, default=30.0, help="how long events are published")
+    args = parser.parse_args(argv)
+    results = run(transactions=args.transactions, rate=args.rate, seconds=args.seconds)
+    for path in lib.write_results(results):
+        print(path)
+    return 0
+
+
+if __name__ == "__main__":
+    import sys
+
+    sys.exit(main())

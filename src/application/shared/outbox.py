@@ -95,6 +95,8 @@ def backoff_delay(attempts: int) -> timedelta:
 class OutboxOutcome:
     status: str  # "done" | "retry" | "dead" | "skipped" | "deferred"
     error: str = ""
+    # When the message is due again (retry, deferred): a worker may schedule it rather than wait for the sweeper.
+    next_attempt_at: datetime | None = None
 
 
 def outbox_message_process(
@@ -145,5 +147,6 @@ def _fail(
         store.mark_dead(claimed.id, error=error, now=clock.now())
         return OutboxOutcome("dead", error)
     wait = delay if delay is not None else backoff_delay(claimed.attempts)
-    store.mark_retry(claimed.id, error=error, next_attempt_at=clock.now() + wait)
-    return OutboxOutcome("retry", error)
+    due = clock.now() + wait
+    store.mark_retry(claimed.id, error=error, next_attempt_at=due)
+    return OutboxOutcome("retry", error, next_attempt_at=due)

@@ -122,10 +122,9 @@ def outbox_message_process(
             handler(claimed.payload)
     except RetryLater as retry:
         if retry.defer:
-            store.defer(
-                claimed.id, reason=retry.reason[:2000], next_attempt_at=clock.now() + (retry.delay or timedelta())
-            )
-            return OutboxOutcome("deferred", retry.reason)
+            due = clock.now() + (retry.delay or timedelta())
+            store.defer(claimed.id, reason=retry.reason[:2000], next_attempt_at=due)
+            return OutboxOutcome("deferred", retry.reason, next_attempt_at=due)
         return _fail(store, claimed, retry.reason, clock, delay=retry.delay, give_up=retry.give_up)
     except Exception as exc:  # noqa: BLE001 - any handler failure is recorded and retried
         return _fail(store, claimed, f"{type(exc).__name__}: {exc}", clock)

@@ -2,7 +2,7 @@
 #   docker build -t partnerpay .
 #   docker run -e SECRET_KEY=... -e DATABASE_URL=... -e REDIS_URL=... -e ALLOWED_HOSTS=... -p 8000:8000 partnerpay
 #   docker run ... partnerpay python manage.py migrate --noinput
-#   docker run ... partnerpay python manage.py run_huey
+#   docker run ... partnerpay python manage.py run_queues   (one consumer + pool per queue; docs/production.md)
 FROM python:3.11-slim
 
 ENV PYTHONDONTWRITEBYTECODE=1 \

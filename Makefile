@@ -42,8 +42,9 @@ openapi: install
 serve-prod: install
 	$(BIN)/python scripts/serve_prod.py
 
+# QUEUES="ingest" (or several) runs only those queues' consumers; empty = every queue.
 worker: install
-	$(BIN)/python manage.py run_huey
+	$(BIN)/python manage.py run_queues $(QUEUES)
 
 bench: install
 	$(BIN)/python benchmarks/run_all.py

@@ -58,9 +58,9 @@ def _backlog(services: lib.Services, server: lib.Server, workers: int) -> dict[s
     started = time.monotonic()
     log = tempfile.TemporaryFile()  # noqa: SIM115 - lives as long as the consumers, closed below
     for index in range(workers):
-        argv = [sys.executable, "manage.py", "run_huey", "-w", "4", "-k", "thread"]
+        argv = [sys.executable, "manage.py", "run_queues", "ingest", "default", "-w", "4"]
         if index:
-            argv.append("-n")  # only one consumer schedules periodic jobs
+            argv.append("--no-periodic")  # only one consumer schedules periodic jobs
         consumers.append(subprocess.Popen(argv, cwd=lib.ROOT, env=env, stdout=log, stderr=subprocess.STDOUT))
     try:
         deadline = started + 600

@@ -131,9 +131,9 @@ class Receiver:
 
 
 def _consumer(env: dict[str, str], threads: int, *, periodic: bool, log: Any) -> subprocess.Popen[bytes]:
-    argv = [lib.PYTHON, "manage.py", "run_huey", "-w", str(threads), "-k", "thread"]
+    argv = [lib.PYTHON, "manage.py", "run_queues", "default", "webhooks", "-w", str(threads)]
     if not periodic:
-        argv.append("-n")
+        argv.append("--no-periodic")
     return subprocess.Popen(argv, cwd=lib.ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
 
 

@@ -1,4 +1,4 @@
-"""`make run`: the web server and a Huey consumer side by side, stopped together.
+"""`make run`: the web server and the Huey consumers (one per queue) side by side, stopped together.
 
 SIGINT/SIGTERM stop both; if either dies, the other is stopped too.
 """
@@ -20,8 +20,11 @@ def main() -> int:
     port = os.environ.get("PORT", "8000")
     env = {**os.environ, "PYTHONUNBUFFERED": "1", "DEBUG": os.environ.get("DEBUG", "true")}
     env.setdefault("WEBHOOK_ALLOW_PRIVATE_URLS", "true")
+    # Seed 004's unsigned senders and open transaction reads: the local demo only (docs/ingest.md).
+    env.setdefault("INGEST_ALLOW_UNSIGNED", "true")
     web = subprocess.Popen([PYTHON, "manage.py", "runserver", f"127.0.0.1:{port}", "--noreload"], cwd=ROOT, env=env)
-    worker = subprocess.Popen([PYTHON, "manage.py", "run_huey", "--flush-locks"], cwd=ROOT, env=env)
+    # Every queue (default, ingest, webhooks, sync) with its own worker pool, in one process here.
+    worker = subprocess.Popen([PYTHON, "manage.py", "run_queues", "--flush-locks"], cwd=ROOT, env=env)
     children = [web, worker]
 
     def stop(*_: object) -> None:

@@ -18,7 +18,7 @@ Environment (all optional except SECRET_KEY, which PRODUCTION=true requires):
 Each worker holds up to WEB_THREADS database connections (CONN_MAX_AGE keeps them open), so
 WEB_WORKERS x WEB_THREADS x replicas must stay below PostgreSQL's max_connections.
 
-The background worker is a separate process: ``python manage.py run_huey`` (see docs/production.md).
+The background workers are separate processes: ``python manage.py run_queues`` (see docs/production.md).
 
 The server replaces this process (exec), so SIGTERM/SIGINT reach it directly and stop it cleanly.
 """

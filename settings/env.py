@@ -151,6 +151,24 @@ class Env:
     max_payment_amount_by_currency: str
     secret_key_fallbacks: list[str]
     sandbox_components: tuple[str, ...]
+    # Hardening (issue #14): signed ingestion, limits behind proxies, isolated queues, bounded outbound calls.
+    production: bool
+    ingest_allow_unsigned: bool
+    ingest_signature_tolerance_seconds: int
+    ingest_source_rate: str
+    trusted_proxies: list[str]
+    login_rate_per_ip: str
+    login_rate_per_account: str
+    signup_rate_per_ip: str
+    gateway_webhook_rate: str
+    queue_workers_default: int
+    queue_workers_ingest: int
+    queue_workers_webhooks: int
+    queue_workers_sync: int
+    webhook_attempt_deadline_seconds: float
+    webhook_endpoint_concurrency: int
+    webhook_breaker_failures: int
+    webhook_breaker_cooldown_seconds: int
 
 
 def read_env() -> Env:
@@ -161,6 +179,10 @@ def read_env() -> Env:
         if production:
             raise RuntimeError("SECRET_KEY must be set when PRODUCTION=true")
         secret_key = _dev_secret_key()
+    if production and not os.environ.get("REDIS_URL"):
+        # Rate limits, circuit breakers and queues must be shared by every process, or each process
+        # silently enforces its own (a limit per process is no limit behind a load balancer).
+        raise RuntimeError("REDIS_URL must be set when PRODUCTION=true (shared rate limits and queues)")
     database_url = os.environ.get("DATABASE_URL") or f"sqlite:///{DATA_DIR / 'partnerpay.sqlite3'}"
     return Env(
         debug=debug,
@@ -234,6 +256,27 @@ def read_env() -> Env:
         secret_key_fallbacks=_list("SECRET_KEY_FALLBACKS", []),
         # Live vs sandbox (README "Live and sandbox"): what is simulated; an unknown name stops the start.
         sandbox_components=_sandbox_components(production),
+        # Hardening (issue #14; docs/production.md). Rates are "N/second|minute|hour|day" or "N/<seconds>s".
+        production=production,
+        # Seed 004's unsigned POST /v1/webhooks/transactions and open reads: the local demo only.
+        ingest_allow_unsigned=_bool("INGEST_ALLOW_UNSIGNED", not production),
+        ingest_signature_tolerance_seconds=_int("INGEST_SIGNATURE_TOLERANCE_SECONDS", 300),
+        ingest_source_rate=os.environ.get("INGEST_SOURCE_RATE", "6000/minute"),
+        # CIDRs of the proxies in front of us; only their X-Forwarded-For is believed.
+        trusted_proxies=_list("TRUSTED_PROXIES", []),
+        login_rate_per_ip=os.environ.get("LOGIN_RATE_PER_IP", "5/minute"),
+        login_rate_per_account=os.environ.get("LOGIN_RATE_PER_ACCOUNT", "10/15m"),
+        signup_rate_per_ip=os.environ.get("SIGNUP_RATE_PER_IP", "10/hour"),
+        gateway_webhook_rate=os.environ.get("GATEWAY_WEBHOOK_RATE", "600/minute"),
+        # Consumer threads per queue (``manage.py run_queue <name>``); ingest waits on a slow call, so it is wide.
+        queue_workers_default=_int("QUEUE_WORKERS_DEFAULT", 4),
+        queue_workers_ingest=_int("QUEUE_WORKERS_INGEST", 64),
+        queue_workers_webhooks=_int("QUEUE_WORKERS_WEBHOOKS", 16),
+        queue_workers_sync=_int("QUEUE_WORKERS_SYNC", 4),
+        webhook_attempt_deadline_seconds=_float("WEBHOOK_ATTEMPT_DEADLINE_SECONDS", 15.0),
+        webhook_endpoint_concurrency=_int("WEBHOOK_ENDPOINT_CONCURRENCY", 4),
+        webhook_breaker_failures=_int("WEBHOOK_BREAKER_FAILURES", 5),
+        webhook_breaker_cooldown_seconds=_int("WEBHOOK_BREAKER_COOLDOWN_SECONDS", 60),
     )
 
 

@@ -46,6 +46,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "entrypoints.api.middleware.AdminLoginLimitMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -227,6 +228,26 @@ MAX_PAYMENT_AMOUNT_BY_CURRENCY = ENV.max_payment_amount_by_currency
 # Former keys still open what was encrypted under them (stored idempotency bodies, webhook secrets)
 # and still verify Django's own signatures; everything new uses SECRET_KEY.
 SECRET_KEY_FALLBACKS = ENV.secret_key_fallbacks
+
+# Hardening (issue #14; docs/production.md, docs/ingest.md).
+INGEST_ALLOW_UNSIGNED = ENV.ingest_allow_unsigned
+INGEST_SIGNATURE_TOLERANCE_SECONDS = ENV.ingest_signature_tolerance_seconds
+INGEST_SOURCE_RATE = ENV.ingest_source_rate
+TRUSTED_PROXIES = ENV.trusted_proxies
+LOGIN_RATE_PER_IP = ENV.login_rate_per_ip
+LOGIN_RATE_PER_ACCOUNT = ENV.login_rate_per_account
+SIGNUP_RATE_PER_IP = ENV.signup_rate_per_ip
+GATEWAY_WEBHOOK_RATE = ENV.gateway_webhook_rate
+QUEUE_WORKERS = {
+    "default": ENV.queue_workers_default,
+    "ingest": ENV.queue_workers_ingest,
+    "webhooks": ENV.queue_workers_webhooks,
+    "sync": ENV.queue_workers_sync,
+}
+WEBHOOK_ATTEMPT_DEADLINE_SECONDS = ENV.webhook_attempt_deadline_seconds
+WEBHOOK_ENDPOINT_CONCURRENCY = ENV.webhook_endpoint_concurrency
+WEBHOOK_BREAKER_FAILURES = ENV.webhook_breaker_failures
+WEBHOOK_BREAKER_COOLDOWN_SECONDS = ENV.webhook_breaker_cooldown_seconds
 
 if PRODUCTION:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

@@ -42,10 +42,12 @@ def _huey_immediate() -> Iterator[None]:
     """End-to-end tests run background jobs inline, as they would run after commit."""
     from huey.contrib.djhuey import HUEY
 
+    from entrypoints.tasks.queues import set_immediate
+
     previous = HUEY.immediate
-    HUEY.immediate = True
+    set_immediate(True)
     yield
-    HUEY.immediate = previous
+    set_immediate(previous)
 
 
 @pytest.fixture(autouse=True)

@@ -19,12 +19,17 @@ import time
 from collections import OrderedDict
 from collections.abc import Mapping
 
+import httpcore
 import httpx
 
 from application.notifications.ports import Destination, ResolutionFailed
 from domain.notifications.delivery import RESPONSE_BODY_LIMIT, SendResult
 
 DEFAULT_TIMEOUT_SECONDS = 10.0
+# A hard limit on a whole attempt (connect, TLS, send, read together): a receiver that drips one byte
+# every few seconds never resets it, unlike httpx's per-read timeout.
+DEFAULT_DEADLINE_SECONDS = 15.0
+WRITE_CHUNK = 16 * 1024
 # One connection pool per (scheme, host, port): a TLS connection verified for one host name must
 # never carry another host's request, even when both names share an address.
 MAX_POOLS = 256
@@ -46,15 +51,87 @@ class SocketResolver:
         return addresses
 
 
+_attempt = threading.local()
+
+
+def _remaining(timeout: float | None) -> float:
+    """The time this thread's attempt may still spend in one network operation."""
+    deadline: float | None = getattr(_attempt, "deadline", None)
+    if deadline is None:
+        return timeout if timeout is not None else DEFAULT_DEADLINE_SECONDS
+    left = deadline - time.monotonic()
+    if left <= 0:
+        raise httpcore.ReadTimeout("the attempt's total deadline passed")
+    return left if timeout is None else min(timeout, left)
+
+
+class _DeadlineStream(httpcore.NetworkStream):
+    """Every read, write and TLS handshake gets at most what is left of the attempt's deadline."""
+
+    def __init__(self, inner: httpcore.NetworkStream) -> None:
+        self._inner = inner
+
+    def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
+        return self._inner.read(max_bytes, _remaining(timeout))
+
+    def write(self, buffer: bytes, timeout: float | None = None) -> None:
+        # In chunks: a receiver reading one byte at a time must not keep one write alive forever.
+        for start in range(0, len(buffer), WRITE_CHUNK):
+            self._inner.write(buffer[start : start + WRITE_CHUNK], _remaining(timeout))
+
+    def close(self) -> None:
+        self._inner.close()
+
+    def start_tls(
+        self, ssl_context: ssl.SSLContext, server_hostname: str | None = None, timeout: float | None = None
+    ) -> httpcore.NetworkStream:
+        return _DeadlineStream(self._inner.start_tls(ssl_context, server_hostname, _remaining(timeout)))
+
+    def get_extra_info(self, info: str) -> object:
+        return self._inner.get_extra_info(info)
+
+
+class _DeadlineBackend(httpcore.NetworkBackend):
+    def __init__(self) -> None:
+        self._inner = httpcore.SyncBackend()
+
+    def connect_tcp(
+        self,
+        host: str,
+        port: int,
+        timeout: float | None = None,
+        local_address: str | None = None,
+        socket_options: object = None,
+    ) -> httpcore.NetworkStream:
+        stream = self._inner.connect_tcp(
+            host,
+            port,
+            timeout=_remaining(timeout),
+            local_address=local_address,
+            socket_options=socket_options,  # type: ignore[arg-type]
+        )
+        return _DeadlineStream(stream)
+
+    def connect_unix_socket(
+        self, path: str, timeout: float | None = None, socket_options: object = None
+    ) -> httpcore.NetworkStream:
+        raise OSError("webhooks are never sent to unix sockets")
+
+    def sleep(self, seconds: float) -> None:
+        self._inner.sleep(min(seconds, _remaining(None)))
+
+
 class HttpxWebhookSender:
     def __init__(
         self,
         *,
         timeout: float = DEFAULT_TIMEOUT_SECONDS,
+        deadline: float = DEFAULT_DEADLINE_SECONDS,
         max_connections_per_host: int = 20,
         verify: ssl.SSLContext | bool = True,
     ) -> None:
-        self._timeout = httpx.Timeout(timeout)
+        self._deadline = float(deadline)
+        self._timeout = httpx.Timeout(min(timeout, self._deadline), pool=self._deadline)
         self._verify = verify
         self._limits = httpx.Limits(
             max_connections=max_connections_per_host, max_keepalive_connections=max_connections_per_host
@@ -70,6 +147,7 @@ class HttpxWebhookSender:
         request_headers = {**headers, "host": target.host_header, "accept-encoding": "identity"}
         extensions = {"sni_hostname": target.host} if target.scheme == "https" and target.ip is None else {}
         started = time.perf_counter()
+        _attempt.deadline = time.monotonic() + self._deadline
         try:
             with self._client(target.scheme, target.host, target.port).stream(
                 "POST", url, content=body, headers=request_headers, extensions=extensions, follow_redirects=False
@@ -78,8 +156,10 @@ class HttpxWebhookSender:
                 status = response.status_code
         except httpx.TimeoutException as exc:
             return _failure(started, f"timeout: {type(exc).__name__}")
-        except (httpx.HTTPError, ssl.SSLError, OSError) as exc:
+        except (httpx.HTTPError, httpcore.TimeoutException, ssl.SSLError, OSError) as exc:
             return _failure(started, f"{type(exc).__name__}: {exc}")
+        finally:
+            _attempt.deadline = None
         return SendResult(
             status_code=status,
             duration_ms=_elapsed_ms(started),
@@ -99,13 +179,14 @@ class HttpxWebhookSender:
             if client is not None:
                 self._pools.move_to_end(key)
                 return client
+            transport = httpx.HTTPTransport(verify=self._verify, limits=self._limits, trust_env=False)
+            # The pool's network I/O goes through the deadline-enforcing backend (httpx has no total timeout).
+            transport._pool._network_backend = _DeadlineBackend()
             client = httpx.Client(
+                transport=transport,
                 timeout=self._timeout,
-                limits=self._limits,
                 follow_redirects=False,
                 trust_env=False,
-                http2=False,
-                verify=self._verify,
                 # Receivers' cookies are not kept: a webhook is not a browsing session.
                 cookies=http.cookiejar.CookieJar(policy=http.cookiejar.DefaultCookiePolicy(allowed_domains=[])),
             )

@@ -11,6 +11,7 @@ effect happens once however many deliveries, workers or replays race for it.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
@@ -51,9 +52,20 @@ class Received:
     created: bool  # False: a redelivery of an event already stored
 
 
+# A rejected (forged or stale) call keeps only this much of its body, plus the whole body's hash:
+# enough to investigate, never megabytes per forged request.
+REJECTED_EXCERPT_CHARS = 512
+
+
 def _body_text(body: bytes) -> str:
     # Kept as text; bytes that are not UTF-8 (never in a genuine call) are escaped, NUL is dropped.
     return body.decode("utf-8", errors="backslashreplace").replace("\x00", "\\x00")
+
+
+def _rejected_excerpt(body: bytes) -> str:
+    text = _body_text(body[: REJECTED_EXCERPT_CHARS * 4])[:REJECTED_EXCERPT_CHARS]
+    digest = hashlib.sha256(body).hexdigest()
+    return f"{text}\n[rejected: excerpt of {len(body)} bytes, sha256={digest}]"
 
 
 def inbound_event_receive(
@@ -71,7 +83,7 @@ def inbound_event_receive(
         event_type=verification.event_type,
         dedupe_key=verification.dedupe_key,
         headers=verification.kept_headers,
-        body=_body_text(command.body),
+        body=_body_text(command.body) if verification.signature_valid else _rejected_excerpt(command.body),
         signature_valid=verification.signature_valid,
         now=now,
         payment_id=verification.payment_id,

@@ -83,7 +83,11 @@ class ReferralDirectory(Protocol):
 
 class RateLimiter(Protocol):
     def hit(self, bucket: str, *, limit: int, window_seconds: int) -> int | None:
-        """Counts one hit; returns None if allowed, else the seconds until the window resets."""
+        """Counts one hit; returns None if allowed, else the seconds until a retry can succeed."""
+        ...
+
+    def blocked(self, bucket: str, *, limit: int, window_seconds: int) -> int | None:
+        """Like hit without counting: None if a hit would be allowed now."""
         ...
 
 

@@ -33,6 +33,27 @@ from domain.shared.ids import new_id
 
 LOGIN_LIMIT_PER_MINUTE = 5
 REGISTER_LIMIT_PER_HOUR = 10
+LOGIN_FAILURES_PER_ACCOUNT = 10  # per 15 minutes
+
+
+@dataclass(frozen=True, slots=True)
+class Limit:
+    limit: int
+    window_seconds: int
+
+
+@dataclass(frozen=True, slots=True)
+class AccessLimits:
+    """Configuration (LOGIN_RATE_PER_IP, LOGIN_RATE_PER_ACCOUNT, SIGNUP_RATE_PER_IP); these are the defaults."""
+
+    login_per_ip: Limit = Limit(LOGIN_LIMIT_PER_MINUTE, 60)
+    # Counts failed logins only, so nobody can lock an account out by logging in as it successfully;
+    # while over it, even the right password is refused (otherwise 429 vs 200 would still leak it).
+    login_failures_per_account: Limit = Limit(LOGIN_FAILURES_PER_ACCOUNT, 900)
+    signup_per_ip: Limit = Limit(REGISTER_LIMIT_PER_HOUR, 3600)
+
+
+DEFAULT_LIMITS = AccessLimits()
 # Writing last_used_at on every request would turn each read into a write; a minute is precise enough.
 API_KEY_TOUCH_INTERVAL = timedelta(seconds=60)
 
@@ -88,8 +109,10 @@ def user_register(
     referrals: ReferralDirectory,
     limiter: RateLimiter,
     clock: Clock,
+    limits: AccessLimits = DEFAULT_LIMITS,
 ) -> Session:
-    wait = limiter.hit(f"register:{command.client_ip}", limit=REGISTER_LIMIT_PER_HOUR, window_seconds=3600)
+    signup = limits.signup_per_ip
+    wait = limiter.hit(f"register:{command.client_ip}", limit=signup.limit, window_seconds=signup.window_seconds)
     if wait is not None:
         raise RateLimited("Too many sign-ups from this address; try again later", retry_after=wait)
     try:
@@ -135,18 +158,43 @@ def user_login(
     client_ip: str,
     tokens: TokenService,
     limiter: RateLimiter,
+    limits: AccessLimits = DEFAULT_LIMITS,
 ) -> Session:
-    wait = limiter.hit(f"login:{client_ip}", limit=LOGIN_LIMIT_PER_MINUTE, window_seconds=60)
-    if wait is not None:
-        raise RateLimited("Too many login attempts; try again later", retry_after=wait)
-    try:
-        normalized = normalize_email(email)
-    except Exception:  # noqa: BLE001 - a malformed email is just bad credentials here
-        normalized = ""
+    normalized = login_gate(limiter=limiter, limits=limits, email=email, client_ip=client_ip)
     user = users.check_credentials(normalized, password) if normalized else None
     if user is None:
+        login_failed(limiter=limiter, limits=limits, email=email)
         raise Unauthenticated("Email or password is incorrect", code="invalid_credentials")
     return Session(user=user, tokens=tokens.issue(user.id))
+
+
+def _account_bucket(email: str) -> str:
+    try:
+        return f"login-account:{normalize_email(email)}"
+    except Exception:  # noqa: BLE001 - a malformed email still has a bucket of its own
+        return f"login-account:{email.strip().lower()[:254]}"
+
+
+def login_gate(*, limiter: RateLimiter, limits: AccessLimits, email: str, client_ip: str) -> str:
+    """Counts a login attempt from ``client_ip`` and refuses it while the IP or the account is over its
+    limit. Returns the normalized email ("" when malformed). Shared by the API and the Django admin."""
+    per_ip = limits.login_per_ip
+    wait = limiter.hit(f"login:{client_ip}", limit=per_ip.limit, window_seconds=per_ip.window_seconds)
+    if wait is not None:
+        raise RateLimited("Too many login attempts; try again later", retry_after=wait)
+    account = limits.login_failures_per_account
+    wait = limiter.blocked(_account_bucket(email), limit=account.limit, window_seconds=account.window_seconds)
+    if wait is not None:
+        raise RateLimited("Too many failed logins for this account; try again later", retry_after=wait)
+    try:
+        return normalize_email(email)
+    except Exception:  # noqa: BLE001 - a malformed email is just bad credentials here
+        return ""
+
+
+def login_failed(*, limiter: RateLimiter, limits: AccessLimits, email: str) -> None:
+    account = limits.login_failures_per_account
+    limiter.hit(_account_bucket(email), limit=account.limit, window_seconds=account.window_seconds)
 
 
 def token_refresh(*, users: UserRepository, refresh: str, tokens: TokenService) -> Session:

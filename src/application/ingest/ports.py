@@ -8,6 +8,7 @@ from typing import Protocol
 
 from application.shared.pagination import Page, PageRequest
 from application.shared.ports import UnitOfWork
+from domain.ingest.source import TransactionSource
 from domain.ingest.transaction import Transaction, TransactionStatus
 
 
@@ -59,3 +60,37 @@ class TransactionProcessor(Protocol):
     """The external system that settles a reported transaction (simulated, as in seed 004)."""
 
     def process(self, transaction: Transaction) -> ProcessingResult: ...
+
+
+class SourceRepository(Protocol):
+    def add(self, source: TransactionSource) -> None: ...
+
+    def get(self, source_id: str, *, for_update: bool = False) -> TransactionSource | None: ...
+
+    def save(self, source: TransactionSource) -> None: ...
+
+    def list(self) -> list[TransactionSource]:
+        """Newest first."""
+        ...
+
+
+class MessageReceipts(Protocol):
+    def add_if_absent(self, *, source_id: str, message_id: str, now: datetime) -> bool:
+        """Records a source's ``webhook-id``; False (nothing recorded) when it was already seen."""
+        ...
+
+    def purge_older_than(self, cutoff: datetime) -> int: ...
+
+
+class SourceUnitOfWork(UnitOfWork, Protocol):
+    sources: SourceRepository
+
+
+class SignedIngestUnitOfWork(IngestUnitOfWork, Protocol):
+    receipts: MessageReceipts
+
+
+class RateLimiter(Protocol):
+    def hit(self, bucket: str, *, limit: int, window_seconds: int) -> int | None:
+        """Counts one hit; None if allowed, else the seconds to wait."""
+        ...

@@ -39,6 +39,7 @@ class ReceiveTransaction:
     destination_account: str
     amount: str | int | Decimal
     currency: str
+    source_id: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,6 +56,7 @@ def transaction_receive(*, uow: IngestUnitOfWork, command: ReceiveTransaction, c
         destination_account=command.destination_account,
         amount=Money.parse(command.amount, command.currency),
         now=clock.now(),
+        source_id=command.source_id,
     )
     with uow:
         stored, created = uow.transactions.add_if_absent(candidate)

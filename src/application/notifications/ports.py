@@ -133,3 +133,25 @@ class WebhookSender(Protocol):
         Never raises for network trouble: it comes back as a result with ``status_code`` None.
         """
         ...
+
+
+class EndpointGuard(Protocol):
+    """Shared, per-endpoint protection of the webhook workers (a cache shared by every worker process).
+
+    A concurrency cap keeps one slow endpoint from holding every worker; a circuit breaker pauses an
+    endpoint after consecutive failures, so its deliveries wait without spending a worker on it.
+    """
+
+    def paused_for(self, endpoint_id: str) -> float:
+        """Seconds until the endpoint's circuit closes again (0: it may be called)."""
+        ...
+
+    def acquire(self, endpoint_id: str) -> bool:
+        """Takes one of the endpoint's concurrent-call slots; False when all are taken."""
+        ...
+
+    def release(self, endpoint_id: str) -> None: ...
+
+    def record(self, endpoint_id: str, *, success: bool) -> None:
+        """An attempt's outcome: consecutive failures open the circuit, a success closes it."""
+        ...

@@ -15,6 +15,7 @@ from datetime import datetime, timedelta
 from application.notifications.ports import (
     DeliveryFilter,
     DeliveryRepository,
+    EndpointGuard,
     EndpointRepository,
     EventFilter,
     EventPublisher,
@@ -50,6 +51,8 @@ DELIVER_TOPIC = "webhooks.deliver"
 SUBSCRIBER = "webhooks"
 USER_AGENT = "Partnerpay-Webhooks/1"
 MAX_REPLAY = 1000
+# A delivery that found its endpoint's call slots taken waits this long (picked up by the sweeper).
+CAP_RETRY_DELAY = timedelta(seconds=2)
 
 
 @dataclass(frozen=True, slots=True)
@@ -248,6 +251,7 @@ def delivery_send(
     trigger: AttemptTrigger,
     attempt: int,
     max_attempts: int,
+    guard: EndpointGuard | None = None,
 ) -> str:
     """One HTTP attempt of one run of a delivery. ``attempt`` counts this run's tries (the outbox's).
 
@@ -280,8 +284,21 @@ def delivery_send(
             endpoint.signing_secrets(now), msg_id=delivery.message_id, timestamp=timestamp, body=body
         ),
     }
-    result = _send(sender=sender, resolver=resolver, url=endpoint.url, body=body, headers=headers, policy=policy)
+    if guard is not None:
+        paused = guard.paused_for(endpoint.id)
+        if paused > 0:
+            # The circuit is open: wait without a worker, and without spending one of the delivery's tries.
+            raise RetryLater("endpoint paused after consecutive failures", delay=timedelta(seconds=paused), defer=True)
+        if not guard.acquire(endpoint.id):
+            raise RetryLater("endpoint at its concurrent-call cap", delay=CAP_RETRY_DELAY, defer=True)
+    try:
+        result = _send(sender=sender, resolver=resolver, url=endpoint.url, body=body, headers=headers, policy=policy)
+    finally:
+        if guard is not None:
+            guard.release(endpoint.id)
     outcome = classify(result.status_code)
+    if guard is not None:
+        guard.record(endpoint.id, success=outcome is Outcome.DELIVERED)
     delay = policy.schedule.delay_after(attempt) if attempt < max_attempts else None
     keep_trying = outcome is Outcome.RETRY and delay is not None
     finished = clock.now()

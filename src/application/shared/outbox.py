@@ -24,11 +24,15 @@ BACKOFF_CAP_SECONDS = 3600
 class RetryLater(Exception):
     """Raised by a handler that wants its own schedule (e.g. webhook retries)."""
 
-    def __init__(self, reason: str, *, delay: timedelta | None = None, give_up: bool = False) -> None:
+    def __init__(
+        self, reason: str, *, delay: timedelta | None = None, give_up: bool = False, defer: bool = False
+    ) -> None:
         super().__init__(reason)
         self.reason = reason
         self.delay = delay
         self.give_up = give_up
+        # Not attempted at all (an endpoint paused or at its cap): the attempt is given back.
+        self.defer = defer
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,6 +56,10 @@ class OutboxStore(Protocol):
     def due_ids(self, *, now: datetime, limit: int) -> list[str]: ...
 
     def requeue(self, message_id: str, *, now: datetime) -> bool: ...
+
+    def defer(self, message_id: str, *, reason: str, next_attempt_at: datetime) -> None:
+        """Back to pending without spending an attempt (the handler did not try)."""
+        ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,8 +93,10 @@ def backoff_delay(attempts: int) -> timedelta:
 
 @dataclass(frozen=True, slots=True)
 class OutboxOutcome:
-    status: str  # "done" | "retry" | "dead" | "skipped"
+    status: str  # "done" | "retry" | "dead" | "skipped" | "deferred"
     error: str = ""
+    # When the message is due again (retry, deferred): a worker may schedule it rather than wait for the sweeper.
+    next_attempt_at: datetime | None = None
 
 
 def outbox_message_process(
@@ -111,6 +121,10 @@ def outbox_message_process(
         else:
             handler(claimed.payload)
     except RetryLater as retry:
+        if retry.defer:
+            due = clock.now() + (retry.delay or timedelta())
+            store.defer(claimed.id, reason=retry.reason[:2000], next_attempt_at=due)
+            return OutboxOutcome("deferred", retry.reason, next_attempt_at=due)
         return _fail(store, claimed, retry.reason, clock, delay=retry.delay, give_up=retry.give_up)
     except Exception as exc:  # noqa: BLE001 - any handler failure is recorded and retried
         return _fail(store, claimed, f"{type(exc).__name__}: {exc}", clock)
@@ -132,5 +146,6 @@ def _fail(
         store.mark_dead(claimed.id, error=error, now=clock.now())
         return OutboxOutcome("dead", error)
     wait = delay if delay is not None else backoff_delay(claimed.attempts)
-    store.mark_retry(claimed.id, error=error, next_attempt_at=clock.now() + wait)
-    return OutboxOutcome("retry", error)
+    due = clock.now() + wait
+    store.mark_retry(claimed.id, error=error, next_attempt_at=due)
+    return OutboxOutcome("retry", error, next_attempt_at=due)

@@ -11,7 +11,7 @@ import base64
 import binascii
 import json
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Generic, TypeVar
 
 from application.shared.errors import InvalidInput
@@ -56,6 +56,14 @@ def decode_cursor(token: str) -> CursorPosition:
     try:
         padded = token + "=" * (-len(token) % 4)
         data = json.loads(base64.urlsafe_b64decode(padded.encode()))
-        return CursorPosition(created_at=datetime.fromisoformat(data["t"]), id=str(data["id"]))
-    except (binascii.Error, ValueError, KeyError, TypeError, UnicodeDecodeError):
+        created_at = datetime.fromisoformat(data["t"])
+        if created_at.tzinfo is None:
+            created_at = created_at.replace(tzinfo=UTC)
+        # Stored times are UTC: a crafted offset at the calendar's edge must fail here, not in the database.
+        created_at = created_at.astimezone(UTC)
+        row_id = data["id"]
+        if not isinstance(row_id, str | int) or isinstance(row_id, bool) or not str(row_id).isprintable():
+            raise ValueError("bad id")
+        return CursorPosition(created_at=created_at, id=str(row_id)[:100])
+    except (binascii.Error, ValueError, KeyError, TypeError, UnicodeDecodeError, OverflowError):
         raise InvalidInput("cursor is not valid", code="invalid_cursor", field="cursor") from None

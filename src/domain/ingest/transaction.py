@@ -50,6 +50,8 @@ class Transaction:
     processed_at: datetime | None = None
     attempts: int = 0
     last_error: str = ""
+    # The registered source that sent it (None: an unsigned legacy sender, seed 004's path).
+    source_id: str | None = None
 
     @classmethod
     def receive(
@@ -60,6 +62,7 @@ class Transaction:
         destination_account: str,
         amount: Money,
         now: datetime,
+        source_id: str | None = None,
     ) -> Transaction:
         """A freshly reported transaction, waiting for processing."""
         if not amount.is_positive():
@@ -72,6 +75,7 @@ class Transaction:
             destination_account=_reference(destination_account, "destination_account"),
             amount=amount,
             created_at=now,
+            source_id=source_id,
         )
 
     def same_content(self, other: Transaction) -> bool:
@@ -81,6 +85,7 @@ class Transaction:
             and self.source_account == other.source_account
             and self.destination_account == other.destination_account
             and self.amount == other.amount
+            and self.source_id == other.source_id
         )
 
     @property

@@ -50,3 +50,23 @@ def signature_header(signing_secrets: Sequence[str], *, msg_id: str, timestamp: 
     if not signing_secrets:
         raise InvalidValue("An endpoint needs a secret to sign with", code="invalid_secret")
     return " ".join(sign(s, msg_id=msg_id, timestamp=timestamp, body=body) for s in signing_secrets)
+
+
+def verify(
+    signing_secrets: Sequence[str], *, msg_id: str, timestamp: int, body: bytes, signature_header_value: str
+) -> bool:
+    """True when any ``v1,`` signature in the header matches any secret (constant-time compare).
+
+    The receiving half of the scheme: used for inbound signed senders (transaction sources).
+    """
+    presented = [part.split(",", 1)[1].encode() for part in signature_header_value.split() if part.startswith("v1,")][
+        :10
+    ]
+    if not presented:
+        return False
+    matched = False
+    for secret in signing_secrets:
+        expected = sign(secret, msg_id=msg_id, timestamp=timestamp, body=body).split(",", 1)[1].encode()
+        for candidate in presented:
+            matched |= hmac.compare_digest(expected, candidate)
+    return matched

@@ -8,12 +8,33 @@ from ninja import NinjaAPI
 
 from entrypoints.api import health
 from entrypoints.api.errors import install_exception_handlers
+from entrypoints.api.problems import PROBLEM_CONTENT_TYPE
 
 
 class PartnerpayAPI(NinjaAPI):
     def get_openapi_operation_id(self, operation: Any) -> str:
         # Clean ids (``orders_create``) give a generated client readable method names.
         return str(operation.view_func.__name__)
+
+    def get_openapi_schema(self, *, path_prefix: str | None = None, path_params: Any = None) -> Any:
+        schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        _document_problems(schema)
+        return schema
+
+
+_PROBLEM_REF = {"$ref": "#/components/schemas/Problem"}
+
+
+def _document_problems(schema: Any) -> None:
+    """Error answers are served as application/problem+json; the schema says so (ninja would say JSON)."""
+    for operations in schema.get("paths", {}).values():
+        for operation in operations.values():
+            if not isinstance(operation, dict):
+                continue
+            for status, response in operation.get("responses", {}).items():
+                body = (response.get("content") or {}).get("application/json")
+                if str(status).isdigit() and int(status) >= 400 and body and body.get("schema") == _PROBLEM_REF:
+                    response["content"] = {PROBLEM_CONTENT_TYPE: body}
 
 
 def build_api() -> NinjaAPI:

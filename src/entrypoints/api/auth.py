@@ -7,9 +7,12 @@ the OpenAPI document, so a generated client can use either. The wrong role answe
 
 from __future__ import annotations
 
+import functools
+import ipaddress
 from typing import Any
 
 import structlog
+from django.conf import settings
 from django.http import HttpRequest
 from ninja.security import APIKeyHeader, HttpBearer
 
@@ -64,9 +67,40 @@ def principal(request: HttpRequest) -> Principal:
     return found
 
 
+@functools.lru_cache(maxsize=8)
+def _trusted(cidrs: tuple[str, ...]) -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]:
+    return tuple(ipaddress.ip_network(cidr.strip(), strict=False) for cidr in cidrs if cidr.strip())
+
+
+def _address(raw: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
+    try:
+        return ipaddress.ip_address(raw.strip().strip("[]"))
+    except ValueError:
+        return None
+
+
 def client_ip(request: HttpRequest) -> str:
-    # Behind a proxy, configure it to set REMOTE_ADDR (e.g. granian/gunicorn forwarded-allow-ips).
-    return str(request.META.get("REMOTE_ADDR", "unknown"))
+    """The client's address for rate limits: ``X-Forwarded-For`` is believed only from TRUSTED_PROXIES.
+
+    When the direct peer is a trusted proxy, the header is read from the right (each proxy appends the
+    address it saw) and the right-most hop that is not itself a trusted proxy is the client; anything
+    to its left was written by the client and may be forged. From any other peer the header is ignored.
+    """
+    remote = str(request.META.get("REMOTE_ADDR", "") or "unknown")
+    networks = _trusted(tuple(getattr(settings, "TRUSTED_PROXIES", ()) or ()))
+    peer = _address(remote)
+    if not networks or peer is None or not any(peer in network for network in networks):
+        return remote
+    forwarded = str(request.META.get("HTTP_X_FORWARDED_FOR", ""))
+    client = remote
+    for hop in reversed([part for part in forwarded.split(",") if part.strip()]):
+        address = _address(hop)
+        if address is None:
+            break  # garbage from the client's side: the last good hop stands
+        client = str(address)
+        if not any(address in network for network in networks):
+            break
+    return client
 
 
 ANY_USER = auth_for()

@@ -65,7 +65,7 @@ class ResellerUpdateIn(InputSchema):
     pitch: str | None = Field(default=None, max_length=2000)
 
 
-class ReasonIn(InputSchema):
+class EarningsReasonIn(InputSchema):
     reason: str = Field(min_length=1, max_length=500)
 
 
@@ -172,7 +172,7 @@ class NextTierOut(Schema):
     min_sales: str
 
 
-class StatsOut(Schema):
+class ResellerStatsOut(Schema):
     currency: str
     status: str
     tier: TierOut
@@ -246,7 +246,7 @@ class InvoiceLineOut(Schema):
     earned_at: datetime
 
 
-class InvoiceSummaryOut(Schema):
+class ResellerInvoiceSummaryOut(Schema):
     id: str
     number: str = Field(examples=["INV-202611-0001"])
     reseller_id: str
@@ -260,12 +260,12 @@ class InvoiceSummaryOut(Schema):
     pdf_url: str
 
 
-class InvoiceOut(InvoiceSummaryOut):
+class InvoiceOut(ResellerInvoiceSummaryOut):
     lines: list[InvoiceLineOut]
 
 
 class InvoicePage(Schema):
-    items: list[InvoiceSummaryOut]
+    items: list[ResellerInvoiceSummaryOut]
     next_cursor: str | None
 
 
@@ -524,10 +524,10 @@ def referral_out(a: Attribution) -> ReferralOut:
     )
 
 
-def stats_out(stats: ResellerStats) -> StatsOut:
+def stats_out(stats: ResellerStats) -> ResellerStatsOut:
     cur = stats.currency
     ledger = stats.ledger
-    return StatsOut(
+    return ResellerStatsOut(
         currency=cur,
         status=stats.reseller.status.value,
         tier=tier_out(stats.tier, cur),
@@ -607,9 +607,9 @@ def resellers_referrals(request: HttpRequest, query: Query[PageQuery]) -> Referr
 
 
 @resellers_router.get(
-    "/me/stats", response={200: StatsOut, **PROBLEM_RESPONSES}, auth=RESELLER, operation_id="resellers_stats"
+    "/me/stats", response={200: ResellerStatsOut, **PROBLEM_RESPONSES}, auth=RESELLER, operation_id="resellers_stats"
 )
-def resellers_stats(request: HttpRequest) -> StatsOut:
+def resellers_stats(request: HttpRequest) -> ResellerStatsOut:
     return stats_out(service.stats(principal(request)))
 
 
@@ -666,7 +666,7 @@ def resellers_approve(request: HttpRequest, reseller_id: str) -> ResellerOut:
     operation_id="resellers_reject",
 )
 @idempotent
-def resellers_reject(request: HttpRequest, reseller_id: str, payload: ReasonIn) -> ResellerOut:
+def resellers_reject(request: HttpRequest, reseller_id: str, payload: EarningsReasonIn) -> ResellerOut:
     return reseller_out(service.reject_reseller(principal(request), reseller_id, payload.reason))
 
 
@@ -740,7 +740,7 @@ def commissions_approve(request: HttpRequest, commission_id: str) -> CommissionO
     operation_id="commissions_reject",
 )
 @idempotent
-def commissions_reject(request: HttpRequest, commission_id: str, payload: ReasonIn) -> CommissionOut:
+def commissions_reject(request: HttpRequest, commission_id: str, payload: EarningsReasonIn) -> CommissionOut:
     return commission_out(service.reject_commission(principal(request), commission_id, payload.reason))
 
 
@@ -762,7 +762,7 @@ def reseller_invoices_list(request: HttpRequest, query: Query[InvoiceQuery]) -> 
     filters = InvoiceFilter(reseller_id=query.reseller_id, period=_period(query.period), status=query.status)
     page = service.list_invoices(principal(request), filters, query.page_request())
     return InvoicePage(
-        items=[InvoiceSummaryOut(**_invoice_fields(i)) for i in page.items], next_cursor=page.next_cursor
+        items=[ResellerInvoiceSummaryOut(**_invoice_fields(i)) for i in page.items], next_cursor=page.next_cursor
     )
 
 
@@ -835,7 +835,7 @@ def payouts_approve(request: HttpRequest, payout_id: str) -> PayoutOut:
     "/{payout_id}/reject", response={200: PayoutOut, **PROBLEM_RESPONSES}, auth=ADMIN, operation_id="payouts_reject"
 )
 @idempotent
-def payouts_reject(request: HttpRequest, payout_id: str, payload: ReasonIn) -> PayoutOut:
+def payouts_reject(request: HttpRequest, payout_id: str, payload: EarningsReasonIn) -> PayoutOut:
     return payout_out(service.reject_payout(principal(request), payout_id, payload.reason))
 
 

@@ -99,5 +99,10 @@ def install_exception_handlers(api: NinjaAPI) -> None:
 
     @api.exception_handler(Exception)
     def on_unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:
+        from entrypoints.api.middleware import is_nul_error, nul_problem
+
+        if is_nul_error(exc):
+            # Rolled back with the request's transaction: nothing is stored.
+            return nul_problem()
         log.exception("unhandled_exception", path=request.path)
         return problem_response(500, "internal_error", "An unexpected error occurred; it has been logged.")

@@ -27,19 +27,19 @@ from pydantic import Field
 from application.gateways.ports import GatewayUnavailable, InboundEventFilter
 from domain.gateways.inbound_event import InboundEvent, InboundSource, InboundStatus
 from domain.payments.payment import Payment
-from entrypoints.api.auth import ADMIN, principal
+from entrypoints.api.auth import ADMIN, client_ip, principal
 from entrypoints.api.idempotency import idempotent
 from entrypoints.api.pagination import PageQuery
 from entrypoints.api.payments import PaymentOut, payment_out
 from entrypoints.api.problems import problem_response
 from entrypoints.api.schemas import PROBLEM_RESPONSES, InputSchema, Problem
-from entrypoints.bootstrap import gateways
+from entrypoints.bootstrap import gateways, limits
 
 router = Router(tags=["gateways"])
 admin_router = Router(tags=["gateways"])
 
 RETRY_AFTER_SECONDS = 60
-WEBHOOK_RESPONSES: dict[int, Any] = {200: None, 401: Problem, 404: Problem, 422: Problem, 503: Problem}
+WEBHOOK_RESPONSES: dict[int, Any] = {200: None, 401: Problem, 404: Problem, 422: Problem, 429: Problem, 503: Problem}
 
 
 class WebhookAck(Schema):
@@ -116,6 +116,10 @@ def event_out(event: InboundEvent) -> InboundEventOut:
 def _inbound(request: HttpRequest, source: str) -> HttpResponse:
     if not gateways.offered(source):
         return problem_response(503, "gateway_unavailable", f"The {source} gateway is not configured")
+    # Per gateway and sending address, before anything is verified or stored (forged floods included).
+    limits.check(
+        f"gateway-webhook:{source}:{client_ip(request)}", rate_setting="GATEWAY_WEBHOOK_RATE", default="600/minute"
+    )
     headers = {name.lower(): value for name, value in request.headers.items()}
     received = gateways.receive(source, request.body, headers)
     event = received.event

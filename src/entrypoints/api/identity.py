@@ -87,11 +87,14 @@ class LoggedOut(Schema):
 
 
 class ProfileUpdateIn(InputSchema):
-    name: str | None = Field(default=None, max_length=200)
-    business_name: str | None = Field(default=None, max_length=200)
-    webhook_url: str | None = Field(default=None, max_length=2000)
-    phone: str | None = Field(default=None, max_length=32)
-    address: str | None = Field(default=None, max_length=1000)
+    """Fields left out stay as they are; ``null`` is refused (422), send ``""`` to clear a field."""
+
+    # Typed ``str`` with an unvalidated default: an omitted field is None, an explicit null fails validation.
+    name: str = Field(default=None, max_length=200)  # type: ignore[assignment]
+    business_name: str = Field(default=None, max_length=200)  # type: ignore[assignment]
+    webhook_url: str = Field(default=None, max_length=2000)  # type: ignore[assignment]
+    phone: str = Field(default=None, max_length=32)  # type: ignore[assignment]
+    address: str = Field(default=None, max_length=1000)  # type: ignore[assignment]
 
 
 class AdminCreateIn(InputSchema):

@@ -10,19 +10,24 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime
 from decimal import Decimal
-from typing import Annotated
+from typing import Annotated, Any
 from urllib.parse import quote
 
 from django.http import HttpRequest, HttpResponse
 from ninja import Query, Router, Schema, Status
+from ninja.security import APIKeyHeader
 from pydantic import Field, field_validator
 
 from application.ingest.ports import TransactionFilter
+from application.ingest.sources import SignatureInvalid, SignedMessage
 from application.ingest.use_cases import ReceiveTransaction
+from application.shared.errors import Unauthenticated
+from domain.identity.user import Principal, Role
+from domain.ingest.source import TransactionSource
 from domain.ingest.transaction import MAX_ID_LENGTH, Transaction, TransactionStatus
 from domain.shared.errors import InvalidValue
 from domain.shared.money import normalize_currency
-from entrypoints.api.auth import ADMIN
+from entrypoints.api.auth import ADMIN, BearerAuth
 from entrypoints.api.pagination import PageQuery
 from entrypoints.api.schemas import PROBLEM_RESPONSES, InputSchema
 from entrypoints.bootstrap import ingest
@@ -140,18 +145,43 @@ def exact_amount(request: HttpRequest, validated: Decimal) -> str | int | Decima
     return validated
 
 
-def transactions_receive(
-    request: HttpRequest, response: HttpResponse, payload: TransactionIn
-) -> Status[TransactionOut]:
-    received = ingest.receive(
-        ReceiveTransaction(
-            transaction_id=payload.transaction_id,
-            source_account=payload.source_account,
-            destination_account=payload.destination_account,
-            amount=exact_amount(request, payload.amount),
-            currency=payload.currency,
+class SourceSignature(APIKeyHeader):
+    """Standard Webhooks signature of a registered source (``webhook-id``, ``webhook-timestamp``,
+    ``webhook-signature``), checked before the body is even parsed: a refused message stores nothing."""
+
+    param_name = "webhook-signature"
+
+    def authenticate(self, request: HttpRequest, key: str | None) -> TransactionSource:
+        match = request.resolver_match
+        source_id = str(match.kwargs.get("source_id", "")) if match is not None else ""
+        source: TransactionSource = ingest.authenticate(
+            SignedMessage(
+                source_id=source_id,
+                msg_id=request.headers.get("webhook-id", ""),
+                timestamp=request.headers.get("webhook-timestamp", ""),
+                signature=key or "",
+                body=request.body,
+            )
         )
+        return source
+
+    def _get_key(self, request: HttpRequest) -> str | None:
+        # Missing headers are a signature problem (401 signature_invalid), decided in authenticate().
+        return request.headers.get(self.param_name) or ""
+
+
+def _command(request: HttpRequest, payload: TransactionIn, source_id: str | None) -> ReceiveTransaction:
+    return ReceiveTransaction(
+        transaction_id=payload.transaction_id,
+        source_account=payload.source_account,
+        destination_account=payload.destination_account,
+        amount=exact_amount(request, payload.amount),
+        currency=payload.currency,
+        source_id=source_id,
     )
+
+
+def _accepted(response: HttpResponse, received: Any) -> Status[TransactionOut]:
     transaction = received.transaction
     response["Location"] = f"/api/v1/transactions/{quote(transaction.transaction_id, safe='')}"
     if not received.created:
@@ -159,13 +189,45 @@ def transactions_receive(
     return Status(202, transaction_out(transaction))
 
 
+def transactions_receive(
+    request: HttpRequest, response: HttpResponse, payload: TransactionIn
+) -> Status[TransactionOut]:
+    if not ingest.allow_unsigned():
+        raise SignatureInvalid(
+            "Unsigned transaction webhooks are not accepted here: post to /v1/webhooks/transactions/{source_id} "
+            "signed with your source's secret"
+        )
+    return _accepted(response, ingest.receive(_command(request, payload, None)))
+
+
+def transactions_receive_signed(
+    request: HttpRequest, response: HttpResponse, source_id: str, payload: TransactionIn
+) -> Status[TransactionOut]:
+    source: TransactionSource = request.auth  # type: ignore[attr-defined]
+    msg_id = request.headers.get("webhook-id", "")
+    return _accepted(response, ingest.receive_signed(source, msg_id, _command(request, payload, source.id)))
+
+
 _RECEIVE_DOC = {
     "response": {202: TransactionOut, **PROBLEM_RESPONSES},
-    "summary": "Receive a transaction webhook",
-    "description": "Stores the transaction and answers 202 at once; processing runs in the background "
+    "summary": "Receive a transaction webhook (unsigned legacy sender)",
+    "description": "Seed 004's unsigned path, accepted only while `INGEST_ALLOW_UNSIGNED=true` (the local demo); "
+    "otherwise 401 `signature_invalid`: registered sources post to `/webhooks/transactions/{source_id}`. "
+    "Stores the transaction and answers 202 at once; processing runs in the background "
     "(status PROCESSING, then PROCESSED or FAILED). The same `transaction_id` sent again answers 202 "
     "with the stored transaction and header `Idempotent-Replayed: true`, storing nothing; the same id "
     "with different content answers 409 `transaction_conflict` and the first version is kept.",
+}
+_SIGNED_DOC = {
+    "response": {202: TransactionOut, **PROBLEM_RESPONSES},
+    "auth": [SourceSignature()],
+    "summary": "Receive a signed transaction webhook from a registered source",
+    "description": "Signed per Standard Webhooks with the source's `whsec_` secret: headers `webhook-id`, "
+    "`webhook-timestamp` (unix seconds) and `webhook-signature` (`v1,<base64 HMAC-SHA256 of "
+    "'{id}.{timestamp}.{body}'>`). A missing or wrong signature is 401 `signature_invalid`, a timestamp more "
+    "than 5 minutes away 401 `signature_expired`, a disabled source 403 `source_disabled`, a source over its "
+    "rate 429 `rate_limited` with `Retry-After`; nothing is stored then. A replayed `webhook-id` stores "
+    "nothing new (202 with the stored transaction and `Idempotent-Replayed: true`).",
 }
 router.add_api_operation(
     "/webhooks/transactions", ["POST"], transactions_receive, operation_id="transactions_receive", **_RECEIVE_DOC
@@ -177,6 +239,37 @@ legacy_router.add_api_operation(
     operation_id="transactions_receive_legacy",
     **_RECEIVE_DOC,
 )
+router.add_api_operation(
+    "/webhooks/transactions/{source_id}",
+    ["POST"],
+    transactions_receive_signed,
+    operation_id="transactions_receive_signed",
+    **_SIGNED_DOC,
+)
+legacy_router.add_api_operation(
+    "/webhooks/transactions/{source_id}",
+    ["POST"],
+    transactions_receive_signed,
+    operation_id="transactions_receive_signed_legacy",
+    **_SIGNED_DOC,
+)
+
+
+def _readable(request: HttpRequest, transaction_id: str) -> Transaction:
+    """Open in the local demo; otherwise an admin's token, or the owning source's secret as bearer."""
+    if ingest.allow_unsigned():
+        return ingest.get(transaction_id)
+    header = request.headers.get("Authorization", "")
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise Unauthenticated("An admin token or the source's secret (Authorization: Bearer ...) is required")
+    token = token.strip()
+    if token.startswith("whsec_"):
+        return ingest.get_as_source(transaction_id, token)
+    caller = BearerAuth(frozenset({Role.ADMIN})).authenticate(request, token)
+    if not isinstance(caller, Principal):
+        raise Unauthenticated("Valid credentials are required")
+    return ingest.get(transaction_id)
 
 
 @router.get(
@@ -186,7 +279,7 @@ legacy_router.add_api_operation(
     summary="Get a transaction",
 )
 def transactions_get(request: HttpRequest, transaction_id: str) -> TransactionOut:
-    return transaction_out(ingest.get(transaction_id))
+    return transaction_out(_readable(request, transaction_id))
 
 
 @legacy_router.get(
@@ -196,7 +289,7 @@ def transactions_get(request: HttpRequest, transaction_id: str) -> TransactionOu
     summary="Get a transaction (seed 004: a one-element list)",
 )
 def transactions_get_legacy(request: HttpRequest, transaction_id: str) -> list[SeedTransactionOut]:
-    return [seed_out(ingest.get(transaction_id))]
+    return [seed_out(_readable(request, transaction_id))]
 
 
 @router.get(
@@ -217,3 +310,86 @@ def admin_transactions_list(request: HttpRequest, filters: Query[TransactionList
         filters.page_request(),
     )
     return TransactionPage(items=[transaction_out(t) for t in page.items], next_cursor=page.next_cursor)
+
+
+# --------------------------------------------------------------------------- transaction sources (admin)
+
+
+class SourceIn(InputSchema):
+    name: str = Field(min_length=1, max_length=100)
+
+
+class SourceOut(Schema):
+    id: str
+    name: str
+    enabled: bool
+    created_at: datetime
+    disabled_at: datetime | None
+    previous_secret_expires_at: datetime | None = Field(
+        description="Until when the secret before the last rotation is still accepted"
+    )
+
+
+class SourceCreatedOut(SourceOut):
+    secret: str = Field(description="The `whsec_` signing secret; shown only in this response")
+
+
+def source_out(source: TransactionSource) -> SourceOut:
+    return SourceOut(
+        id=source.id,
+        name=source.name,
+        enabled=source.enabled,
+        created_at=source.created_at,
+        disabled_at=source.disabled_at,
+        previous_secret_expires_at=source.previous_secret_expires_at,
+    )
+
+
+def source_created_out(source: TransactionSource, secret: str) -> SourceCreatedOut:
+    return SourceCreatedOut(**source_out(source).model_dump(), secret=secret)
+
+
+@router.post(
+    "/admin/transaction-sources",
+    response={201: SourceCreatedOut, **PROBLEM_RESPONSES},
+    auth=ADMIN,
+    operation_id="admin_transaction_sources_create",
+    summary="Register a transaction source (admin); its secret is shown once",
+)
+def admin_transaction_sources_create(request: HttpRequest, payload: SourceIn) -> Status[SourceCreatedOut]:
+    created = ingest.create_source(payload.name)
+    return Status(201, source_created_out(created.source, created.secret))
+
+
+@router.get(
+    "/admin/transaction-sources",
+    response={200: list[SourceOut], **PROBLEM_RESPONSES},
+    auth=ADMIN,
+    operation_id="admin_transaction_sources_list",
+    summary="List transaction sources (admin)",
+)
+def admin_transaction_sources_list(request: HttpRequest) -> list[SourceOut]:
+    return [source_out(source) for source in ingest.list_sources()]
+
+
+@router.post(
+    "/admin/transaction-sources/{source_id}/rotate-secret",
+    response={200: SourceCreatedOut, **PROBLEM_RESPONSES},
+    auth=ADMIN,
+    operation_id="admin_transaction_sources_rotate_secret",
+    summary="Rotate a source's secret; the old one is accepted for 24 hours more",
+)
+def admin_transaction_sources_rotate_secret(request: HttpRequest, source_id: str) -> SourceCreatedOut:
+    rotated = ingest.rotate_source_secret(source_id)
+    return source_created_out(rotated.source, rotated.secret)
+
+
+@router.post(
+    "/admin/transaction-sources/{source_id}/disable",
+    response={200: SourceOut, **PROBLEM_RESPONSES},
+    auth=ADMIN,
+    operation_id="admin_transaction_sources_disable",
+    summary="Disable a source: its messages are refused with 403 source_disabled",
+)
+def admin_transaction_sources_disable(request: HttpRequest, source_id: str) -> SourceOut:
+    return source_out(ingest.disable_source(source_id))

@@ -9,6 +9,7 @@ from collections.abc import Callable
 
 import structlog
 from django.conf import settings
+from django.db import DatabaseError
 from django.http import HttpRequest, HttpResponse
 
 from entrypoints.api.problems import PROBLEM_CONTENT_TYPE, problem_response
@@ -55,7 +56,7 @@ class ProblemDetailsMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        early = self._refuse_body(request)
+        early = self._refuse_body(request) or _refuse_nul(request)
         if early is not None:
             return early
         response = self.get_response(request)
@@ -73,6 +74,8 @@ class ProblemDetailsMiddleware:
             return problem_response(403, "forbidden", "You are not allowed to do this")
         if isinstance(exception, Http404):
             return problem_response(404, "not_found", "No such resource")
+        if is_nul_error(exception):
+            return nul_problem()
         if isinstance(exception, SuspiciousOperation):
             return problem_response(400, "bad_request", "The request could not be understood")
         log.exception("unhandled_exception", path=request.path)
@@ -98,6 +101,32 @@ class ProblemDetailsMiddleware:
                 title="Unsupported Media Type",
             )
         return None
+
+
+def _refuse_nul(request: HttpRequest) -> HttpResponse | None:
+    """NUL in a query string is refused before any view runs: PostgreSQL text cannot hold it.
+
+    NUL in a body reaches the views, whose own validation names the field; whatever slips through to
+    the database is turned into the same 422 by ``nul_problem`` below instead of a 500.
+    """
+    query = request.META.get("QUERY_STRING", "").lower()
+    if "%00" not in query and "\x00" not in query:
+        return None
+    return nul_problem("query")
+
+
+def is_nul_error(exc: BaseException) -> bool:
+    """PostgreSQL's refusal of NUL in text (psycopg's DataError, or the ValueError some drivers raise)."""
+    return isinstance(exc, ValueError | DatabaseError) and "NUL (0x00)" in str(exc)
+
+
+def nul_problem(where: str = "body") -> HttpResponse:
+    return problem_response(
+        422,
+        "validation_error",
+        f"{where}: text may not contain NUL characters",
+        errors=[{"field": where, "message": "text may not contain NUL characters", "type": "nul_character"}],
+    )
 
 
 def _is_json(response: HttpResponse) -> bool:
@@ -127,3 +156,27 @@ def _rewrite(response: HttpResponse) -> HttpResponse:
     if status == 405 and response.has_header("Allow"):
         headers["Allow"] = response["Allow"]
     return problem_response(status, code, detail, headers=headers)
+
+
+class AdminLoginLimitMiddleware:
+    """The Django admin's login form shares the API's login limits (per IP and per account)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.method != "POST" or request.path != "/admin/login/":
+            return self.get_response(request)
+        from application.shared.errors import RateLimited
+        from entrypoints.api.auth import client_ip
+        from entrypoints.bootstrap import identity
+
+        email = str(request.POST.get("username", ""))[:254]
+        try:
+            identity.admin_login_gate(email=email, client_ip=client_ip(request))
+        except RateLimited as exc:
+            return problem_response(429, "rate_limited", exc.message, headers={"Retry-After": str(exc.retry_after)})
+        response = self.get_response(request)
+        if response.status_code == 200:  # the form came back: the credentials were refused
+            identity.admin_login_failed(email)
+        return response

@@ -45,7 +45,7 @@ class Container:
     idempotency_store: DjangoIdempotencyStore = field(default_factory=_idempotency_store)
     outbox_store: DjangoOutboxStore = field(default_factory=DjangoOutboxStore)
     handlers: dict[str, OutboxHandler] = field(default_factory=dict)
-    dispatch: Callable[[str], None] | None = None
+    dispatch: Callable[[str, str], None] | None = None
     extras: dict[str, Any] = field(default_factory=dict)
     # Subscriber name -> event type patterns ("*", "payment.*", "payment.captured"); contexts add theirs in wire().
     subscribers: dict[str, list[str]] = field(default_factory=dict)

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from adapters.django_orm.identity.policies import CacheRateLimiter, DjangoPasswordPolicy
+from adapters.cache.rate_limit import SlidingWindowLimiter, parse_rate
+from adapters.django_orm.identity.policies import DjangoPasswordPolicy
 from adapters.django_orm.identity.repositories import (
     DjangoApiKeyRepository,
     DjangoUserRepository,
@@ -15,12 +16,28 @@ from application.identity import use_cases
 from application.identity.ports import ReferralDirectory, UserFilter
 from application.shared.pagination import Page, PageRequest
 from domain.identity.user import Principal, User
-from entrypoints.bootstrap import Container, container
+from entrypoints.bootstrap import Container, container, setting
 
 tokens = JwtTokenService()
 users = DjangoUserRepository()
 api_keys = DjangoApiKeyRepository()
-limiter = CacheRateLimiter()
+limiter = SlidingWindowLimiter()
+
+
+def access_limits() -> use_cases.AccessLimits:
+    """LOGIN_RATE_PER_IP, LOGIN_RATE_PER_ACCOUNT, SIGNUP_RATE_PER_IP; read per call (tests change them)."""
+
+    def limit(name: str, default: str) -> use_cases.Limit:
+        count, window = parse_rate(str(setting(name, default)))
+        return use_cases.Limit(count, window)
+
+    return use_cases.AccessLimits(
+        login_per_ip=limit("LOGIN_RATE_PER_IP", "5/minute"),
+        login_failures_per_account=limit("LOGIN_RATE_PER_ACCOUNT", "10/15m"),
+        signup_per_ip=limit("SIGNUP_RATE_PER_IP", "10/hour"),
+    )
+
+
 password_policy = DjangoPasswordPolicy()
 _referrals: list[ReferralDirectory] = [NoResellerDirectory()]
 
@@ -47,12 +64,19 @@ def register(command: use_cases.RegisterCommand) -> use_cases.Session:
         referrals=_referrals[0],
         limiter=limiter,
         clock=container().clock,
+        limits=access_limits(),
     )
 
 
 def login(*, email: str, password: str, client_ip: str) -> use_cases.Session:
     return use_cases.user_login(
-        users=users, email=email, password=password, client_ip=client_ip, tokens=tokens, limiter=limiter
+        users=users,
+        email=email,
+        password=password,
+        client_ip=client_ip,
+        tokens=tokens,
+        limiter=limiter,
+        limits=access_limits(),
     )
 
 
@@ -150,3 +174,12 @@ def ensure_demo_api_key(user_id: str, plaintext: str, name: str = "demo") -> Non
         key_hash=hash_api_key(plaintext),
         defaults={"user_id": user_id, "name": name, "prefix": plaintext[:DISPLAY_PREFIX_LENGTH]},
     )
+
+
+def admin_login_gate(*, email: str, client_ip: str) -> None:
+    """The Django admin's login shares the API's login limits (raises RateLimited)."""
+    use_cases.login_gate(limiter=limiter, limits=access_limits(), email=email, client_ip=client_ip)
+
+
+def admin_login_failed(email: str) -> None:
+    use_cases.login_failed(limiter=limiter, limits=access_limits(), email=email)

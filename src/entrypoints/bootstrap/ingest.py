@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 import structlog
 
-from adapters.django_orm.ingest.repository import DjangoTransactionRepository
+from adapters.cache.rate_limit import SlidingWindowLimiter, parse_rate
+from adapters.django_orm.ingest.repository import (
+    DjangoMessageReceipts,
+    DjangoSourceRepository,
+    DjangoTransactionRepository,
+)
 from adapters.gateways.simulated_processor import SimulatedTransactionProcessor
+from application.ingest import sources as source_cases
 from application.ingest import use_cases
 from application.ingest.ports import TransactionFilter, TransactionProcessor
 from application.shared.outbox import Attempt
@@ -20,6 +27,9 @@ log = structlog.get_logger("partnerpay.ingest")
 PROCESSOR = "ingest.processor"
 
 transactions = DjangoTransactionRepository()
+sources = DjangoSourceRepository()
+receipts = DjangoMessageReceipts()
+limiter = SlidingWindowLimiter()
 
 
 def wire(built: Container) -> None:
@@ -65,3 +75,73 @@ def get(transaction_id: str) -> Transaction:
 
 def list_transactions(filters: TransactionFilter, page: PageRequest) -> Page[Transaction]:
     return use_cases.transactions_list(transactions=transactions, filters=filters, page=page)
+
+
+# --------------------------------------------------------------------------- signed sources (issue #14)
+
+
+def allow_unsigned() -> bool:
+    """Seed 004's unsigned senders and open reads: the local demo (``make run``), never production."""
+    return bool(setting("INGEST_ALLOW_UNSIGNED", False))
+
+
+def create_source(name: str) -> source_cases.SourceWithSecret:
+    built = container()
+    return source_cases.source_create(uow=built.uow(sources=sources), name=name, clock=built.clock)
+
+
+def list_sources() -> list[Any]:
+    return source_cases.sources_list(sources=sources)
+
+
+def rotate_source_secret(source_id: str) -> source_cases.SourceWithSecret:
+    built = container()
+    return source_cases.source_rotate_secret(uow=built.uow(sources=sources), source_id=source_id, clock=built.clock)
+
+
+def disable_source(source_id: str) -> Any:
+    built = container()
+    return source_cases.source_disable(uow=built.uow(sources=sources), source_id=source_id, clock=built.clock)
+
+
+def receive_signed(source: Any, msg_id: str, command: use_cases.ReceiveTransaction) -> use_cases.Received:
+    """After ``authenticate``: store the transaction and remember the message id, in one transaction."""
+    built = container()
+    return source_cases.transaction_receive_signed(
+        uow=built.uow(transactions=transactions, receipts=receipts),
+        source=source,
+        msg_id=msg_id,
+        command=command,
+        clock=built.clock,
+    )
+
+
+def authenticate(message: source_cases.SignedMessage) -> Any:
+    """The source that signed ``message`` (signature, freshness, enabled, rate limit), before any parsing."""
+    built = container()
+    limit, window = parse_rate(str(setting("INGEST_SOURCE_RATE", "6000/minute")))
+    return source_cases.authenticate_message(
+        sources=sources,
+        message=message,
+        clock=built.clock,
+        limiter=limiter,
+        limit=source_cases.SourceLimit(limit=limit, window_seconds=window),
+        tolerance=timedelta(seconds=int(setting("INGEST_SIGNATURE_TOLERANCE_SECONDS", 300))),
+    )
+
+
+def get_as_source(transaction_id: str, secret: str) -> Transaction:
+    return source_cases.transaction_get_as_source(
+        transactions=transactions,
+        sources=sources,
+        transaction_id=transaction_id,
+        secret=secret,
+        clock=container().clock,
+    )
+
+
+def purge_receipts() -> int:
+    """Message ids older than twice the signature tolerance can go: such a replay is refused as stale."""
+    built = container()
+    keep = timedelta(seconds=2 * int(setting("INGEST_SIGNATURE_TOLERANCE_SECONDS", 300)))
+    return receipts.purge_older_than(built.clock.now() - keep)

@@ -11,6 +11,7 @@ from typing import Any
 
 import structlog
 
+from adapters.cache.endpoint_guard import CacheEndpointGuard
 from adapters.django_orm.notifications.repositories import (
     DjangoDeliveryRepository,
     DjangoEndpointRepository,
@@ -42,7 +43,9 @@ event_reader = DjangoEventReader()
 
 def wire(built: Container) -> None:
     _sync_attempt_budget()
-    built.extras.setdefault(SENDER, HttpxWebhookSender())
+    built.extras.setdefault(
+        SENDER, HttpxWebhookSender(deadline=float(setting("WEBHOOK_ATTEMPT_DEADLINE_SECONDS", 15.0)))
+    )
     built.extras.setdefault(RESOLVER, SocketResolver())
     if allow_private_urls() and setting("PRODUCTION", False):
         log.warning("webhook_private_urls_allowed_in_production")
@@ -71,6 +74,7 @@ def wire(built: Container) -> None:
             trigger=AttemptTrigger(payload.get("trigger", AttemptTrigger.SCHEDULED.value)),
             attempt=attempt.number,
             max_attempts=attempt.max_attempts,
+            guard=guard(),
         )
         log.info("webhook_delivery", delivery_id=payload["delivery_id"], outcome=outcome)
 
@@ -80,6 +84,16 @@ def wire(built: Container) -> None:
     add_topic_handler(built, USER_REGISTERED_TOPIC, on_user_registered)
     built.subscribe(use_cases.SUBSCRIBER, ["*"], fan_out)
     built.handlers[use_cases.DELIVER_TOPIC] = deliver
+
+
+def guard() -> CacheEndpointGuard:
+    """Read per call, so tests can change the settings."""
+    return CacheEndpointGuard(
+        concurrency=int(setting("WEBHOOK_ENDPOINT_CONCURRENCY", 4)),
+        failures=int(setting("WEBHOOK_BREAKER_FAILURES", 5)),
+        cooldown_seconds=int(setting("WEBHOOK_BREAKER_COOLDOWN_SECONDS", 60)),
+        deadline_seconds=float(setting("WEBHOOK_ATTEMPT_DEADLINE_SECONDS", 15.0)),
+    )
 
 
 def _endpoint_from_registration(built: Container, payload: dict[str, Any]) -> None:

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import threading
 from datetime import timedelta
+from typing import Any
 
 import structlog
 from huey import crontab
-from huey.contrib.djhuey import HUEY, db_periodic_task, db_task, lock_task
+from huey.contrib.djhuey import HUEY, close_db, db_periodic_task, db_task, lock_task
 
-from entrypoints.tasks.outbox import outbox_process_task
+from entrypoints.tasks.outbox import QUEUE_TASKS
+from entrypoints.tasks.queues import INSTANCES, queue_for
 
 log = structlog.get_logger("partnerpay.periodic")
 
@@ -21,16 +24,21 @@ def outbox_sweep_task() -> int:
         return _sweep()
 
 
-def _sweep() -> int:
+def _sweep(queue: str | None = None) -> int:
+    """Re-drives due messages, each on its topic's queue; ``queue`` limits it to one queue's topics."""
     from entrypoints import bootstrap
 
     container = bootstrap.container()
-    due = container.outbox_store.due_ids(now=container.clock.now(), limit=SWEEP_BATCH)
-    for message_id in due:
-        outbox_process_task(message_id)
-    if due:
-        log.info("outbox_swept", count=len(due))
-    return len(due)
+    due = container.outbox_store.due_messages(now=container.clock.now(), limit=SWEEP_BATCH)
+    sent = 0
+    for message_id, topic in due:
+        target = queue_for(topic)
+        if queue is None or target == queue:
+            QUEUE_TASKS[target](message_id)
+            sent += 1
+    if sent:
+        log.info("outbox_swept", count=sent, queue=queue or "all")
+    return sent
 
 
 @db_periodic_task(crontab(minute="*"))
@@ -49,16 +57,60 @@ def idempotency_purge_periodic() -> None:
         log.info("idempotency_purged", count=purged)
 
 
+_started: set[str] = set()
+_started_lock = threading.Lock()
+
+
+def _first_worker(queue: str) -> bool:
+    # on_startup runs in every worker thread: one sweep per consumer is enough.
+    with _started_lock:
+        if queue in _started:
+            return False
+        _started.add(queue)
+        return True
+
+
 @HUEY.on_startup()
 def _sweep_on_startup() -> None:
     # A restarted consumer picks up what a killed one left: now, and once leases run out.
     from entrypoints import bootstrap
 
+    if not _first_worker("default"):
+        return
     try:
         outbox_sweep_task()
         outbox_sweep_task.schedule(delay=int(bootstrap.container().outbox_lease.total_seconds()) + 1)
     except Exception:
         log.warning("startup_sweep_failed", exc_info=True)
+
+
+def _queue_startup(queue: str) -> None:
+    from entrypoints import bootstrap
+
+    if not _first_worker(queue):
+        return
+    try:
+        _sweep(queue)
+        QUEUE_SWEEPS[queue].schedule(delay=int(bootstrap.container().outbox_lease.total_seconds()) + 1)
+    except Exception:
+        log.warning("startup_sweep_failed", queue=queue, exc_info=True)
+
+
+def _make_queue_sweep(queue: str) -> object:
+    instance = INSTANCES[queue]
+
+    def sweep_own_queue() -> int:
+        with instance.lock_task(f"outbox-sweep-{queue}"):
+            return _sweep(queue)
+
+    task = instance.task(name=f"entrypoints.tasks.periodic.outbox_sweep_{queue}")(close_db(sweep_own_queue))
+    instance.on_startup(name=f"outbox-startup-sweep-{queue}")(lambda: _queue_startup(queue))
+    return task
+
+
+# The other queues' consumers sweep their own topics when they start (the default queue's periodic
+# sweep covers every queue while it runs; a lone restarted ingest consumer must not wait for it).
+QUEUE_SWEEPS: dict[str, Any] = {queue: _make_queue_sweep(queue) for queue in INSTANCES if queue != "default"}
 
 
 @db_periodic_task(crontab(minute="*"))
@@ -144,3 +196,14 @@ def marketplace_reservations_expire_periodic() -> None:
         counts = marketplace.expire_reservations()
         if counts["released"]:
             log.info("marketplace_reservations_expired", **counts)
+
+
+@db_periodic_task(crontab(minute="*/5"))
+def ingest_receipts_purge_periodic() -> None:
+    """Transaction sources' message ids older than twice the signature tolerance (replays are stale by then)."""
+    from entrypoints.bootstrap import ingest
+
+    with lock_task("ingest-receipts-purge"):
+        purged = ingest.purge_receipts()
+        if purged:
+            log.info("ingest_receipts_purged", count=purged)

@@ -9,7 +9,7 @@ from datetime import timedelta
 import pytest
 from django.test import Client
 
-from tests.helpers import assert_problem, bearer, post, register
+from tests.helpers import assert_problem, bearer, login, post, register
 
 pytestmark = pytest.mark.django_db
 
@@ -95,3 +95,15 @@ def test_profile_update(http):
     assert response.json()["name"] == "New Name"
     assert response.json()["profile"]["business_name"] == "Fixit"
     assert response.json()["profile"]["is_active"] is False
+
+
+def test_reusing_a_rotated_refresh_token_revokes_its_whole_family(http):
+    """Reuse means the family leaked: every token of it is revoked, other logins are untouched."""
+    session = register(http, "customer")
+    other_login = login(http, session["user"]["email"])  # another device: another family
+    first = post(http, "/api/v1/auth/token/refresh", {"refresh": session["refresh"]}).json()
+    second = post(http, "/api/v1/auth/token/refresh", {"refresh": first["refresh"]}).json()
+    # The stolen first token is replayed: 401, and the legitimate newest token dies with it.
+    assert_problem(post(http, "/api/v1/auth/token/refresh", {"refresh": first["refresh"]}), 401, "invalid_token")
+    assert_problem(post(http, "/api/v1/auth/token/refresh", {"refresh": second["refresh"]}), 401, "invalid_token")
+    assert post(http, "/api/v1/auth/token/refresh", {"refresh": other_login["refresh"]}).status_code == 200

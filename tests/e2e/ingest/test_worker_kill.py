@@ -76,7 +76,7 @@ def _consumer_env(tmp_path: Path, queue: str) -> dict[str, str]:
 def _start(env: dict[str, str], log: Any) -> subprocess.Popen[bytes]:
     return subprocess.Popen(
         # --flush-locks as in production: a killed consumer may leave the sweep lock behind.
-        [sys.executable, "manage.py", "run_huey", "-w", "2", "-k", "thread", "--flush-locks"],
+        [sys.executable, "manage.py", "run_queues", "-w", "2", "--flush-locks"],
         cwd=ROOT,
         env=env,
         stdout=log,

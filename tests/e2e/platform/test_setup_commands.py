@@ -55,6 +55,7 @@ def test_production_settings_pass_check_deploy():
         "PRODUCTION": "true",
         "SECRET_KEY": "x" * 20 + "production-secret-key-for-the-check-only-0123456789",
         "ALLOWED_HOSTS": "api.example.com",
+        "REDIS_URL": os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/1",  # checked, not connected
     }
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
@@ -81,3 +82,22 @@ def test_production_refuses_to_start_without_secret_key():
     )
     assert result.returncode != 0
     assert "SECRET_KEY must be set" in result.stderr
+
+
+def test_production_refuses_to_start_without_redis():
+    """Limits and queues must be shared: without Redis each process would enforce its own."""
+    env = {k: v for k, v in os.environ.items() if k != "REDIS_URL"} | {
+        "PRODUCTION": "true",
+        "SECRET_KEY": "x" * 60,
+    }
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode != 0
+    assert "REDIS_URL must be set" in result.stderr

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import UTC
+from datetime import UTC, datetime
 
 from django.db import connection
 from django.db.models import F, Q, QuerySet
 
-from adapters.django_orm.ingest.models import IngestedTransaction
+from adapters.django_orm.ingest.models import IngestedTransaction, SourceMessageReceipt, TransactionSourceRow
 from application.ingest.ports import TransactionFilter
 from application.shared.errors import InvalidInput
 from application.shared.pagination import CursorPosition, Page, PageRequest, encode_cursor
+from domain.ingest.source import TransactionSource
 from domain.ingest.transaction import Transaction, TransactionStatus
 from domain.shared.money import Money
 
@@ -101,6 +102,8 @@ def _insert_ignoring_conflict(row: IngestedTransaction) -> tuple[str, list[objec
 def _position(after: CursorPosition) -> tuple[object, int]:
     try:
         row_id = int(after.id)
+        if not 0 < row_id < 2**63:
+            raise ValueError("out of range")
     except ValueError:
         raise InvalidInput("cursor is not valid", code="invalid_cursor", field="cursor") from None
     created_at = after.created_at if after.created_at.tzinfo else after.created_at.replace(tzinfo=UTC)
@@ -119,6 +122,7 @@ def _from_domain(transaction: Transaction) -> IngestedTransaction:
         last_error=transaction.last_error,
         created_at=transaction.created_at,
         processed_at=transaction.processed_at,
+        source_id=transaction.source_id or "",
     )
 
 
@@ -133,4 +137,69 @@ def _to_domain(row: IngestedTransaction) -> Transaction:
         processed_at=row.processed_at,
         attempts=row.attempts,
         last_error=row.last_error,
+        source_id=row.source_id or None,
+    )
+
+
+class DjangoSourceRepository:
+    def add(self, source: TransactionSource) -> None:
+        TransactionSourceRow.objects.create(**_source_fields(source))
+
+    def get(self, source_id: str, *, for_update: bool = False) -> TransactionSource | None:
+        rows = TransactionSourceRow.objects.filter(pk=source_id[:64])
+        if for_update:
+            rows = rows.select_for_update()
+        row = rows.first()
+        return _source_to_domain(row) if row is not None else None
+
+    def save(self, source: TransactionSource) -> None:
+        fields = _source_fields(source)
+        fields.pop("id")
+        TransactionSourceRow.objects.filter(pk=source.id).update(**fields)
+
+    def list(self) -> list[TransactionSource]:
+        return [_source_to_domain(row) for row in TransactionSourceRow.objects.order_by("-created_at", "-id")[:1000]]
+
+
+class DjangoMessageReceipts:
+    def add_if_absent(self, *, source_id: str, message_id: str, now: datetime) -> bool:
+        """Insert-or-nothing in one statement; False when the source already sent this message id."""
+        meta = SourceMessageReceipt._meta
+        quote = connection.ops.quote_name
+        sql = (
+            f"INSERT INTO {quote(meta.db_table)} (source_id, message_id, received_at) "  # noqa: S608 - model meta
+            "VALUES (%s, %s, %s) ON CONFLICT (source_id, message_id) DO NOTHING RETURNING id"
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [source_id, message_id, connection.ops.adapt_datetimefield_value(now)])
+            return cursor.fetchone() is not None
+
+    def purge_older_than(self, cutoff: datetime) -> int:
+        deleted, _ = SourceMessageReceipt.objects.filter(received_at__lt=cutoff).delete()
+        return int(deleted)
+
+
+def _source_fields(source: TransactionSource) -> dict[str, object]:
+    return {
+        "id": source.id,
+        "name": source.name,
+        "secret": source.secret,
+        "previous_secret": source.previous_secret,
+        "previous_secret_expires_at": source.previous_secret_expires_at,
+        "enabled": source.enabled,
+        "created_at": source.created_at,
+        "disabled_at": source.disabled_at,
+    }
+
+
+def _source_to_domain(row: TransactionSourceRow) -> TransactionSource:
+    return TransactionSource(
+        id=row.id,
+        name=row.name,
+        secret=row.secret,
+        previous_secret=row.previous_secret,
+        previous_secret_expires_at=row.previous_secret_expires_at,
+        enabled=row.enabled,
+        created_at=row.created_at,
+        disabled_at=row.disabled_at,
     )

@@ -9,13 +9,15 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.db import connection, transaction
-from django.db.models import Q
+from django.db.models import F, Q
+from django.db.models.functions import Greatest
 from django.utils import timezone
 
 from adapters.django_orm.platform.models import OutboxMessage
 from application.shared.outbox import DEFAULT_MAX_ATTEMPTS, ClaimedMessage
 
-Dispatch = Callable[[str], None]
+# Called after commit with (message id, topic): the topic picks the queue (entrypoints/tasks/queues.py).
+Dispatch = Callable[[str, str], None]
 
 
 class DjangoOutbox:
@@ -54,7 +56,7 @@ class DjangoOutbox:
         if self._dispatch is not None and (not_before is None or not_before <= now):
             message_id = str(message.id)
             dispatch = self._dispatch
-            transaction.on_commit(lambda: dispatch(message_id))
+            transaction.on_commit(lambda: dispatch(message_id, topic))
 
 
 class DjangoOutboxStore:
@@ -107,6 +109,15 @@ class DjangoOutboxStore:
             status=OutboxMessage.Status.PENDING, next_attempt_at=next_attempt_at, locked_until=None, last_error=error
         )
 
+    def defer(self, message_id: str, *, reason: str, next_attempt_at: datetime) -> None:
+        OutboxMessage.objects.filter(pk=message_id).update(
+            status=OutboxMessage.Status.PENDING,
+            next_attempt_at=next_attempt_at,
+            locked_until=None,
+            last_error=reason,
+            attempts=Greatest(F("attempts") - 1, 0),
+        )
+
     def mark_dead(self, message_id: str, *, error: str, now: datetime) -> None:
         OutboxMessage.objects.filter(pk=message_id).update(
             status=OutboxMessage.Status.DEAD, processed_at=now, locked_until=None, last_error=error
@@ -118,6 +129,14 @@ class DjangoOutboxStore:
         )
         ids = OutboxMessage.objects.filter(due).order_by("next_attempt_at").values_list("id", flat=True)[:limit]
         return [str(i) for i in ids]
+
+    def due_messages(self, *, now: datetime, limit: int) -> list[tuple[str, str]]:
+        """Like due_ids, with each message's topic (the sweeper routes each to its queue)."""
+        due = Q(status=OutboxMessage.Status.PENDING, next_attempt_at__lte=now) | Q(
+            status=OutboxMessage.Status.PROCESSING, locked_until__lt=now
+        )
+        rows = OutboxMessage.objects.filter(due).order_by("next_attempt_at").values_list("id", "topic")[:limit]
+        return [(str(i), str(t)) for i, t in rows]
 
     def requeue(self, message_id: str, *, now: datetime) -> bool:
         """Give a dead (or stuck) message a fresh set of attempts; used from the admin."""

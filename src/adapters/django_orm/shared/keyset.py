@@ -5,8 +5,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, TypeVar
 
+from django.core.exceptions import ValidationError
 from django.db.models import Model, Q, QuerySet
 
+from application.shared.errors import InvalidInput
 from application.shared.pagination import CursorPosition, Page, PageRequest, encode_cursor
 
 T = TypeVar("T")
@@ -23,9 +25,13 @@ def keyset_page(
     """One indexed range scan per page, whatever its depth; rows inserted meanwhile never shift it."""
     if page.after is not None:
         after = page.after
-        queryset = queryset.filter(
-            Q(**{f"{time_field}__lt": after.created_at}) | Q(**{time_field: after.created_at, "pk__lt": after.id})
-        )
+        try:
+            queryset = queryset.filter(
+                Q(**{f"{time_field}__lt": after.created_at}) | Q(**{time_field: after.created_at, "pk__lt": after.id})
+            )
+        except (ValidationError, ValueError, TypeError, OverflowError):
+            # A crafted cursor (an id of the wrong type for this list): the client's error, not ours.
+            raise InvalidInput("cursor is not valid", code="invalid_cursor", field="cursor") from None
     rows = list(queryset.order_by(f"-{time_field}", "-pk")[: page.limit + 1])
     has_more = len(rows) > page.limit
     rows = rows[: page.limit]

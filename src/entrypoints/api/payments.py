@@ -125,7 +125,7 @@ class CardOut(Schema):
     exp_year: int
 
 
-class AttemptOut(Schema):
+class PaymentAttemptOut(Schema):
     failure_code: str
     failure_message: str
     provider_payment_id: str = Field(description="The provider's id of this try (Cashfree cf_payment_id), if any")
@@ -143,7 +143,7 @@ class PaymentOut(Schema):
     status: str
     card: CardOut | None
     amount_refund_pending: str = Field(description="Held by refunds the provider has not answered yet")
-    attempts: list[AttemptOut] = Field(description="Failed tries on a hosted checkout that can still be paid")
+    attempts: list[PaymentAttemptOut] = Field(description="Failed tries on a hosted checkout that can still be paid")
     next_check_at: datetime | None = Field(description="When reconciliation next asks the provider (unsettled only)")
     gateway_reference: str | None
     redirect_url: str | None

@@ -19,6 +19,8 @@ _REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
 # Paths whose senders post forms (SSLCommerz IPN and browser returns) rather than JSON.
 FORM_PATH_PREFIXES = ("/api/v1/webhooks/sslcommerz", "/api/v1/gateways/", "/simulators/", "/admin/")
 BODY_METHODS = {"POST", "PUT", "PATCH"}
+# Server-rendered HTML pages (the partner portal): their own forms, error pages and statuses.
+HTML_PATH_PREFIXES = ("/portal/",)
 
 
 class RequestContextMiddleware:
@@ -55,6 +57,8 @@ class ProblemDetailsMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.path.startswith(HTML_PATH_PREFIXES):
+            return self.get_response(request)
         early = self._refuse_body(request)
         if early is not None:
             return early

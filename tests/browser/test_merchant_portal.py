@@ -7,6 +7,7 @@ import re
 import pytest
 
 from tests.browser.conftest import log_in, shoot
+from tests.e2e.payments.conftest import create_order, pay_card
 from tests.portal_scenario import build
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -62,9 +63,24 @@ def test_merchant_portal(page, live_server, http):
     secret = page.get_by_role("textbox", name="Signing secret").input_value()
     assert secret.startswith("whsec_")
     shoot(page, "merchant-webhook-secret")
+    endpoint_url = page.url
     page.reload()
     assert page.get_by_role("textbox", name="Signing secret").count() == 0
     assert secret not in page.content()
+
+    # A payment now: its events are delivered (to a closed port, so they fail) with every attempt listed.
+    pay_card(http, data["merchant"], create_order(http, data["merchant"], amount="75.00")["id"])
+    page.goto(endpoint_url)
+    assert page.locator("tbody tr td .badge").count() >= 1
+    shoot(page, "merchant-webhook-deliveries")
+    page.locator("tbody tr td a").first.click()
+    assert page.get_by_role("heading", name=re.compile("^Delivery of ")).is_visible()
+    attempts = page.locator("table tbody tr").count()
+    assert attempts >= 1
+    page.get_by_role("button", name="Retry now").click()
+    assert "sent again" in page.get_by_role("status").inner_text()
+    assert page.locator("table tbody tr").count() == attempts + 1
+    shoot(page, "merchant-delivery")
     page.goto(f"{base}/portal/merchant/webhooks/")
     assert page.get_by_role("link", name="http://127.0.0.1:9/hooks").is_visible()
     shoot(page, "merchant-webhooks")

@@ -15,7 +15,7 @@ WIDTH = 640
 HEIGHT = 220
 PAD_LEFT = 8
 PAD_BOTTOM = 28
-PAD_TOP = 16
+PAD_TOP = 22
 
 
 def bar_chart(
@@ -23,6 +23,7 @@ def bar_chart(
     *,
     title: str,
     label_every: int = 1,
+    peak_label: str = "",
 ) -> SafeString:
     """``points`` are (axis label, value, tooltip text). The SVG scales with its container (viewBox)."""
     if not points:
@@ -38,6 +39,8 @@ def bar_chart(
         f'<line class="axis" x1="{PAD_LEFT}" y1="{HEIGHT - PAD_BOTTOM}" x2="{WIDTH - PAD_LEFT}" '
         f'y2="{HEIGHT - PAD_BOTTOM}"/>',
     ]
+    if peak_label and peak > 0:
+        parts.append(f'<text class="label peak" x="{PAD_LEFT}" y="{PAD_TOP - 4}">max {escape(peak_label)}</text>')
     for index, (label, value, tip) in enumerate(points):
         ratio = float(value / peak) if peak > 0 else 0.0
         bar_h = max(0.0, ratio * plot_h)
@@ -47,7 +50,8 @@ def bar_chart(
             f'<rect class="bar" x="{x:.1f}" y="{y:.1f}" width="{bar_w:.1f}" height="{bar_h:.1f}" rx="2">'
             f"<title>{escape(tip)}</title></rect>"
         )
-        if index % label_every == 0 or index == len(points) - 1:
+        # Counted from the newest bar, so the last one is always labelled and labels never collide.
+        if (len(points) - 1 - index) % label_every == 0:
             parts.append(
                 f'<text class="label" x="{x + bar_w / 2:.1f}" y="{HEIGHT - 10}" text-anchor="middle">'
                 f"{escape(label)}</text>"

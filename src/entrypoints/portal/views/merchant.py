@@ -61,7 +61,13 @@ def _volume_chart(stats: payments_api.StatsOut, currency: str, today: date) -> A
         )
         for day in days
     ]
-    return bar_chart(points, title=f"Captured volume per day in {currency}, last {CHART_DAYS} days", label_every=7)
+    peak = max((value for _, value, _ in points), default=Decimal(0))
+    return bar_chart(
+        points,
+        title=f"Captured volume per day in {currency}, last {CHART_DAYS} days",
+        label_every=7,
+        peak_label=format_money(peak, currency),
+    )
 
 
 @merchant
@@ -307,7 +313,7 @@ def delivery_detail(request: HttpRequest, delivery_id: str) -> HttpResponse:
 @require_POST
 def delivery_retry(request: HttpRequest, delivery_id: str) -> HttpResponse:
     delivery = notifications.retry_delivery(principal_of(request), uuid_or_404(delivery_id))
-    messages.success(request, "Delivery queued to be sent again now (same webhook-id).")
+    messages.success(request, "Delivery sent again now (same webhook-id).")
     return HttpResponseRedirect(reverse("portal:merchant_delivery", args=[delivery.id]))
 
 

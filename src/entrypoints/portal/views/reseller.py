@@ -70,6 +70,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         ],
         title=f"Earnings by month in {stats.currency}",
         label_every=2,
+        peak_label=format_money(max((Decimal(m.amount) for m in stats.earnings_by_month), default=0), stats.currency),
     )
     context = {
         "stats": stats,

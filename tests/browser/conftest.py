@@ -76,12 +76,12 @@ def _browser_settings(settings: Any) -> None:
     bootstrap.reset_container()
 
 
-def shoot(page: Any, name: str, *, phone: bool = False) -> None:
+def shoot(page: Any, name: str, *, phone: bool = False, full_page: bool = True) -> None:
     """A full-page PNG for docs/screenshots when PARTNERPAY_SCREENSHOTS=1; nothing otherwise."""
     if os.environ.get("PARTNERPAY_SCREENSHOTS") != "1":
         return
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=full_page)
     if phone:
         size = page.viewport_size
         page.set_viewport_size(PHONE)

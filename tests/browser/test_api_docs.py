@@ -34,4 +34,4 @@ def test_swagger_ui_renders_every_operation_offline(page, live_server, http):
     assert page.locator(".info .title").inner_text().startswith("Partnerpay API")
     # Nothing was even attempted outside: no CDN, no validator badge, no fonts.
     assert blocked == []
-    shoot(page, "api-docs")
+    shoot(page, "api-docs", full_page=False)

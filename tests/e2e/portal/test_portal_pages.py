@@ -411,3 +411,25 @@ def test_a_reseller_without_an_application_applies_first(http):
     assert "Pending" in text(client.get("/portal/reseller/referrals/")) or "pending" in text(
         client.get("/portal/reseller/referrals/")
     )
+
+
+def test_demo_data_gives_the_portal_real_figures(http):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    first, second = StringIO(), StringIO()
+    call_command("load_demo_data", stdout=first)
+    call_command("load_demo_data", stdout=second)
+    assert "reseller@partnerpay.local" in second.getvalue()
+    assert "(already there; referral code" in second.getvalue()
+    reseller = Client()
+    assert portal_login(reseller, "reseller@partnerpay.local", "demo-password-123").status_code == 302
+    body = text(reseller.get("/portal/reseller/"))
+    available = re.search(r'data-stat="available" data-amount="([0-9.]+)"', body)
+    assert available is not None
+    assert Decimal(available.group(1)) >= Decimal("500.00")  # enough for a first payout
+    assert 'data-stat="referrals">1<' in body
+    merchant = Client()
+    assert portal_login(merchant, "merchant@partnerpay.local", "demo-password-123", ip="10.54.0.1").status_code == 302
+    assert 'data-stat="successful_payments">3<' in text(merchant.get("/portal/merchant/"))

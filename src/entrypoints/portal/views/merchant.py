@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
@@ -304,9 +305,16 @@ def delivery_detail(request: HttpRequest, delivery_id: str) -> HttpResponse:
     context = {
         "delivery": notifications_api.delivery_out(detail.delivery),
         "attempts": [notifications_api.attempt_out(a) for a in detail.attempts],
-        "payload": detail.delivery.body,
+        "payload": _pretty(detail.delivery.body),
     }
     return page(request, "portal/merchant/delivery_detail.html", context)
+
+
+def _pretty(body: str) -> str:
+    try:
+        return json.dumps(json.loads(body), indent=2)
+    except ValueError:
+        return body
 
 
 @merchant

@@ -20,10 +20,6 @@ import pytest
 from entrypoints import bootstrap
 from tests.conftest import _skip_or_fail
 
-# Playwright's sync API keeps an event loop in this thread; the ORM calls of the test itself are still
-# synchronous, which is what Django's documentation recommends this switch for.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
 CHROMIUM = os.environ.get("PARTNERPAY_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -37,6 +33,7 @@ CHROMIUM_ARGS = [
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 900}
+ASYNC_UNSAFE = "DJANGO_ALLOW_ASYNC_UNSAFE"
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -45,27 +42,35 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             item.add_marker(pytest.mark.browser)
 
 
-@pytest.fixture(scope="session")
-def browser() -> Iterator[Any]:
+@pytest.fixture
+def page() -> Iterator[Any]:
+    """A fresh Chromium per test, stopped before the database is flushed.
+
+    While Playwright's sync API runs, this thread has an event loop, so Django refuses ORM calls
+    from it unless DJANGO_ALLOW_ASYNC_UNSAFE is set (as Django's documentation says for Playwright);
+    it is set only for the test's own duration and never leaks into other tests' subprocesses.
+    """
     try:
         from playwright.sync_api import sync_playwright
     except ImportError:
         _skip_or_fail("playwright (pip install -c constraints.txt -e '.[dev]')")
     if not (Path(CHROMIUM).exists() or shutil.which(CHROMIUM)):
         _skip_or_fail(f"Chromium at {CHROMIUM} (apt-get install chromium)")
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield launched
-        launched.close()
-
-
-@pytest.fixture
-def page(browser: Any) -> Iterator[Any]:
-    context = browser.new_context(viewport=DESKTOP, locale="en-IN", accept_downloads=True)
-    context.set_default_timeout(10_000)
-    found = context.new_page()
-    yield found
-    context.close()
+    previous = os.environ.get(ASYNC_UNSAFE)
+    os.environ[ASYNC_UNSAFE] = "true"
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            context = browser.new_context(viewport=DESKTOP, locale="en-IN", accept_downloads=True)
+            context.set_default_timeout(10_000)
+            yield context.new_page()
+            context.close()
+            browser.close()
+    finally:
+        if previous is None:
+            os.environ.pop(ASYNC_UNSAFE, None)
+        else:
+            os.environ[ASYNC_UNSAFE] = previous
 
 
 @pytest.fixture(autouse=True)

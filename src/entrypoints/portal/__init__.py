@@ -1,4 +1,4 @@
-"""The partner portal: server-rendered pages at /portal/ for merchants and resellers.
+"""The partner portal: server-rendered pages at /portal/ for merchants, vendors and resellers.
 
 Views are thin like the API's routers: they validate a form with the API's own input schemas,
 call the same bootstrap functions (the same use cases), and render the result; application

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.urls import path, re_path
 
-from entrypoints.portal.views import auth, merchant, reseller
+from entrypoints.portal.views import auth, merchant, reseller, vendor
 
 app_name = "portal"
 
@@ -38,6 +38,14 @@ urlpatterns = [
     path("reseller/leads/<str:lead_id>/move/", reseller.lead_move, name="reseller_lead_move"),
     path("reseller/referrals/", reseller.referrals, name="reseller_referrals"),
     path("reseller/activity/", reseller.activity, name="reseller_activity"),
+    # Vendors (marketplace)
+    path("vendor/", vendor.services, name="vendor_services"),
+    path("vendor/services/<str:service_id>/", vendor.service_detail, name="vendor_service"),
+    path("vendor/services/<str:service_id>/toggle/", vendor.service_toggle, name="vendor_service_toggle"),
+    path("vendor/services/<str:service_id>/variants/", vendor.variant_create, name="vendor_variant_create"),
+    path("vendor/variants/<str:variant_id>/stock/", vendor.variant_stock, name="vendor_variant_stock"),
+    path("vendor/orders/", vendor.orders, name="vendor_orders"),
+    path("vendor/orders/<str:order_id>/complete/", vendor.order_complete, name="vendor_order_complete"),
     # Anything else under /portal/ is an HTML 404, not the API's problem+json.
     re_path(r"^(?P<rest>.*)$", auth.not_found, name="not_found"),
 ]

@@ -19,7 +19,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from pydantic import BaseModel, ValidationError
 
-from application.shared.errors import ApplicationError, NotFound, RateLimited, Unauthenticated
+from application.shared.errors import ApplicationError, NotFound, Unauthenticated
 from domain.identity.user import Principal, Role, User
 from domain.shared.errors import DomainError
 from entrypoints.api.errors import validation_errors
@@ -28,7 +28,7 @@ from entrypoints.bootstrap import identity
 
 SESSION_USER = "portal_user_id"
 SESSION_ONCE = "portal_once"
-PORTAL_ROLES = frozenset({Role.MERCHANT, Role.RESELLER})
+PORTAL_ROLES = frozenset({Role.MERCHANT, Role.RESELLER, Role.VENDOR})
 SESSION_SECONDS = 12 * 3600
 
 View = Callable[..., HttpResponse]
@@ -87,6 +87,9 @@ NAV = {
     "reseller_lead": "leads",
     "reseller_referral": "referrals",
     "reseller_activity": "activity",
+    "vendor_service": "services",
+    "vendor_variant": "services",
+    "vendor_order": "vendor_orders",
 }
 
 
@@ -180,10 +183,6 @@ def take_once(request: HttpRequest, key: str) -> Any:
         del request.session[SESSION_ONCE]
         return stored.get("value")
     return None
-
-
-def retry_after(exc: RateLimited) -> str:
-    return str(exc.retry_after)
 
 
 def uuid_or_404(raw: str) -> str:

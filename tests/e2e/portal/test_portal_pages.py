@@ -95,7 +95,7 @@ def test_admins_and_customers_are_not_portal_users(http):
     customer = register(http, "customer")
     response = portal_login(Client(), customer["user"]["email"], STRONG_PASSWORD)
     assert response.status_code == 403
-    assert "merchants and resellers" in text(response)
+    assert "merchants, vendors and resellers" in text(response)
 
 
 def test_a_stale_csrf_token_goes_to_the_login_page_with_a_message(data):

@@ -33,7 +33,11 @@ from entrypoints.portal.web import (
     validate,
 )
 
-HOME_BY_ROLE = {Role.MERCHANT: "portal:merchant_dashboard", Role.RESELLER: "portal:reseller_dashboard"}
+HOME_BY_ROLE = {
+    Role.MERCHANT: "portal:merchant_dashboard",
+    Role.RESELLER: "portal:reseller_dashboard",
+    Role.VENDOR: "portal:vendor_services",
+}
 
 
 def _safe_next(request: HttpRequest) -> str | None:
@@ -66,7 +70,7 @@ def login(request: HttpRequest) -> HttpResponse:
         context.update(error=exc.message, code=exc.code)
         return page(request, "portal/login.html", context, status=401)
     if user.role not in PORTAL_ROLES:
-        context.update(error="The partner portal is for merchants and resellers.", code="forbidden")
+        context.update(error="The partner portal is for merchants, vendors and resellers.", code="forbidden")
         return page(request, "portal/login.html", context, status=403)
     # A new session id and CSRF token at sign-in (no session fixation).
     request.session.flush()
@@ -87,7 +91,7 @@ def logout(request: HttpRequest) -> HttpResponse:
 def home(request: HttpRequest) -> HttpResponse:
     role = principal_of(request).role
     if role not in HOME_BY_ROLE:
-        return error_page(request, 403, "The partner portal is for merchants and resellers.")
+        return error_page(request, 403, "The partner portal is for merchants, vendors and resellers.")
     return HttpResponseRedirect(reverse(HOME_BY_ROLE[role]))
 
 
@@ -106,7 +110,7 @@ def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def signup(request: HttpRequest) -> HttpResponse:
-    """Sign-up for merchants and resellers (POST /auth/register's use case); the referral link lands here."""
+    """Sign-up for merchants, vendors and resellers (POST /auth/register's use case); the referral link lands here."""
     names = ("email", "name", "role", "business_name", "referral_code")
     form = {name: request.GET.get(name, "").strip() for name in names}
     form["role"] = form["role"] or "merchant"
@@ -119,7 +123,7 @@ def signup(request: HttpRequest) -> HttpResponse:
             body["profile"] = {"business_name": form["business_name"]}
         payload, errors = validate(identity_api.RegisterIn, body)
         if payload is not None and payload.role not in {r.value for r in PORTAL_ROLES}:
-            errors = FormErrors(detail="The portal signs up merchants and resellers", code="role_not_allowed")
+            errors = FormErrors(detail="The portal signs up merchants, vendors and resellers", code="role_not_allowed")
         elif payload is not None:
             try:
                 session = identity.register(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
 
+from domain.shared.errors import DomainError
 from domain.shared.money import currency_exponent
 
 SYMBOLS = {
@@ -41,7 +42,7 @@ def format_money(amount: str | int | Decimal | None, currency: str) -> str:
     try:
         value = Decimal(str(amount))
         exponent = currency_exponent(currency)
-    except (InvalidOperation, ValueError, KeyError, Exception):  # noqa: BLE001 - display only: show what we got
+    except (InvalidOperation, ValueError, DomainError):  # display only: show what we got
         return f"{amount} {currency}"
     quantized = value.quantize(Decimal(1).scaleb(-exponent)) if exponent else value.quantize(Decimal(1))
     sign = "-" if quantized < 0 else ""
@@ -59,5 +60,8 @@ def format_percent(part: int, whole: int) -> str:
     return f"{value}%"
 
 
+WORDS = {"upi": "UPI", "sslcommerz": "SSLCommerz", "cashfree": "Cashfree"}
+
+
 def humanize_code(code: str) -> str:
-    return code.replace("_", " ").replace(".", " ").capitalize()
+    return WORDS.get(code) or code.replace("_", " ").replace(".", " ").capitalize()

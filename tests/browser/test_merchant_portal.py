@@ -93,8 +93,9 @@ def test_merchant_portal(page, live_server, http):
     assert key.startswith("ppk_")
     assert http.get("/api/v1/merchants/me/stats", headers={"X-API-Key": key}).status_code == 200
     shoot(page, "merchant-api-keys")
-    page.reload()
+    page.goto(f"{base}/portal/merchant/api-keys/")
     assert page.get_by_role("textbox", name="New API key").count() == 0
+    assert key not in page.content()
 
     # An expired session on submit: back to the login page with a message, nothing created.
     page.context.clear_cookies()

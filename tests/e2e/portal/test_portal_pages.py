@@ -263,11 +263,14 @@ def test_api_keys_are_shown_once_and_revocable(data, http):
     client = merchant_client(data)
     assert client.post("/portal/merchant/api-keys/", {"name": ""}).status_code == 422
     created = client.post("/portal/merchant/api-keys/", {"name": "checkout"})
-    assert created.status_code == 302
-    page = text(client.get("/portal/merchant/api-keys/"))
-    keys = re.findall(r'value="(ppk_[A-Za-z0-9_-]+)"', page)
+    assert created.status_code == 201
+    keys = re.findall(r'value="(ppk_[A-Za-z0-9_-]+)"', text(created))
     assert len(keys) == 1
-    assert "ppk_" not in re.sub(r"<code>ppk_[^<]*</code>", "", text(client.get("/portal/merchant/api-keys/")))
+    # Shown in that response only: not on the next page, and not kept in the session either.
+    assert keys[0] not in text(client.get("/portal/merchant/api-keys/"))
+    from django.contrib.sessions.models import Session
+
+    assert not any(keys[0] in str(s.get_decoded()) for s in Session.objects.all())
     assert http.get("/api/v1/merchants/me/stats", headers={"X-API-Key": keys[0]}).status_code == 200
     listed = http.get("/api/v1/merchants/me/api-keys", headers={"X-API-Key": keys[0]}).json()
     key_id = next(k["id"] for k in listed if k["name"] == "checkout")
@@ -396,8 +399,11 @@ def test_signup_with_a_referral_code_attributes_the_merchant(data, http):
         {"email": "new-shop@example.com", "password": STRONG_PASSWORD, "role": "merchant", "referral_code": code},
         REMOTE_ADDR="10.53.0.1",
     )
-    assert done["Location"] == "/portal/merchant/api-keys/"
-    assert "ppk_" in text(client.get("/portal/merchant/api-keys/"))
+    assert done.status_code == 201
+    first_key = re.findall(r'value="(ppk_[A-Za-z0-9_-]+)"', text(done))
+    assert len(first_key) == 1
+    assert first_key[0] not in text(client.get("/portal/merchant/api-keys/"))
+    assert http.get("/api/v1/auth/me", headers={"X-API-Key": first_key[0]}).json()["referred_by_code"] == code
 
 
 def test_a_reseller_without_an_application_applies_first(http):

@@ -12,19 +12,19 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from application.identity.use_cases import RegisterCommand
 from application.shared.errors import ApplicationError, RateLimited, Unauthenticated
-from domain.identity.user import Profile, Role
+from domain.identity.user import Principal, Profile, Role
 from domain.shared.errors import DomainError
 from entrypoints.api import identity as identity_api
 from entrypoints.api.auth import client_ip
 from entrypoints.bootstrap import identity
 from entrypoints.bootstrap import portal as service
+from entrypoints.portal.views.merchant import api_keys_page
 from entrypoints.portal.web import (
     PORTAL_ROLES,
     SESSION_SECONDS,
     SESSION_USER,
     FormErrors,
     error_page,
-    once,
     page,
     portal_view,
     principal_of,
@@ -149,8 +149,14 @@ def signup(request: HttpRequest) -> HttpResponse:
                 request.session.set_expiry(SESSION_SECONDS)
                 rotate_token(request)
                 if session.api_key:
-                    once(request, "api_key", {"name": "default", "key": session.api_key})
-                    return HttpResponseRedirect(reverse("portal:merchant_api_keys"))
+                    # The merchant's first key, shown in this response only (never stored in plaintext).
+                    request.principal = Principal(user_id=session.user.id, role=session.user.role)  # type: ignore[attr-defined]
+                    request.portal_user = session.user  # type: ignore[attr-defined]
+                    messages.success(
+                        request, "Welcome! This is your first API key: copy it now, it is shown only once."
+                    )
+                    new_key = {"name": "default", "key": session.api_key}
+                    return api_keys_page(request, form={"name": ""}, errors=FormErrors(), new_key=new_key, status=201)
                 return HttpResponseRedirect(reverse("portal:home"))
     return page(
         request, "portal/signup.html", {"form": form, "errors": errors}, status=errors.status if errors else 200

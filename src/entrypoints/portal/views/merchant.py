@@ -335,7 +335,7 @@ def api_keys(request: HttpRequest) -> HttpResponse:
     form = {"name": ""}
     errors = FormErrors()
     status = 200
-    new_key = take_once(request, "api_key")
+    new_key = None
     if request.method == "POST":
         form = {"name": request.POST.get("name", "").strip()}
         payload, errors = validate(identity_api.ApiKeyIn, form_data(request, "name"))
@@ -345,11 +345,18 @@ def api_keys(request: HttpRequest) -> HttpResponse:
             except (ApplicationError, DomainError) as exc:
                 errors = problem_of(exc)
             else:
-                once(request, "api_key", {"name": created.key.name, "key": created.plaintext})
+                # Shown in this response only: the plaintext is never stored, not even in the session.
+                new_key = {"name": created.key.name, "key": created.plaintext}
+                form = {"name": ""}
                 messages.success(request, "API key created. Copy it now: it is shown only once.")
-                return HttpResponseRedirect(reverse("portal:merchant_api_keys"))
-        status = errors.status
-    keys = [identity_api.key_out(k) for k in identity.list_api_keys(principal)]
+        status = 201 if new_key else errors.status
+    return api_keys_page(request, form=form, errors=errors, new_key=new_key, status=status)
+
+
+def api_keys_page(
+    request: HttpRequest, *, form: dict[str, str], errors: FormErrors, new_key: dict[str, str] | None, status: int
+) -> HttpResponse:
+    keys = [identity_api.key_out(k) for k in identity.list_api_keys(principal_of(request))]
     context = {"keys": keys, "new_key": new_key, "form": form, "errors": errors}
     return page(request, "portal/merchant/api_keys.html", context, status=status)
 

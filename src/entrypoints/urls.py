@@ -9,7 +9,6 @@ admin.site.site_header = "Partnerpay back office"
 
 urlpatterns = [
     path("admin/", admin.site.urls),
-    path("portal/", include("entrypoints.portal.urls")),
     # The SAP simulator, only while no real SAP is configured (SAP_BASE_URL unset); see docs/distributors.md.
     *([path("simulators/sap/", include("entrypoints.simulators.sap_urls"))] if settings.SAP_SIMULATOR else []),
     # Cashfree and SSLCommerz simulators, while no credentials are configured; see docs/gateways.md.
@@ -23,6 +22,7 @@ urlpatterns = [
         if settings.GATEWAY_SIMULATORS and settings.SSLCOMMERZ_SIMULATED
         else []
     ),
+    path("portal/", include("entrypoints.portal.urls")),
     path("", api.urls),
 ]
 

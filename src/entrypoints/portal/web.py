@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any, TypeVar
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
@@ -143,7 +144,7 @@ def portal_view(*roles: Role) -> Callable[[View], View]:
         def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
             found = session_principal(request)
             if found is None:
-                had_session = bool(request.COOKIES.get("sessionid"))
+                had_session = bool(request.COOKIES.get(settings.SESSION_COOKIE_NAME))
                 return login_redirect(
                     request,
                     "Your session has expired; please log in again." if had_session else "Please log in to continue.",

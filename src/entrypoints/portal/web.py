@@ -28,7 +28,6 @@ from entrypoints.api.problems import STATUS_BY_KIND
 from entrypoints.bootstrap import identity
 
 SESSION_USER = "portal_user_id"
-SESSION_ONCE = "portal_once"
 PORTAL_ROLES = frozenset({Role.MERCHANT, Role.RESELLER, Role.VENDOR})
 SESSION_SECONDS = 12 * 3600
 
@@ -171,19 +170,6 @@ def portal_view(*roles: Role) -> Callable[[View], View]:
 def principal_of(request: HttpRequest) -> Principal:
     found: Principal = request.principal  # type: ignore[attr-defined]
     return found
-
-
-def once(request: HttpRequest, key: str, value: Any) -> None:
-    """Keeps a value (a new secret) for the very next page only."""
-    request.session[SESSION_ONCE] = {"key": key, "value": value}
-
-
-def take_once(request: HttpRequest, key: str) -> Any:
-    stored = request.session.get(SESSION_ONCE)
-    if isinstance(stored, dict) and stored.get("key") == key:
-        del request.session[SESSION_ONCE]
-        return stored.get("value")
-    return None
 
 
 def uuid_or_404(raw: str) -> str:

@@ -243,16 +243,20 @@ def test_webhook_endpoint_secret_is_shown_exactly_once(data):
     created = client.post(
         "/portal/merchant/webhooks/", {"url": "http://127.0.0.1:9/hook", "events": "payment.*, order.paid"}
     )
-    assert created.status_code == 302
-    detail_url = created["Location"]
-    first = text(client.get(detail_url))
-    secrets = re.findall(r"whsec_[A-Za-z0-9+/=_-]+", first)
+    assert created.status_code == 201
+    secrets = re.findall(r"whsec_[A-Za-z0-9+/=_-]+", text(created))
     assert len(secrets) == 1
+    detail_url = re.search(r'href="(/portal/merchant/webhooks/[0-9a-f-]{36}/)"', text(created)).group(1)
+    # Shown in the creating response only: not on the endpoint's page, not kept in the session.
     assert "whsec_" not in text(client.get(detail_url))
+    from django.contrib.sessions.models import Session
+
+    assert not any("whsec_" in str(s.get_decoded()) for s in Session.objects.all())
     rotated = client.post(detail_url + "rotate/")
-    new = re.findall(r"whsec_[A-Za-z0-9+/=_-]+", text(client.get(rotated["Location"])))
+    new = re.findall(r"whsec_[A-Za-z0-9+/=_-]+", text(rotated))
     assert len(new) == 1
     assert new != secrets
+    assert "whsec_" not in text(client.get(detail_url))
     replay = client.post(detail_url + "replay/", {"since": "not a date"})
     assert replay.status_code == 422
     ok = client.post(detail_url + "replay/", {"since": "2026-01-01T00:00"})

@@ -33,13 +33,11 @@ from entrypoints.portal.formatting import format_money, format_percent
 from entrypoints.portal.web import (
     FormErrors,
     form_data,
-    once,
     page,
     page_request,
     portal_view,
     principal_of,
     problem_of,
-    take_once,
     uuid_or_404,
     validate,
 )
@@ -228,9 +226,8 @@ def webhooks(request: HttpRequest) -> HttpResponse:
             except (ApplicationError, DomainError) as exc:
                 errors = problem_of(exc)
             else:
-                once(request, f"secret:{created.endpoint.id}", created.secret)
                 messages.success(request, "Endpoint created. Copy its signing secret now: it is shown only once.")
-                return HttpResponseRedirect(reverse("portal:merchant_webhook", args=[created.endpoint.id]))
+                return _webhook_page(request, str(created.endpoint.id), secret=created.secret, status=201)
         status = errors.status
     result = notifications.list_endpoints(principal, page_request(request))
     context = {
@@ -242,31 +239,42 @@ def webhooks(request: HttpRequest) -> HttpResponse:
     return page(request, "portal/merchant/webhooks.html", context, status=status)
 
 
-@merchant
-def webhook_detail(request: HttpRequest, endpoint_id: str) -> HttpResponse:
+def _webhook_page(
+    request: HttpRequest,
+    endpoint_id: str,
+    *,
+    secret: str | None = None,
+    errors: FormErrors | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    """An endpoint with its deliveries. A new secret is only ever in the response that created it:
+    the portal keeps no copy (not in the session either), as the API answers it once."""
     principal = principal_of(request)
-    endpoint_id = uuid_or_404(endpoint_id)
     endpoint = notifications_api.endpoint_out(notifications.get_endpoint(principal, endpoint_id))
     deliveries = notifications.list_deliveries(principal, endpoint_id, DeliveryFilter(), page_request(request))
     since = (timezone.now() - timedelta(days=1)).strftime("%Y-%m-%dT%H:%M")
     context = {
         "endpoint": endpoint,
-        "secret": take_once(request, f"secret:{endpoint_id}"),
+        "secret": secret,
         "deliveries": [notifications_api.delivery_out(d) for d in deliveries.items],
         "next_cursor": deliveries.next_cursor,
-        "replay_since": request.GET.get("since", since),
-        "errors": FormErrors(),
+        "replay_since": request.POST.get("since", since),
+        "errors": errors or FormErrors(),
     }
-    return page(request, "portal/merchant/webhook_detail.html", context)
+    return page(request, "portal/merchant/webhook_detail.html", context, status=status)
+
+
+@merchant
+def webhook_detail(request: HttpRequest, endpoint_id: str) -> HttpResponse:
+    return _webhook_page(request, uuid_or_404(endpoint_id))
 
 
 @merchant
 @require_POST
 def webhook_rotate(request: HttpRequest, endpoint_id: str) -> HttpResponse:
     rotated = notifications.rotate_secret(principal_of(request), uuid_or_404(endpoint_id))
-    once(request, f"secret:{rotated.endpoint.id}", rotated.secret)
     messages.success(request, "Secret rotated. The old secret keeps signing for 24 hours; copy the new one now.")
-    return HttpResponseRedirect(reverse("portal:merchant_webhook", args=[rotated.endpoint.id]))
+    return _webhook_page(request, str(rotated.endpoint.id), secret=rotated.secret)
 
 
 @merchant
@@ -285,18 +293,7 @@ def webhook_replay(request: HttpRequest, endpoint_id: str) -> HttpResponse:
             more = " More remain: replay again." if replayed.has_more else ""
             messages.success(request, f"{replayed.count} failed deliveries sent again.{more}")
             return HttpResponseRedirect(reverse("portal:merchant_webhook", args=[endpoint_id]))
-    principal = principal_of(request)
-    endpoint = notifications_api.endpoint_out(notifications.get_endpoint(principal, endpoint_id))
-    deliveries = notifications.list_deliveries(principal, endpoint_id, DeliveryFilter(), page_request(request))
-    context = {
-        "endpoint": endpoint,
-        "secret": None,
-        "deliveries": [notifications_api.delivery_out(d) for d in deliveries.items],
-        "next_cursor": deliveries.next_cursor,
-        "replay_since": request.POST.get("since", ""),
-        "errors": errors,
-    }
-    return page(request, "portal/merchant/webhook_detail.html", context, status=errors.status)
+    return _webhook_page(request, endpoint_id, errors=errors, status=errors.status)
 
 
 @merchant

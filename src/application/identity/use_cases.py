@@ -136,14 +136,6 @@ def user_login(
     tokens: TokenService,
     limiter: RateLimiter,
 ) -> Session:
-    user = user_authenticate(users=users, email=email, password=password, client_ip=client_ip, limiter=limiter)
-    return Session(user=user, tokens=tokens.issue(user.id))
-
-
-def user_authenticate(
-    *, users: UserRepository, email: str, password: str, client_ip: str, limiter: RateLimiter
-) -> User:
-    """Checks credentials under the login rate limit; the API then issues tokens, the portal opens a session."""
     wait = limiter.hit(f"login:{client_ip}", limit=LOGIN_LIMIT_PER_MINUTE, window_seconds=60)
     if wait is not None:
         raise RateLimited("Too many login attempts; try again later", retry_after=wait)
@@ -154,7 +146,7 @@ def user_authenticate(
     user = users.check_credentials(normalized, password) if normalized else None
     if user is None:
         raise Unauthenticated("Email or password is incorrect", code="invalid_credentials")
-    return user
+    return Session(user=user, tokens=tokens.issue(user.id))
 
 
 def token_refresh(*, users: UserRepository, refresh: str, tokens: TokenService) -> Session:

@@ -40,12 +40,12 @@ from entrypoints.portal.web import (
 reseller = portal_view(Role.RESELLER)
 
 
-def _stats(request: HttpRequest) -> earnings_api.StatsOut:
+def _stats(request: HttpRequest) -> Any:
     # The same use case and mapping as GET /api/v1/resellers/me/stats.
     return earnings_api.stats_out(service.stats(principal_of(request)))
 
 
-def _tier_progress(stats: earnings_api.StatsOut) -> int:
+def _tier_progress(stats: Any) -> int:
     if stats.next_tier is None:
         return 100
     target = Decimal(stats.next_tier.min_sales)
@@ -172,7 +172,7 @@ def invoices(request: HttpRequest) -> HttpResponse:
                 return HttpResponseRedirect(reverse("portal:reseller_invoices"))
     result = service.list_invoices(principal, InvoiceFilter(), page_request(request))
     context = {
-        "invoices": [earnings_api.InvoiceSummaryOut(**earnings_api._invoice_fields(i)) for i in result.items],
+        "invoices": [earnings_api.invoice_out(i) for i in result.items],
         "next_cursor": result.next_cursor,
         "form": form,
         "errors": errors,

@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install lint typecheck importlint pytest openapi serve-prod worker bench clean
+.PHONY: run test install lint typecheck importlint pytest openapi screenshots serve-prod worker bench clean
 
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -38,6 +38,10 @@ test: lint importlint typecheck pytest
 
 openapi: install
 	$(BIN)/python manage.py export_openapi --output openapi.json
+
+# Browser tests with a PNG of every portal page into docs/screenshots/ (committed, shown in README).
+screenshots: install
+	PARTNERPAY_SCREENSHOTS=1 $(BIN)/python -m pytest tests/browser -q -p no:randomly
 
 serve-prod: install
 	$(BIN)/python scripts/serve_prod.py

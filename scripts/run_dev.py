@@ -43,7 +43,8 @@ def main() -> int:
     time.sleep(1.5)
     print(
         f"\nPartnerpay is running\n  API:   http://127.0.0.1:{port}/\n  Docs:  http://127.0.0.1:{port}/api/v1/docs\n"
-        f"  Admin: http://127.0.0.1:{port}/admin/\nPress Ctrl+C to stop.\n",
+        f"  Admin: http://127.0.0.1:{port}/admin/\n  Partner portal: http://127.0.0.1:{port}/portal/\n"
+        "Press Ctrl+C to stop.\n",
         flush=True,
     )
     while all(child.poll() is None for child in children):

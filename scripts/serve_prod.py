@@ -13,6 +13,8 @@ Environment (all optional except SECRET_KEY, which PRODUCTION=true requires):
   WEB_WORKER_CLASS     gunicorn only: gthread | sync (gthread)
   WEB_TIMEOUT          seconds before a stuck worker is killed/respawned (30)
   WEB_CHECK_DEPLOY     run `manage.py check --deploy` first and refuse to start on warnings (true)
+  WEB_COLLECTSTATIC    run `manage.py collectstatic` first, so granian serves the portal's and the API
+                       docs' assets from $PARTNERPAY_DATA_DIR/static (true; cheap when nothing changed)
   PRODUCTION           defaults to true here: secure cookies, HSTS, JSON logs, SECRET_KEY required
 
 Each worker holds up to WEB_THREADS database connections (CONN_MAX_AGE keeps them open), so
@@ -44,6 +46,8 @@ def main() -> int:
     _require_secret_key(env)
     if _flag(env, "WEB_CHECK_DEPLOY", True):
         _check_deploy(env)
+    if _flag(env, "WEB_COLLECTSTATIC", True):
+        _collect_static(env)
     server = env.get("WEB_SERVER", "granian").strip().lower()
     if server == "granian":
         argv = granian_argv(env)
@@ -97,7 +101,7 @@ def granian_argv(env: dict[str, str]) -> list[str]:
     ]
     static_root = _static_root(env)
     if static_root is not None:
-        # Admin assets collected by `manage.py collectstatic`, served by granian without touching Django.
+        # Admin, portal and Swagger UI assets collected by `collectstatic`, served by granian without Django.
         argv += ["--static-path-route", "/static", "--static-path-mount", str(static_root)]
     return [*argv, APP]
 
@@ -147,6 +151,15 @@ def _check_deploy(env: dict[str, str]) -> None:
     result = subprocess.run(command, cwd=ROOT, env=env, check=False)
     if result.returncode != 0:
         print("serve_prod: `check --deploy` failed; fix the settings (or WEB_CHECK_DEPLOY=false)", file=sys.stderr)
+        sys.exit(result.returncode)
+
+
+def _collect_static(env: dict[str, str]) -> None:
+    """Without these files the partner portal has no styles and /api/v1/docs (Swagger UI) stays blank."""
+    command = [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"]
+    result = subprocess.run(command, cwd=ROOT, env=env, check=False)
+    if result.returncode != 0:
+        print("serve_prod: `collectstatic` failed (or set WEB_COLLECTSTATIC=false)", file=sys.stderr)
         sys.exit(result.returncode)
 
 

@@ -22,6 +22,8 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    # Listed so /api/v1/docs renders Swagger UI from ninja's bundled static files, not from a CDN.
+    "ninja",
     "huey.contrib.djhuey",
     "ninja_jwt",
     "ninja_jwt.token_blacklist",
@@ -36,6 +38,7 @@ INSTALLED_APPS = [
     "adapters.django_orm.earnings",
     "adapters.django_orm.catalog",
     "entrypoints",
+    "entrypoints.portal",
 ]
 
 MIDDLEWARE = [
@@ -133,6 +136,8 @@ USE_I18N = False
 USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = DATA_DIR / "static"
+# The partner portal (/portal/) sends a stale CSRF token back to its login page with a message.
+CSRF_FAILURE_VIEW = "entrypoints.portal.views.auth.csrf_failure"
 
 # Bodies over 1 MiB are refused with 413 before they are read.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024

@@ -32,6 +32,7 @@ urlpatterns = [
         if _simulators and settings.SSLCOMMERZ_SIMULATED and settings.SSLCOMMERZ_OFFERED
         else []
     ),
+    path("portal/", include("entrypoints.portal.urls")),
     path("", api.urls),
 ]
 

@@ -18,8 +18,10 @@ log = structlog.get_logger("partnerpay.http")
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
 
 # Paths whose senders post forms (SSLCommerz IPN and browser returns) rather than JSON.
-FORM_PATH_PREFIXES = ("/api/v1/webhooks/sslcommerz", "/api/v1/gateways/", "/simulators/", "/admin/")
+FORM_PATH_PREFIXES = ("/api/v1/webhooks/sslcommerz", "/api/v1/gateways/", "/simulators/", "/admin/", "/portal/")
 BODY_METHODS = {"POST", "PUT", "PATCH"}
+# Server-rendered HTML pages (the partner portal): their own forms, error pages and statuses.
+HTML_PATH_PREFIXES = ("/portal/",)
 
 
 class RequestContextMiddleware:
@@ -60,7 +62,7 @@ class ProblemDetailsMiddleware:
         if early is not None:
             return early
         response = self.get_response(request)
-        if response.status_code >= 400 and not _is_json(response):
+        if response.status_code >= 400 and not _is_json(response) and not request.path.startswith(HTML_PATH_PREFIXES):
             return _rewrite(response)
         return response
 

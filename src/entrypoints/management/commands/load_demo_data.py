@@ -1,4 +1,4 @@
-"""Demo data for `make run`: an admin and a merchant with a known API key. Safe to run twice."""
+"""Demo data for `make run`: an admin, a merchant with a known API key, a reseller with sales. Safe to run twice."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 
 from entrypoints.bootstrap import identity
+from entrypoints.management.commands import _portal_demo
 
 ADMIN_EMAIL = "admin@partnerpay.local"
 MERCHANT_EMAIL = "merchant@partnerpay.local"
@@ -35,10 +36,16 @@ class Command(BaseCommand):
         # A fixed key per checkout (derived from the dev secret) keeps the printed key valid across runs.
         demo_key = "ppk_demo_" + settings.SECRET_KEY.encode().hex()[:32]
         identity.ensure_demo_api_key(merchant.id, demo_key)
+        # The partner portal's demo: a reseller, a shop it referred, and sales for both merchants.
+        portal = _portal_demo.load(admin=_admin, merchant=merchant, password=DEMO_PASSWORD)
         state = lambda new: "created" if new else "already there"  # noqa: E731
         self.stdout.write(
             "\nDemo data\n"
             f"  admin     {ADMIN_EMAIL} / {DEMO_PASSWORD}   ({state(admin_new)}; also for /admin/)\n"
             f"  merchant  {MERCHANT_EMAIL} / {DEMO_PASSWORD}   ({state(merchant_new)})\n"
             f"  merchant API key: {demo_key}\n"
+            f"  reseller  {_portal_demo.RESELLER_EMAIL} / {DEMO_PASSWORD}   ({state(portal.reseller_created)}; "
+            f"referral code {portal.referral_code})\n"
+            f"  referred merchant  {_portal_demo.REFERRED_EMAIL} / {DEMO_PASSWORD}\n"
+            "  Partner portal (merchants, resellers): /portal/\n"
         )

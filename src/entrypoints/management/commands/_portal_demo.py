@@ -1,0 +1,100 @@
+"""Demo data for the partner portal (used by ``load_demo_data``): a reseller with a referred shop, and sales.
+
+Everything goes through the same bootstrap functions (use cases) as the API, then the outbox is drained
+once so commissions exist before the worker starts. Created once; a second run changes nothing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from application.earnings.ports import CommissionFilter
+from application.identity.use_cases import RegisterCommand
+from application.payments.orders import CreateOrder
+from application.payments.payments import CardData, CreatePayment
+from application.payments.refunds import CreateRefund
+from application.shared.pagination import PageRequest
+from domain.earnings.lead import LeadDetails
+from domain.earnings.reseller import ResellerDetails
+from domain.identity.user import Principal, Profile, Role, User
+from entrypoints import bootstrap
+from entrypoints.bootstrap import earnings, identity, payments
+
+RESELLER_EMAIL = "reseller@partnerpay.local"
+REFERRED_EMAIL = "shop@partnerpay.local"
+APPROVED = "4242424242424242"
+DECLINED = "4000000000000002"
+
+
+@dataclass(frozen=True)
+class PortalDemo:
+    reseller_created: bool
+    referral_code: str
+
+
+def _sell(seller: Principal, amounts: list[tuple[str, str]]) -> list[str]:
+    """Orders paid by card (``number``), as a merchant's server would through the API; returns payment ids."""
+    paid = []
+    for amount, number in amounts:
+        order = payments.create_order(seller.user_id, CreateOrder(amount=amount, currency="INR", description="Demo"))
+        card = CardData(number=number, expiry="12/35", cvv="123")
+        payment = payments.create_payment(seller, CreatePayment(order_id=str(order.id), method="card", card=card))
+        paid.append(str(payment.id))
+    return paid
+
+
+def drain_outbox(rounds: int = 5) -> None:
+    """Runs what the worker would (commissions, attributions, PDFs) so the demo shows it at once."""
+    built = bootstrap.container()
+    for _ in range(rounds):
+        due = built.outbox_store.due_ids(now=built.clock.now(), limit=500)
+        if not due:
+            return
+        for message_id in due:
+            built.process_outbox_message(message_id)
+
+
+def load(*, admin: User, merchant: User, password: str) -> PortalDemo:
+    reseller_user, created = identity.ensure_demo_user(
+        email=RESELLER_EMAIL, password=password, name="Demo Reseller", role="reseller", business_name="Demo Referrals"
+    )
+    reseller_principal = Principal(user_id=reseller_user.id, role=Role.RESELLER)
+    if not created:
+        return PortalDemo(reseller_created=False, referral_code=earnings.me(reseller_principal).referral_code)
+    admin_principal = Principal(user_id=admin.id, role=Role.ADMIN)
+    applied = earnings.apply(
+        reseller_principal, ResellerDetails(business_name="Demo Referrals", pitch="Kirana stores in Pune")
+    )
+    reseller = earnings.approve_reseller(admin_principal, applied.id)
+    session = identity.register(
+        RegisterCommand(
+            email=REFERRED_EMAIL,
+            password=password,
+            name="Demo Referred Shop",
+            role="merchant",
+            referral_code=reseller.referral_code,
+            profile=Profile(business_name="Referred Shop"),
+            client_ip="demo-data",
+        )
+    )
+    identity.logout(session.tokens.refresh)
+    drain_outbox()  # the attribution is recorded from the registration event
+    shop = Principal(user_id=session.user.id, role=Role.MERCHANT)
+    shop_payments = _sell(shop, [("12500.00", APPROVED), ("4800.00", APPROVED), ("650.00", DECLINED)])
+    # The demo merchant sells too, with a failure and a partial refund, so its dashboard has figures.
+    own = Principal(user_id=merchant.id, role=Role.MERCHANT)
+    own_payments = _sell(
+        own, [("1499.00", APPROVED), ("899.50", APPROVED), ("2250.00", DECLINED), ("350.00", APPROVED)]
+    )
+    payments.create_refund(own, CreateRefund(payment_id=own_payments[0], amount="199.00", reason="Demo refund"))
+    payments.create_refund(shop, CreateRefund(payment_id=shop_payments[1], amount="800.00", reason="Demo refund"))
+    drain_outbox()
+    found = earnings.list_commissions(
+        admin_principal, CommissionFilter(reseller_id=reseller.id), PageRequest.build(limit=100, cursor=None)
+    )
+    for commission in found.items[1:]:  # one stays pending, as in real life
+        earnings.approve_commission(admin_principal, commission.id)
+    for name, company in (("Kiran Stores", "Kiran"), ("Meena Traders", "Meena"), ("Arjun Repairs", "")):
+        earnings.create_lead(reseller_principal, LeadDetails(name=name, company=company))
+    drain_outbox()
+    return PortalDemo(reseller_created=True, referral_code=reseller.referral_code)

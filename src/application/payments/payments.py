@@ -188,17 +188,15 @@ def _record_start(
     payment_id = intent_id(command.intent_key)
     now = deps.clock.now()
     with uow:
-        if command.intent_key:
-            existing = uow.payments.get(str(payment_id))
-            if existing is not None:
-                order = uow.orders.get(str(existing.order_id))
-                visible_payment(principal, existing, order)
-                assert order is not None  # visible_payment raised otherwise
-                return existing, order
-        # The order lock serialises phase 1 of concurrent payers; it is released before the provider call.
+        # The order lock serialises phase 1 of concurrent payers (and of retries of one intent); it is
+        # released before the provider call.
         order = uow.orders.get_for_update(command.order_id)
         if order is None or not _may_pay(principal, order):
             raise NotFound("No such order")
+        if command.intent_key:
+            existing = uow.payments.get(str(payment_id))
+            if existing is not None and existing.order_id == order.id:
+                return existing, order  # a retry of the same request: resume it
         if not order.is_payable() or order.is_past_expiry(now):
             raise Conflict(f"The order is {order.status.value} and cannot be paid", code="order_not_payable")
         in_flight = uow.payments.list(

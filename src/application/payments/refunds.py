@@ -64,13 +64,8 @@ def _record_intent(uow: PaymentsUnitOfWork, principal: Principal, command: Creat
     """Phase 1: every check that can be made here, then the intent and its reservation, committed."""
     refund_id = intent_id(command.intent_key)
     with uow:
-        if command.intent_key:
-            existing = uow.refunds.get(str(refund_id))
-            if existing is not None:
-                if not (principal.is_admin or existing.seller_id == principal.user_id):
-                    raise NotFound("No such payment")
-                return existing  # a retry of the same request: resume, never a second refund
-        # The payment lock serialises phase 1 of concurrent refunds: the second sees the first's reservation.
+        # The payment lock serialises phase 1 of concurrent refunds: the second sees the first's reservation
+        # (and, for the same intent, the first's refund).
         payment = uow.payments.get_for_update(command.payment_id)
         order = uow.orders.get_for_update(str(payment.order_id)) if payment else None
         visible_payment(principal, payment, order)
@@ -78,6 +73,10 @@ def _record_intent(uow: PaymentsUnitOfWork, principal: Principal, command: Creat
             raise NotFound("No such payment")
         if principal.user_id != order.seller_id and not principal.is_admin:
             raise NotFound("No such payment")
+        if command.intent_key:
+            existing = uow.refunds.get(str(refund_id))
+            if existing is not None and existing.payment_id == payment.id:
+                return existing  # a retry of the same request: resume, never a second refund
         if deps.gateways.get(payment.method.value) is None:
             raise Unavailable(f"The {payment.method.value} gateway is not configured", code="gateway_unavailable")
         if payment.status not in REFUNDABLE_STATUSES:

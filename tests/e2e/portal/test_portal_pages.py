@@ -443,3 +443,21 @@ def test_demo_data_gives_the_portal_real_figures(http):
     merchant = Client()
     assert portal_login(merchant, "merchant@partnerpay.local", "demo-password-123", ip="10.54.0.1").status_code == 302
     assert 'data-stat="successful_payments">3<' in text(merchant.get("/portal/merchant/"))
+
+
+def test_one_reviewed_refund_confirmed_twice_is_one_refund(data, http):
+    """The review page carries the refund's intent: even a resent confirmation that gets past the
+    stale-form check (another tab, a proxy's retry) names the same refund, never a second."""
+    import re
+
+    client = merchant_client(data)
+    payment = data["payments"][1]
+    url = f"/portal/merchant/payments/{payment['id']}/refund/"
+    review = text(client.post(url, {"amount": "10.00"}))
+    intent = re.search(r'name="intent" value="([0-9a-f]{32})"', review).group(1)
+    form = {"amount": "10.00", "confirm": "yes", "seen_refunded": "0.00", "intent": intent}
+    assert client.post(url, form).status_code == 302
+    resent = client.post(url, {**form, "seen_refunded": "10.00"})
+    assert resent.status_code == 302
+    refunds = http.get("/api/v1/refunds", {"payment_id": payment["id"]}, headers=data["merchant"]["headers"]).json()
+    assert [r["amount"] for r in refunds["items"]] == ["10.00"]

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import re
+import uuid
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
@@ -44,6 +46,8 @@ from entrypoints.portal.web import (
 
 merchant = portal_view(Role.MERCHANT)
 CHART_DAYS = 30
+
+REVIEW_INTENT = re.compile(r"[0-9a-f]{32}")
 
 
 # --- dashboard ----------------------------------------------------------------------------------
@@ -179,6 +183,8 @@ def payment_refund(request: HttpRequest, payment_id: str) -> HttpResponse:
             return page(request, "portal/merchant/payment_detail.html", context, status=context["errors"].status)
         shown = shown or str(context["refundable"])
         context["confirm_amount"] = format_money(shown, payment.currency)
+        # This review's intent: confirming it twice (a double click, a resent form) is one refund.
+        context["intent"] = uuid.uuid4().hex
         return page(request, "portal/merchant/refund_confirm.html", context)
     if request.POST.get("seen_refunded", payment.amount_refunded) != payment.amount_refunded:
         # A second click on "Refund" or a refund made meanwhile: nothing is done twice without a new review.
@@ -188,9 +194,13 @@ def payment_refund(request: HttpRequest, payment_id: str) -> HttpResponse:
             status=409,
         )
         return page(request, "portal/merchant/payment_detail.html", context, status=409)
+    intent = request.POST.get("intent", "")
+    principal = principal_of(request)
+    intent_key = f"user:{principal.user_id}|portal-refund|{intent}" if REVIEW_INTENT.fullmatch(intent) else None
     try:
         refund = service.create_refund(
-            principal_of(request), CreateRefund(payment_id=payment.id, amount=payload.amount, reason=payload.reason)
+            principal,
+            CreateRefund(payment_id=payment.id, amount=payload.amount, reason=payload.reason, intent_key=intent_key),
         )
     except (ApplicationError, DomainError) as exc:
         context["errors"] = problem_of(exc)

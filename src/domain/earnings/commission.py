@@ -257,13 +257,18 @@ class Commission:
             return None
         effect.state = RefundState.FAILED
         self.refunded_sale_minor = self.net_refunded_minor
-        self.clawed_back_minor -= effect.clawed_minor
         self.updated_at = now
+        inherited = self._hand_over(effect)
+        self.clawed_back_minor -= effect.clawed_minor
         given = effect.clawed_minor
         if given <= 0 or effect.mode is RefundMode.NONE:
             effect.restored_by = "none"
             return RefundReversed(refund_id)
         if effect.mode is RefundMode.CLAWBACK:
+            if inherited or not effect.clawback_id:
+                # Its clawback still carries what another refund now explains: give back the rest alongside.
+                effect.restored_by = "adjustment"
+                return RefundReversed(refund_id, adjustment_minor=given, amount_minor=given)
             return RefundReversed(refund_id, clawback_id=effect.clawback_id, amount_minor=given)
         if self.status in SHRINKABLE_STATUSES:
             self.amount_minor += given
@@ -275,6 +280,29 @@ class Commission:
         # Reduced while pending/approved, then invoiced or paid at the reduced amount: the invoice stays.
         effect.restored_by = "adjustment"
         return RefundReversed(refund_id, adjustment_minor=given, amount_minor=given)
+
+    def _hand_over(self, failed: RefundEffect) -> int:
+        """Events out of order can count a refund while one it replaces still counts: the later one then took
+        nothing (the total was capped at the sale). When the earlier one fails, the part of its take that the
+        remaining refunds now explain passes to one of them instead of being given back; returns that part."""
+        target = self.original_minor * self.refunded_sale_minor // self.sale_minor if self.sale_minor else 0
+        others = self.clawed_back_minor - failed.clawed_minor
+        kept = max(0, min(failed.clawed_minor, target - others))
+        heir = next(
+            (
+                r
+                for r in self.refunds.values()
+                if r.state is RefundState.COUNTED and r.clawed_minor == 0 and r.refund_id != failed.refund_id
+            ),
+            None,
+        )
+        if kept <= 0 or heir is None:
+            return 0
+        heir.clawed_minor, heir.mode = kept, failed.mode
+        # A whole clawback passes with its id; a share of one is later given back by an adjustment (no id).
+        heir.clawback_id = failed.clawback_id if kept == failed.clawed_minor else ""
+        failed.clawed_minor -= kept
+        return kept
 
     def apply_refund(self, *, refunded_total_minor: int, now: datetime, refund_id: str = "") -> int:
         """Accounts for the payment's cumulative refunds; returns what a new clawback must take back (>= 0)."""

@@ -421,3 +421,29 @@ def test_domain_voids_only_an_open_clawback_and_admins_cannot_reject_one():
         invoiced.void(reason="x", now=now)
     with pytest.raises(InvalidTransition):
         _commission(CommissionStatus.APPROVED).void(reason="x", now=now)  # a commission is not voided
+
+
+@pytest.mark.parametrize("status", [CommissionStatus.APPROVED, CommissionStatus.PAID])
+def test_domain_a_replacement_refund_counted_before_the_failure_of_the_one_it_replaces_keeps_the_take(status):
+    """Out of order: r1 (all of the sale) counted, its replacement r2 counted (capped: it took nothing), then
+    r1's failure. r2 now explains the whole take: nothing is given back, and r2 owns the take from then on."""
+    now = datetime(2026, 3, 2, tzinfo=UTC)
+    c = _commission(status)
+    c.count_refund(refund_id="r1", amount_minor=100_000, now=now)
+    if status is CommissionStatus.PAID:
+        c.link_clawback("r1", "cb-1")
+    assert c.count_refund(refund_id="r2", amount_minor=100_000, now=now) is not None
+    assert c.refunds["r2"].clawed_minor == 0
+    reversal = c.fail_refund(refund_id="r1", amount_minor=100_000, now=now)
+    assert reversal is not None
+    assert (reversal.restored_minor, reversal.adjustment_minor, reversal.clawback_id) == (0, 0, "")
+    assert c.clawed_back_minor == 22_000  # floor(original x net / sale) with r2 counted
+    assert c.amount_minor == (0 if status is CommissionStatus.APPROVED else 22_000)
+    # r2 failing later gives back the whole take, the way r1 took it.
+    later = c.fail_refund(refund_id="r2", amount_minor=100_000, now=now)
+    assert later is not None
+    if status is CommissionStatus.APPROVED:
+        assert later.restored_minor == 22_000
+    else:
+        assert (later.clawback_id, later.amount_minor) == ("cb-1", 22_000)
+    assert c.clawed_back_minor == 0

@@ -283,24 +283,24 @@ class Commission:
 
     def _hand_over(self, failed: RefundEffect) -> int:
         """Events out of order can count a refund while one it replaces still counts: the later one then took
-        nothing (the total was capped at the sale). When the earlier one fails, the part of its take that the
+        less (the total was capped at the sale). When the earlier one fails, the part of its take that the
         remaining refunds now explain passes to one of them instead of being given back; returns that part."""
         target = self.original_minor * self.refunded_sale_minor // self.sale_minor if self.sale_minor else 0
         others = self.clawed_back_minor - failed.clawed_minor
         kept = max(0, min(failed.clawed_minor, target - others))
-        heir = next(
-            (
-                r
-                for r in self.refunds.values()
-                if r.state is RefundState.COUNTED and r.clawed_minor == 0 and r.refund_id != failed.refund_id
-            ),
-            None,
-        )
+        counted = [
+            r for r in self.refunds.values() if r.state is RefundState.COUNTED and r.refund_id != failed.refund_id
+        ]
+        heir = next((r for r in counted if r.clawed_minor == 0), None) or next(iter(counted), None)
         if kept <= 0 or heir is None:
             return 0
-        heir.clawed_minor, heir.mode = kept, failed.mode
-        # A whole clawback passes with its id; a share of one is later given back by an adjustment (no id).
-        heir.clawback_id = failed.clawback_id if kept == failed.clawed_minor else ""
+        if heir.clawed_minor == 0:
+            heir.mode = failed.mode
+            # A whole clawback passes with its id; a share of one is later given back by an adjustment (no id).
+            heir.clawback_id = failed.clawback_id if kept == failed.clawed_minor else ""
+        elif heir.mode is RefundMode.CLAWBACK:
+            heir.clawback_id = ""  # its take now spans two clawbacks: a later failure is given back by adjustment
+        heir.clawed_minor += kept
         failed.clawed_minor -= kept
         return kept
 

@@ -447,3 +447,18 @@ def test_domain_a_replacement_refund_counted_before_the_failure_of_the_one_it_re
     else:
         assert (later.clawback_id, later.amount_minor) == ("cb-1", 22_000)
     assert c.clawed_back_minor == 0
+
+
+def test_domain_a_replacement_that_took_part_inherits_the_rest_when_the_replaced_refund_fails():
+    """The case the property test found: 100 of 160 refunded (r1), r1 failed but its failure is late, 80
+    refunded again (r2, capped while r1 still counts, so it took only part). r1's failure leaves exactly
+    floor(original x 80 / 160) taken, all of it owned by r2."""
+    now = datetime(2026, 3, 2, tzinfo=UTC)
+    c = _commission(CommissionStatus.APPROVED)  # sale 100_000, commission 22_000
+    c.count_refund(refund_id="r1", amount_minor=62_500, now=now)
+    c.count_refund(refund_id="r2", amount_minor=50_000, now=now)
+    assert c.refunds["r2"].clawed_minor == 22_000 - 13_750  # capped at the sale
+    c.fail_refund(refund_id="r1", amount_minor=62_500, now=now)
+    assert c.clawed_back_minor == 22_000 * 50_000 // 100_000
+    assert c.refunds["r2"].clawed_minor == c.clawed_back_minor
+    assert c.amount_minor == 22_000 - c.clawed_back_minor

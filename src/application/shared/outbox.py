@@ -85,6 +85,14 @@ def _wants_attempt(handler: OutboxHandler) -> bool:
         return False
 
 
+def handler_call(handler: OutboxHandler, payload: dict[str, Any], attempt: Attempt) -> None:
+    """Calls ``handler`` with the attempt only if it declares the ``attempt`` keyword."""
+    if _wants_attempt(handler):
+        handler(payload, attempt=attempt)
+    else:
+        handler(payload)
+
+
 def backoff_delay(attempts: int) -> timedelta:
     """Exponential backoff: 5 s, 10 s, 20 s, ... capped at an hour."""
     seconds = min(BACKOFF_BASE_SECONDS * 2 ** max(attempts - 1, 0), BACKOFF_CAP_SECONDS)
@@ -116,10 +124,7 @@ def outbox_message_process(
         store.mark_dead(claimed.id, error=f"no handler for topic {claimed.topic!r}", now=clock.now())
         return OutboxOutcome("dead", f"no handler for topic {claimed.topic!r}")
     try:
-        if _wants_attempt(handler):
-            handler(claimed.payload, attempt=Attempt(claimed.attempts, claimed.max_attempts))
-        else:
-            handler(claimed.payload)
+        handler_call(handler, claimed.payload, Attempt(claimed.attempts, claimed.max_attempts))
     except RetryLater as retry:
         if retry.defer:
             due = clock.now() + (retry.delay or timedelta())

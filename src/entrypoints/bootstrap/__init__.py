@@ -22,8 +22,9 @@ from adapters.django_orm.platform.event_log import DjangoEventLog
 from adapters.django_orm.platform.idempotency_store import BODY_KEY_PURPOSE, DjangoIdempotencyStore
 from adapters.django_orm.platform.outbox_store import DjangoOutbox, DjangoOutboxStore
 from adapters.django_orm.platform.unit_of_work import DjangoUnitOfWork
-from application.shared.events import StoredEvent, events_publish, subscriber_topic
-from application.shared.outbox import DEFAULT_LEASE, OutboxHandler, OutboxOutcome, outbox_message_process
+from application.shared.events import StoredEvent, events_publish
+from application.shared.outbox import DEFAULT_LEASE, OutboxOutcome, outbox_message_process
+from application.shared.subscriptions import Subscriptions
 from domain.shared.clock import Clock, SystemClock
 from domain.shared.events import DomainEvent
 
@@ -44,18 +45,17 @@ class Container:
     clock: Clock = field(default_factory=SystemClock)
     idempotency_store: DjangoIdempotencyStore = field(default_factory=_idempotency_store)
     outbox_store: DjangoOutboxStore = field(default_factory=DjangoOutboxStore)
-    handlers: dict[str, OutboxHandler] = field(default_factory=dict)
+    # Every outbox handler and event subscriber, declared by application/<context>/handlers.py.
+    subscriptions: Subscriptions = field(default_factory=Subscriptions)
     dispatch: Callable[[str, str], None] | None = None
     extras: dict[str, Any] = field(default_factory=dict)
-    # Subscriber name -> event type patterns ("*", "payment.*", "payment.captured"); contexts add theirs in wire().
-    subscribers: dict[str, list[str]] = field(default_factory=dict)
     event_log: DjangoEventLog = field(default_factory=DjangoEventLog)
     outbox_lease: timedelta = DEFAULT_LEASE
     # The HMAC key of Idempotency-Key request fingerprints (application.shared.idempotency).
     idempotency_key: bytes = field(default_factory=_fingerprint_key)
 
     def outbox(self) -> DjangoOutbox:
-        return DjangoOutbox(dispatch=self.dispatch, max_attempts=OUTBOX_MAX_ATTEMPTS)
+        return DjangoOutbox(dispatch=self.dispatch, max_attempts=self.subscriptions.max_attempts())
 
     def uow(self, **repositories: Any) -> DjangoUnitOfWork:
         return DjangoUnitOfWork(outbox=self.outbox(), **repositories)
@@ -72,20 +72,15 @@ class Container:
             owner_id=owner_id,
             log=self.event_log,
             outbox=outbox,
-            subscribers=self.subscribers,
+            subscribers=self.subscriptions.event_subscribers(),
             now=self.clock.now(),
         )
-
-    def subscribe(self, name: str, patterns: list[str], handler: OutboxHandler) -> None:
-        """Registers an event subscriber; its handler receives {"event_id", "type", "owner_id"}."""
-        self.subscribers[name] = patterns
-        self.handlers[subscriber_topic(name)] = handler
 
     def process_outbox_message(self, message_id: str) -> OutboxOutcome:
         return outbox_message_process(
             message_id=message_id,
             store=self.outbox_store,
-            handlers=self.handlers,
+            handlers=self.subscriptions.handlers(),
             clock=self.clock,
             lease=self.outbox_lease,
         )
@@ -106,19 +101,23 @@ class Container:
         return checks
 
 
-# Per-topic attempt budgets; anything not listed gets the default from application.shared.outbox.
-OUTBOX_MAX_ATTEMPTS: dict[str, int] = {}
-
 _container: Container | None = None
+# How a committed outbox message reaches a worker: set by the entrypoints app at start-up
+# (entrypoints/apps.py), so the composition root never imports the task modules that import it.
+_dispatch: Callable[[str, str], None] | None = None
+
+
+def dispatch_with(dispatch: Callable[[str, str], None]) -> None:
+    global _dispatch
+    _dispatch = dispatch
+    reset_container()
 
 
 def _build() -> Container:
     import importlib
 
-    from entrypoints.tasks.outbox import enqueue_outbox_message
-
     built = Container(
-        dispatch=enqueue_outbox_message,
+        dispatch=_dispatch,
         outbox_lease=timedelta(seconds=setting("OUTBOX_LEASE_SECONDS", DEFAULT_LEASE.total_seconds())),
     )
     for module_name in CONTEXT_MODULES:

@@ -34,8 +34,8 @@ COMPANY_SELLER_ID = "company"
 
 
 def wire(built: Container) -> None:
-    built.subscribe("erp_journal", ["payment.captured"], _post_journal_entry)
-    built.subscribe("erp_journal_reversal", ["refund.succeeded"], _post_journal_reversal)
+    built.subscriptions.subscribe_events("erp_journal", ["payment.captured"], _post_journal_entry)
+    built.subscriptions.subscribe_events("erp_journal_reversal", ["refund.succeeded"], _post_journal_reversal)
 
 
 def record_payment(

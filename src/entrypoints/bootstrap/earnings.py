@@ -15,7 +15,6 @@ so tests can change them with the ``settings`` fixture.
 
 from __future__ import annotations
 
-import inspect
 import uuid
 from typing import Any
 
@@ -52,7 +51,6 @@ from application.earnings.ports import (
     ReferredAccount,
     ResellerFilter,
 )
-from application.shared.outbox import Attempt, OutboxHandler
 from application.shared.pagination import Page, PageRequest
 from domain.earnings.activity import ActivityEntry
 from domain.earnings.commission import Commission
@@ -236,45 +234,12 @@ def wire(built: Container) -> None:
             gateway_livemode=deployment.payouts_livemode(),
         )
 
-    built.subscribe(SUBSCRIBER, ["payment.captured", "payment.refunded", REFUND_FAILED], on_payment_event)
-    add_topic_handler(built, USER_REGISTERED_TOPIC, on_user_registered)
-    built.handlers[invoice_cases.RENDER_TOPIC] = render_invoice
-    built.handlers[payout_cases.PROCESS_TOPIC] = process_payout
-
-
-def add_topic_handler(built: Container, topic: str, handler: OutboxHandler) -> None:
-    """The container holds one handler per outbox topic; a topic two contexts need gets a fan-out.
-
-    Every handler runs even if an earlier one fails; the first failure is then re-raised so the
-    message is retried (handlers are idempotent, so the ones that succeeded may safely run again).
-    """
-    previous = built.handlers.get(topic)
-    if previous is None:
-        built.handlers[topic] = handler
-        return
-    handlers = [previous, handler]
-
-    def fan_out(payload: dict[str, Any], *, attempt: Attempt) -> None:
-        failure: Exception | None = None
-        for each in handlers:
-            try:
-                if _takes_attempt(each):
-                    each(payload, attempt=attempt)
-                else:
-                    each(payload)
-            except Exception as exc:  # noqa: BLE001 - the others still run; the first failure is re-raised
-                failure = failure or exc
-        if failure is not None:
-            raise failure
-
-    built.handlers[topic] = fan_out
-
-
-def _takes_attempt(handler: OutboxHandler) -> bool:
-    try:
-        return "attempt" in inspect.signature(handler).parameters
-    except (TypeError, ValueError):
-        return False
+    built.subscriptions.subscribe_events(
+        SUBSCRIBER, ["payment.captured", "payment.refunded", REFUND_FAILED], on_payment_event
+    )
+    built.subscriptions.subscribe(USER_REGISTERED_TOPIC, on_user_registered)
+    built.subscriptions.subscribe(invoice_cases.RENDER_TOPIC, render_invoice)
+    built.subscriptions.subscribe(payout_cases.PROCESS_TOPIC, process_payout)
 
 
 # --- what routers, tasks and commands call ----------------------------------------------------

@@ -34,7 +34,7 @@ from application.shared.ports import Outbox
 from domain.erp.business_partner import BusinessPartnerData, PartnerAddress, business_partner_reference
 from domain.erp.sync import SyncKind, SyncRecord
 from domain.shared.money import Money
-from entrypoints.bootstrap import OUTBOX_MAX_ATTEMPTS, Container, container, deployment, setting
+from entrypoints.bootstrap import Container, container, deployment, setting
 
 GATEWAY = "erp.gateway"
 
@@ -140,9 +140,6 @@ def wire(built: Container) -> None:
     if setting("SAP_CONFIGURED", True):
         built.extras[GATEWAY] = build_gateway()
     budget = int(setting("SAP_SYNC_MAX_ATTEMPTS", 15))
-    OUTBOX_MAX_ATTEMPTS[use_cases.BUSINESS_PARTNER_TOPIC] = budget
-    OUTBOX_MAX_ATTEMPTS[use_cases.JOURNAL_ENTRY_TOPIC] = budget
-    OUTBOX_MAX_ATTEMPTS[use_cases.JOURNAL_REVERSAL_TOPIC] = budget
 
     def upsert_business_partner(payload: dict[str, Any], *, attempt: Attempt) -> None:
         sap = _configured(built, SyncKind.BUSINESS_PARTNER, str(payload["distributor_id"]), None)
@@ -201,9 +198,9 @@ def wire(built: Container) -> None:
             livemode=livemode(),
         )
 
-    built.handlers[use_cases.BUSINESS_PARTNER_TOPIC] = upsert_business_partner
-    built.handlers[use_cases.JOURNAL_ENTRY_TOPIC] = post_journal_entry
-    built.handlers[use_cases.JOURNAL_REVERSAL_TOPIC] = post_journal_reversal
+    built.subscriptions.subscribe(use_cases.BUSINESS_PARTNER_TOPIC, upsert_business_partner, max_attempts=budget)
+    built.subscriptions.subscribe(use_cases.JOURNAL_ENTRY_TOPIC, post_journal_entry, max_attempts=budget)
+    built.subscriptions.subscribe(use_cases.JOURNAL_REVERSAL_TOPIC, post_journal_reversal, max_attempts=budget)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -38,7 +38,7 @@ from application.shared.pagination import Page, PageRequest
 from domain.gateways.inbound_event import InboundEvent
 from domain.identity.user import Principal
 from domain.payments.payment import Payment
-from entrypoints.bootstrap import OUTBOX_MAX_ATTEMPTS, Container, container
+from entrypoints.bootstrap import Container, container
 from entrypoints.bootstrap import payments as payments_wiring
 
 log = structlog.get_logger("partnerpay.gateways")
@@ -94,7 +94,6 @@ def build_sslcommerz() -> tuple[SslcommerzGateway, SslcommerzIpn]:
 
 
 def wire(built: Container) -> None:
-    OUTBOX_MAX_ATTEMPTS[use_cases.PROCESS_TOPIC] = PROCESS_MAX_ATTEMPTS
     interpreters: dict[str, InboundInterpreter] = {}
     refund_sources: dict[str, RefundStatusSource] = {}
     if _offered(settings.CASHFREE_SIMULATED, "cashfree"):
@@ -120,7 +119,7 @@ def wire(built: Container) -> None:
         except GatewayUnavailable as exc:
             raise RetryLater(str(exc)) from None
 
-    built.handlers[use_cases.PROCESS_TOPIC] = process_job
+    built.subscriptions.subscribe(use_cases.PROCESS_TOPIC, process_job, max_attempts=PROCESS_MAX_ATTEMPTS)
 
 
 class DjangoPaymentEffects:

@@ -20,7 +20,7 @@ from application.ingest.ports import TransactionFilter, TransactionProcessor
 from application.shared.outbox import Attempt
 from application.shared.pagination import Page, PageRequest
 from domain.ingest.transaction import Transaction
-from entrypoints.bootstrap import OUTBOX_MAX_ATTEMPTS, Container, container, setting
+from entrypoints.bootstrap import Container, container, setting
 
 log = structlog.get_logger("partnerpay.ingest")
 
@@ -33,8 +33,6 @@ limiter = SlidingWindowLimiter()
 
 
 def wire(built: Container) -> None:
-    # The outbox's attempt budget for processing is the transaction's: the last attempt records FAILED.
-    OUTBOX_MAX_ATTEMPTS[use_cases.PROCESS_TOPIC] = int(setting("TRANSACTION_MAX_ATTEMPTS", 5))
     delay = float(setting("TRANSACTION_PROCESSING_DELAY_SECONDS", 30.0))
     built.extras[PROCESSOR] = SimulatedTransactionProcessor(delay_seconds=delay)
     if delay >= built.outbox_lease.total_seconds():
@@ -55,7 +53,10 @@ def wire(built: Container) -> None:
             if result is not None:
                 log.info("transaction_processing_ended", status=str(result.status))
 
-    built.handlers[use_cases.PROCESS_TOPIC] = process
+    # The outbox's attempt budget for processing is the transaction's: the last attempt records FAILED.
+    built.subscriptions.subscribe(
+        use_cases.PROCESS_TOPIC, process, max_attempts=int(setting("TRANSACTION_MAX_ATTEMPTS", 5))
+    )
 
 
 def processor(built: Container | None = None) -> TransactionProcessor:

@@ -82,8 +82,8 @@ def wire(built: Container) -> None:
         number = issue_invoice(str(payload["order_id"]))
         log.info("marketplace_invoice", order_id=payload["order_id"], number=number)
 
-    built.subscribe(SUBSCRIBER, EVENT_PATTERNS, on_event)
-    built.handlers[stock.INVOICE_TOPIC] = issue_invoice_job
+    built.subscriptions.subscribe_events(SUBSCRIBER, EVENT_PATTERNS, on_event)
+    built.subscriptions.subscribe(stock.INVOICE_TOPIC, issue_invoice_job)
 
 
 def uow() -> MarketplaceUnitOfWork:

@@ -28,7 +28,7 @@ from domain.notifications.delivery import AttemptTrigger, Delivery
 from domain.notifications.endpoint import WebhookEndpoint
 from domain.notifications.schedule import RetrySchedule
 from domain.shared.errors import DomainError
-from entrypoints.bootstrap import OUTBOX_MAX_ATTEMPTS, Container, container, setting
+from entrypoints.bootstrap import Container, container, setting
 
 log = structlog.get_logger("partnerpay.webhooks")
 
@@ -42,7 +42,6 @@ event_reader = DjangoEventReader()
 
 
 def wire(built: Container) -> None:
-    _sync_attempt_budget()
     built.extras.setdefault(
         SENDER, HttpxWebhookSender(deadline=float(setting("WEBHOOK_ATTEMPT_DEADLINE_SECONDS", 15.0)))
     )
@@ -54,7 +53,6 @@ def wire(built: Container) -> None:
         _endpoint_from_registration(built, payload)
 
     def fan_out(payload: dict[str, Any]) -> None:
-        _sync_attempt_budget()
         created = use_cases.event_fan_out(
             uow=_uow(built), events=event_reader, event_id=str(payload["event_id"]), clock=built.clock
         )
@@ -78,12 +76,10 @@ def wire(built: Container) -> None:
         )
         log.info("webhook_delivery", delivery_id=payload["delivery_id"], outcome=outcome)
 
-    # Other contexts (earnings) handle sign-ups too: the topic's handlers are chained, never replaced.
-    from entrypoints.bootstrap.earnings import add_topic_handler
-
-    add_topic_handler(built, USER_REGISTERED_TOPIC, on_user_registered)
-    built.subscribe(use_cases.SUBSCRIBER, ["*"], fan_out)
-    built.handlers[use_cases.DELIVER_TOPIC] = deliver
+    # Other contexts (earnings) handle sign-ups too: subscriptions fan out, never replace.
+    built.subscriptions.subscribe(USER_REGISTERED_TOPIC, on_user_registered)
+    built.subscriptions.subscribe_events(use_cases.SUBSCRIBER, ["*"], fan_out)
+    built.subscriptions.subscribe(use_cases.DELIVER_TOPIC, deliver, max_attempts=retry_schedule().max_attempts)
 
 
 def guard() -> CacheEndpointGuard:
@@ -123,11 +119,6 @@ def _endpoint_from_registration(built: Container, payload: dict[str, Any]) -> No
 
 def _uow(built: Container | None = None) -> Any:
     return (built or container()).uow(endpoints=endpoints, deliveries=deliveries)
-
-
-def _sync_attempt_budget() -> None:
-    # One outbox run of a delivery makes the first try plus one per scheduled retry.
-    OUTBOX_MAX_ATTEMPTS[use_cases.DELIVER_TOPIC] = retry_schedule().max_attempts
 
 
 def retry_schedule() -> RetrySchedule:
@@ -234,14 +225,12 @@ def get_delivery(principal: Principal, delivery_id: str) -> use_cases.DeliveryDe
 
 
 def retry_delivery(principal: Principal, delivery_id: str) -> Delivery:
-    _sync_attempt_budget()
     return use_cases.delivery_retry(
         uow=_uow(), owner_id=principal.user_id, delivery_id=delivery_id, clock=container().clock
     )
 
 
 def replay(principal: Principal, endpoint_id: str, *, since: datetime, until: datetime | None) -> use_cases.Replayed:
-    _sync_attempt_budget()
     return use_cases.endpoint_replay(
         uow=_uow(),
         owner_id=principal.user_id,

@@ -81,8 +81,8 @@ def wire(built: Container) -> None:
     def cancel_at_provider(payload: dict[str, Any]) -> None:
         reconciliation.payment_cancel_at_provider(uow=uow(), payment_id=str(payload["payment_id"]), deps=deps())
 
-    built.handlers[RETURN_TOPIC] = submit_return
-    built.handlers[order_cases.CANCEL_AT_PROVIDER_TOPIC] = cancel_at_provider
+    built.subscriptions.subscribe(RETURN_TOPIC, submit_return)
+    built.subscriptions.subscribe(order_cases.CANCEL_AT_PROVIDER_TOPIC, cancel_at_provider)
 
 
 def amount_limits() -> AmountLimits:

@@ -307,7 +307,7 @@ def test_only_the_owners_enabled_subscribed_endpoints_get_an_event(http, merchan
 def test_replaying_the_fan_out_creates_nothing_new(http, merchant, receiver):
     create_endpoint(http, merchant, receiver.url("/hook"))
     event_id = publish(merchant["user"]["id"])
-    fan_out = bootstrap.container().handlers["event.webhooks"]
+    fan_out = bootstrap.container().subscriptions.handlers()["event.webhooks"]
     payload = {"event_id": event_id, "type": "payment.captured", "owner_id": merchant["user"]["id"]}
     fan_out(payload)
     fan_out(payload)

@@ -67,7 +67,7 @@ def test_concurrent_fan_outs_and_workers_make_one_delivery_and_one_send(receiver
     with container.uow() as uow:
         [event] = container.publish(uow.outbox, [DomainEvent(type="payment.captured", data={})], owner_id=owner)
 
-    fan_out = container.handlers["event.webhooks"]
+    fan_out = container.subscriptions.handlers()["event.webhooks"]
     payload = {"event_id": event.id, "type": event.type, "owner_id": owner}
     # The losers of the race fail on the unique (endpoint, event) constraint and roll back whole;
     # the outbox would retry them, and a retry finds the deliveries there and adds nothing.

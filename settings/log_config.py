@@ -27,6 +27,8 @@ def build_logging(*, log_format: str, level: str) -> dict[str, Any]:
         structlog.stdlib.add_log_level,
         structlog.stdlib.add_logger_name,
         structlog.processors.TimeStamper(fmt="iso", utc=True),
+        # The application layer logs with the standard library (it imports no structlog): its ``extra=`` fields.
+        structlog.stdlib.ExtraAdder(),
         _redact,
     ]
     structlog.configure(

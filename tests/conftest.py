@@ -53,12 +53,20 @@ def _huey_immediate() -> Iterator[None]:
 @pytest.fixture(autouse=True)
 def _fresh_container() -> Iterator[None]:
     from django.core.cache import cache
+    from django.test.signals import setting_changed
 
     from entrypoints import bootstrap
 
+    # The composition root reads settings when it builds: a test that changes one (the ``settings``
+    # fixture) gets a container built with the new value on its next use.
+    def rebuild(**kwargs: object) -> None:
+        bootstrap.reset_container()
+
+    setting_changed.connect(rebuild, dispatch_uid="partnerpay-rebuild-container")
     bootstrap.reset_container()
     cache.clear()
     yield
+    setting_changed.disconnect(dispatch_uid="partnerpay-rebuild-container")
     bootstrap.reset_container()
 
 

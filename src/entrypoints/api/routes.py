@@ -12,18 +12,20 @@ from entrypoints.api import (
     earnings,
     erp,
     identity,
-    ingest,
     marketplace,
     notifications,
     payments,
 )
 from entrypoints.api import gateways as gateway_routes
+from entrypoints.api.ingest import routes as ingest
+from entrypoints.api.ingest import sources as ingest_sources
 
 ROUTES: list[tuple[str, Any]] = [
     ("/api/v1/auth", identity.auth_router),
     ("/api/v1/admin", identity.admin_router),
     ("/api/v1/merchants/me", identity.keys_router),
     ("/api/v1", ingest.router),
+    ("/api/v1", ingest_sources.router),
     ("/v1", ingest.legacy_router),  # seed 004 paths, kept for existing senders
     ("/api/v1/orders", payments.orders_router),
     ("/api/v1/payments", payments.payments_router),

@@ -201,9 +201,9 @@ def marketplace_reservations_expire_periodic() -> None:
 @db_periodic_task(crontab(minute="*/5"))
 def ingest_receipts_purge_periodic() -> None:
     """Transaction sources' message ids older than twice the signature tolerance (replays are stale by then)."""
-    from entrypoints.bootstrap import ingest
+    from entrypoints.bootstrap import container
 
     with lock_task("ingest-receipts-purge"):
-        purged = ingest.purge_receipts()
+        purged = container().ingest.receipts_purge()
         if purged:
             log.info("ingest_receipts_purged", count=purged)

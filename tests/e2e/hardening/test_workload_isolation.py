@@ -24,7 +24,6 @@ from django.db import connection
 from adapters.django_orm.ingest.models import IngestedTransaction
 from application.ingest.use_cases import ReceiveTransaction
 from entrypoints import bootstrap
-from entrypoints.bootstrap import ingest as ingest_wiring
 from entrypoints.tasks.queues import INSTANCES, set_immediate
 from tests.e2e.notifications.conftest import create_endpoint, publish
 from tests.e2e.notifications.receiver import start_receiver
@@ -86,8 +85,8 @@ def test_a_merchant_webhook_is_delivered_within_seconds_while_30s_ingest_jobs_ru
         )
         try:
             for n in range(TRANSACTIONS):
-                ingest_wiring.receive(
-                    ReceiveTransaction(
+                bootstrap.container().ingest.transaction_receive(
+                    command=ReceiveTransaction(
                         transaction_id=f"iso_{n:03d}",
                         source_account="acc_a",
                         destination_account="acc_b",

@@ -10,7 +10,6 @@ from adapters.django_orm.ingest.models import IngestedTransaction
 from adapters.django_orm.platform.models import OutboxMessage
 from adapters.gateways.simulated_processor import SimulatedTransactionProcessor
 from entrypoints import bootstrap
-from entrypoints.bootstrap import ingest as ingest_wiring
 from tests.e2e.ingest.conftest import send
 from tests.helpers import assert_problem
 
@@ -134,9 +133,7 @@ def test_a_processor_that_keeps_failing_ends_failed_with_the_reason(
     settings.TRANSACTION_MAX_ATTEMPTS = 2
     bootstrap.reset_container()
     container = bootstrap.container()
-    container.extras[ingest_wiring.PROCESSOR] = SimulatedTransactionProcessor(
-        delay_seconds=0, fail_ids={webhook["transaction_id"]}
-    )
+    container.ingest.processor = SimulatedTransactionProcessor(delay_seconds=0, fail_ids={webhook["transaction_id"]})
 
     with django_capture_on_commit_callbacks(execute=True):
         send(http, webhook)
@@ -162,7 +159,7 @@ def test_a_processor_that_keeps_failing_ends_failed_with_the_reason(
 def test_the_processing_delay_is_configuration(settings):
     settings.TRANSACTION_PROCESSING_DELAY_SECONDS = 7.5
     bootstrap.reset_container()
-    processor = ingest_wiring.processor()
+    processor = bootstrap.container().ingest.processor
     assert isinstance(processor, SimulatedTransactionProcessor)
     assert processor.delay_seconds == 7.5
 

@@ -29,7 +29,6 @@ from adapters.django_orm.ingest.models import IngestedTransaction
 from adapters.django_orm.platform.models import OutboxMessage
 from application.ingest.use_cases import ReceiveTransaction
 from entrypoints import bootstrap
-from entrypoints.bootstrap import ingest as ingest_wiring
 
 pytestmark = [pytest.mark.postgres, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
@@ -112,7 +111,9 @@ def test_a_killed_worker_loses_nothing_and_processes_each_transaction_once(tmp_p
     # Nothing is queued from this process: the consumer's startup sweep finds the outbox rows.
     bootstrap.container().dispatch = None
     for n in range(COUNT):
-        ingest_wiring.receive(ReceiveTransaction(**{**webhook, "transaction_id": f"kill_{n:03d}"}))
+        bootstrap.container().ingest.transaction_receive(
+            command=ReceiveTransaction(**{**webhook, "transaction_id": f"kill_{n:03d}"})
+        )
     assert OutboxMessage.objects.filter(status="pending").count() == COUNT
 
     env = _consumer_env(tmp_path, queue)

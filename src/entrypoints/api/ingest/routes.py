@@ -8,126 +8,41 @@ the same webhook is offered, the GET answers the object itself, and admins can l
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
 from decimal import Decimal
-from typing import Annotated, Any
+from typing import Any
 from urllib.parse import quote
 
 from django.http import HttpRequest, HttpResponse
-from ninja import Query, Router, Schema, Status
+from ninja import Query, Router, Status
 from ninja.security import APIKeyHeader
-from pydantic import Field, field_validator
 
 from application.ingest.ports import TransactionFilter
+from application.ingest.services import IngestServices
 from application.ingest.sources import SignatureInvalid, SignedMessage
 from application.ingest.use_cases import ReceiveTransaction
 from application.shared.errors import Unauthenticated
 from domain.identity.user import Principal, Role
 from domain.ingest.source import TransactionSource
-from domain.ingest.transaction import MAX_ID_LENGTH, Transaction, TransactionStatus
-from domain.shared.errors import InvalidValue
-from domain.shared.money import normalize_currency
+from domain.ingest.transaction import Transaction
 from entrypoints.api.auth import ADMIN, BearerAuth
-from entrypoints.api.pagination import PageQuery
-from entrypoints.api.schemas import PROBLEM_RESPONSES, InputSchema
-from entrypoints.bootstrap import ingest
+from entrypoints.api.ingest.schemas import (
+    SeedTransactionOut,
+    TransactionIn,
+    TransactionListQuery,
+    TransactionOut,
+    TransactionPage,
+    seed_out,
+    transaction_out,
+)
+from entrypoints.api.schemas import PROBLEM_RESPONSES
+from entrypoints.bootstrap import container
 
 legacy_router = Router(tags=["ingest"])
 router = Router(tags=["ingest"])
 
-Reference = Annotated[
-    str,
-    # Control characters are refused: no sender id needs them and PostgreSQL text cannot hold NUL.
-    Field(min_length=1, max_length=MAX_ID_LENGTH, pattern=r"^[^\x00-\x1f\x7f]+$"),
-]
 
-
-def _currency(value: str) -> str:
-    try:
-        return normalize_currency(value)
-    except InvalidValue as exc:
-        raise ValueError(exc.message) from None
-
-
-class TransactionIn(InputSchema):
-    transaction_id: Reference = Field(description="The sender's id; sending it again is a no-op")
-    source_account: Reference
-    destination_account: Reference
-    # Bounded before anything scales it: "1e999999999" must never become a huge integer.
-    amount: Decimal = Field(
-        gt=0,
-        le=Decimal("1e15"),
-        max_digits=32,
-        description="Major units, as a decimal string (preferred) or a JSON number; read exactly, never as a float",
-        examples=["1500.00"],
-    )
-    currency: str = Field(min_length=3, max_length=3, description="ISO 4217 code", examples=["INR"])
-
-    @field_validator("currency")
-    @classmethod
-    def _known_currency(cls, value: str) -> str:
-        return _currency(value)
-
-
-class SeedTransactionOut(Schema):
-    """Seed 004's transaction shape."""
-
-    transaction_id: str
-    source_account: str
-    destination_account: str
-    amount: str = Field(description='Decimal string in major units, e.g. "150.50"')
-    currency: str
-    status: TransactionStatus
-    created_at: datetime
-    processed_at: datetime | None = Field(description="When processing ended (PROCESSED or FAILED)")
-
-
-class TransactionOut(SeedTransactionOut):
-    attempts: int = Field(description="Calls to the external processor started so far")
-    last_error: str | None = Field(description="Why the latest attempt failed; the final reason when FAILED")
-
-
-class TransactionListQuery(PageQuery):
-    status: TransactionStatus | None = None
-    currency: str | None = Field(default=None, min_length=3, max_length=3)
-    created_after: datetime | None = Field(default=None, description="Inclusive lower bound on created_at")
-    created_before: datetime | None = Field(default=None, description="Exclusive upper bound on created_at")
-
-    @field_validator("currency")
-    @classmethod
-    def _known_currency(cls, value: str | None) -> str | None:
-        return _currency(value) if value is not None else None
-
-    @field_validator("created_after", "created_before")
-    @classmethod
-    def _utc_if_naive(cls, value: datetime | None) -> datetime | None:
-        return value.replace(tzinfo=UTC) if value is not None and value.tzinfo is None else value
-
-
-class TransactionPage(Schema):
-    items: list[TransactionOut]
-    next_cursor: str | None
-
-
-def seed_out(transaction: Transaction) -> SeedTransactionOut:
-    return SeedTransactionOut(
-        transaction_id=transaction.transaction_id,
-        source_account=transaction.source_account,
-        destination_account=transaction.destination_account,
-        amount=transaction.amount.to_decimal_string(),
-        currency=transaction.amount.currency,
-        status=transaction.status,
-        created_at=transaction.created_at,
-        processed_at=transaction.processed_at,
-    )
-
-
-def transaction_out(transaction: Transaction) -> TransactionOut:
-    return TransactionOut(
-        **seed_out(transaction).model_dump(),
-        attempts=transaction.attempts,
-        last_error=transaction.last_error or None,
-    )
+def ingest() -> IngestServices:
+    return container().ingest
 
 
 def exact_amount(request: HttpRequest, validated: Decimal) -> str | int | Decimal:
@@ -154,8 +69,8 @@ class SourceSignature(APIKeyHeader):
     def authenticate(self, request: HttpRequest, key: str | None) -> TransactionSource:
         match = request.resolver_match
         source_id = str(match.kwargs.get("source_id", "")) if match is not None else ""
-        source: TransactionSource = ingest.authenticate(
-            SignedMessage(
+        source: TransactionSource = ingest().authenticate_message(
+            message=SignedMessage(
                 source_id=source_id,
                 msg_id=request.headers.get("webhook-id", ""),
                 timestamp=request.headers.get("webhook-timestamp", ""),
@@ -192,12 +107,12 @@ def _accepted(response: HttpResponse, received: Any) -> Status[TransactionOut]:
 def transactions_receive(
     request: HttpRequest, response: HttpResponse, payload: TransactionIn
 ) -> Status[TransactionOut]:
-    if not ingest.allow_unsigned():
+    if not ingest().allow_unsigned:
         raise SignatureInvalid(
             "Unsigned transaction webhooks are not accepted here: post to /v1/webhooks/transactions/{source_id} "
             "signed with your source's secret"
         )
-    return _accepted(response, ingest.receive(_command(request, payload, None)))
+    return _accepted(response, ingest().transaction_receive(command=_command(request, payload, None)))
 
 
 def transactions_receive_signed(
@@ -205,7 +120,12 @@ def transactions_receive_signed(
 ) -> Status[TransactionOut]:
     source: TransactionSource = request.auth  # type: ignore[attr-defined]
     msg_id = request.headers.get("webhook-id", "")
-    return _accepted(response, ingest.receive_signed(source, msg_id, _command(request, payload, source.id)))
+    return _accepted(
+        response,
+        ingest().transaction_receive_signed(
+            source=source, msg_id=msg_id, command=_command(request, payload, source.id)
+        ),
+    )
 
 
 _RECEIVE_DOC = {
@@ -257,19 +177,19 @@ legacy_router.add_api_operation(
 
 def _readable(request: HttpRequest, transaction_id: str) -> Transaction:
     """Open in the local demo; otherwise an admin's token, or the owning source's secret as bearer."""
-    if ingest.allow_unsigned():
-        return ingest.get(transaction_id)
+    if ingest().allow_unsigned:
+        return ingest().transaction_get(transaction_id=transaction_id)
     header = request.headers.get("Authorization", "")
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
         raise Unauthenticated("An admin token or the source's secret (Authorization: Bearer ...) is required")
     token = token.strip()
     if token.startswith("whsec_"):
-        return ingest.get_as_source(transaction_id, token)
+        return ingest().transaction_get_as_source(transaction_id=transaction_id, secret=token)
     caller = BearerAuth(frozenset({Role.ADMIN})).authenticate(request, token)
     if not isinstance(caller, Principal):
         raise Unauthenticated("Valid credentials are required")
-    return ingest.get(transaction_id)
+    return ingest().transaction_get(transaction_id=transaction_id)
 
 
 @router.get(
@@ -300,96 +220,13 @@ def transactions_get_legacy(request: HttpRequest, transaction_id: str) -> list[S
     summary="List ingested transactions (admin)",
 )
 def admin_transactions_list(request: HttpRequest, filters: Query[TransactionListQuery]) -> TransactionPage:
-    page = ingest.list_transactions(
-        TransactionFilter(
+    page = ingest().transactions_list(
+        filters=TransactionFilter(
             status=filters.status,
             currency=filters.currency,
             created_after=filters.created_after,
             created_before=filters.created_before,
         ),
-        filters.page_request(),
+        page=filters.page_request(),
     )
     return TransactionPage(items=[transaction_out(t) for t in page.items], next_cursor=page.next_cursor)
-
-
-# --------------------------------------------------------------------------- transaction sources (admin)
-
-
-class SourceIn(InputSchema):
-    name: str = Field(min_length=1, max_length=100)
-
-
-class SourceOut(Schema):
-    id: str
-    name: str
-    enabled: bool
-    created_at: datetime
-    disabled_at: datetime | None
-    previous_secret_expires_at: datetime | None = Field(
-        description="Until when the secret before the last rotation is still accepted"
-    )
-
-
-class SourceCreatedOut(SourceOut):
-    secret: str = Field(description="The `whsec_` signing secret; shown only in this response")
-
-
-def source_out(source: TransactionSource) -> SourceOut:
-    return SourceOut(
-        id=source.id,
-        name=source.name,
-        enabled=source.enabled,
-        created_at=source.created_at,
-        disabled_at=source.disabled_at,
-        previous_secret_expires_at=source.previous_secret_expires_at,
-    )
-
-
-def source_created_out(source: TransactionSource, secret: str) -> SourceCreatedOut:
-    return SourceCreatedOut(**source_out(source).model_dump(), secret=secret)
-
-
-@router.post(
-    "/admin/transaction-sources",
-    response={201: SourceCreatedOut, **PROBLEM_RESPONSES},
-    auth=ADMIN,
-    operation_id="admin_transaction_sources_create",
-    summary="Register a transaction source (admin); its secret is shown once",
-)
-def admin_transaction_sources_create(request: HttpRequest, payload: SourceIn) -> Status[SourceCreatedOut]:
-    created = ingest.create_source(payload.name)
-    return Status(201, source_created_out(created.source, created.secret))
-
-
-@router.get(
-    "/admin/transaction-sources",
-    response={200: list[SourceOut], **PROBLEM_RESPONSES},
-    auth=ADMIN,
-    operation_id="admin_transaction_sources_list",
-    summary="List transaction sources (admin)",
-)
-def admin_transaction_sources_list(request: HttpRequest) -> list[SourceOut]:
-    return [source_out(source) for source in ingest.list_sources()]
-
-
-@router.post(
-    "/admin/transaction-sources/{source_id}/rotate-secret",
-    response={200: SourceCreatedOut, **PROBLEM_RESPONSES},
-    auth=ADMIN,
-    operation_id="admin_transaction_sources_rotate_secret",
-    summary="Rotate a source's secret; the old one is accepted for 24 hours more",
-)
-def admin_transaction_sources_rotate_secret(request: HttpRequest, source_id: str) -> SourceCreatedOut:
-    rotated = ingest.rotate_source_secret(source_id)
-    return source_created_out(rotated.source, rotated.secret)
-
-
-@router.post(
-    "/admin/transaction-sources/{source_id}/disable",
-    response={200: SourceOut, **PROBLEM_RESPONSES},
-    auth=ADMIN,
-    operation_id="admin_transaction_sources_disable",
-    summary="Disable a source: its messages are refused with 403 source_disabled",
-)
-def admin_transaction_sources_disable(request: HttpRequest, source_id: str) -> SourceOut:
-    return source_out(ingest.disable_source(source_id))

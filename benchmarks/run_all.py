@@ -24,7 +24,7 @@ if __package__ in (None, ""):
 from benchmarks import lib
 
 # Add new benchmark modules here (ingest, payments...); they run in this order.
-MODULES: list[str] = ["servers", "ingest", "payments", "webhooks", "marketplace", "isolation"]
+MODULES: list[str] = ["write_paths", "servers", "ingest", "payments", "webhooks", "marketplace", "isolation"]
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -62,7 +62,7 @@ class CatalogInvoiceFactory(DjangoModelFactory[InvoiceRecord]):
 
     id = factory.LazyFunction(uuid.uuid4)
     order_id = factory.LazyFunction(uuid.uuid4)
-    number = factory.Sequence(lambda n: f"INV-202601-{n + 1:05d}")
+    number = factory.Sequence(lambda n: f"MKT-202601-{n + 1:05d}")
     period = "202601"
     seller_id = factory.LazyFunction(lambda: str(uuid.uuid4()))
     currency = "INR"

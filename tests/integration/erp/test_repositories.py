@@ -83,6 +83,7 @@ def test_a_claim_is_exclusive_until_saved_or_expired(records):
     assert records.claim(SyncKind.JOURNAL_ENTRY, "missing", now=NOW, lease=LEASE) is None
 
 
+@pytest.mark.postgres  # threads writing at once: SQLite would serialise them or lock up
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_claims_have_one_winner(records):
     records.add_if_absent(_record())

@@ -38,7 +38,7 @@ class TierFactory(DjangoModelFactory[TierRecord]):
         model = TierRecord
 
     name = factory.Sequence(lambda n: f"tier{n}")
-    min_sales_minor = factory.Sequence(lambda n: n * 100_000_00)
+    min_sales_minor = factory.Sequence(lambda n: 10**12 + n)  # above any seeded threshold
     rate_bps = 1000
     bonus_bps = 0
 
@@ -83,7 +83,7 @@ class EarningsInvoiceFactory(DjangoModelFactory[InvoiceRecord]):
         model = InvoiceRecord
 
     id = factory.LazyFunction(uuid.uuid4)
-    number = factory.Sequence(lambda n: f"RI-202601-{n + 1:05d}")
+    number = factory.Sequence(lambda n: f"INV-202601-{n + 1:04d}")
     reseller = factory.SubFactory(ResellerFactory)
     period = "2026-01"
     currency = "INR"

@@ -6,8 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from adapters.django_orm.ingest.models import IngestedTransaction
-from tests.e2e.ingest.conftest import send
+from tests.factories.ingest import IngestedTransactionFactory
 from tests.helpers import admin_token, assert_problem, bearer, register
 
 pytestmark = pytest.mark.django_db
@@ -22,17 +21,20 @@ def admin(http) -> dict[str, str]:
 
 
 @pytest.fixture
-def five(http, webhook) -> list[str]:
-    ids = []
-    for n in range(5):
-        body = {**webhook, "transaction_id": f"adm_{n}", "currency": "USD" if n % 2 else "INR"}
-        assert send(http, body).status_code == 202
-        ids.append(body["transaction_id"])
-    # Spread them over days so the date filters have something to cut.
-    for n, transaction_id in enumerate(ids):
-        IngestedTransaction.objects.filter(transaction_id=transaction_id).update(created_at=T0 + timedelta(days=n))
-    IngestedTransaction.objects.filter(transaction_id="adm_4").update(status="PROCESSED", processed_at=T0)
-    return ids
+def five() -> list[str]:
+    # Spread over days so the date filters have something to cut; the newest one is processed.
+    rows = [
+        IngestedTransactionFactory(
+            transaction_id=f"adm_{n}",
+            amount_minor=150000,
+            currency="USD" if n % 2 else "INR",
+            created_at=T0 + timedelta(days=n),
+            status="PROCESSED" if n == 4 else "PROCESSING",
+            processed_at=T0 if n == 4 else None,
+        )
+        for n in range(5)
+    ]
+    return [row.transaction_id for row in rows]
 
 
 def _ids(response) -> list[str]:

@@ -11,6 +11,7 @@ from django.test import Client
 from django.utils import timezone
 
 from entrypoints import bootstrap
+from tests.factories.platform import IdempotencyRecordFactory
 from tests.helpers import assert_problem, bearer, post, register
 
 pytestmark = pytest.mark.django_db
@@ -44,12 +45,11 @@ def test_same_key_different_body_is_422(http):
 
 
 def test_same_key_while_first_in_flight_is_409(http):
-    from adapters.django_orm.platform.models import IdempotencyRecord
     from application.shared.idempotency import request_fingerprint
 
     merchant = register(http, "merchant")
     body = b'{"name": "slow"}'
-    IdempotencyRecord.objects.create(
+    IdempotencyRecordFactory(
         scope=f"user:{merchant['user']['id']}",
         key="k-3",
         fingerprint=request_fingerprint("POST", PATH, body, key=bootstrap.container().idempotency_key),
@@ -66,12 +66,11 @@ def test_same_key_while_first_in_flight_is_409(http):
 
 
 def test_stale_in_flight_reservation_is_taken_over(http):
-    from adapters.django_orm.platform.models import IdempotencyRecord
     from application.shared.idempotency import request_fingerprint
 
     merchant = register(http, "merchant")
     body = b'{"name": "crashed"}'
-    IdempotencyRecord.objects.create(
+    IdempotencyRecordFactory(
         scope=f"user:{merchant['user']['id']}",
         key="k-4",
         fingerprint=request_fingerprint("POST", PATH, body, key=bootstrap.container().idempotency_key),

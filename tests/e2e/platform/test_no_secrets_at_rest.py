@@ -15,6 +15,7 @@ from typing import Any
 
 import pytest
 
+from tests.factories.identity import UserFactory
 from tests.helpers import assert_problem, bearer, post, register
 from tests.scan import dump_admin_pages, dump_every_table
 
@@ -48,8 +49,6 @@ def _unkeyed_digests(path: str, raw: bytes) -> list[str]:
 
 
 def test_no_pan_api_key_or_webhook_secret_in_any_table_or_admin_page(http, django_capture_on_commit_callbacks):
-    from adapters.django_orm.identity.models import User
-
     merchant = register(http, "merchant")
     headers = bearer(merchant["access"])
     sent: list[tuple[str, bytes]] = []
@@ -97,7 +96,7 @@ def test_no_pan_api_key_or_webhook_secret_in_any_table_or_admin_page(http, djang
             needles[f"unkeyed SHA-256 #{n} of {path}"] = digest
 
     tables = dump_every_table()
-    superuser = User.objects.create_superuser("root@example.com", "a-long-enough-passphrase-42")
+    superuser = UserFactory(superuser=True, email="root@example.com")
     pages, urls = dump_admin_pages(superuser)
     assert "/admin/platform_core/idempotencyrecord/" in urls
     assert any(re.search(r"/admin/platform_core/idempotencyrecord/[^/]+/change/", u) for u in urls)

@@ -46,6 +46,15 @@ class TransactionRepository(Protocol):
         ...
 
 
+class TransactionInbox(Protocol):
+    """Receiving on the hot path: the transaction and the job that processes it, stored atomically."""
+
+    def receive(self, transaction: Transaction, *, process_topic: str) -> tuple[Transaction, bool]:
+        """Stores ``transaction`` and an outbox message of ``process_topic`` (payload ``transaction_id``,
+        dedupe key ``ingest:<id>``) in one atomic step unless the id is known: (stored, created)."""
+        ...
+
+
 class IngestUnitOfWork(UnitOfWork, Protocol):
     transactions: TransactionRepository
 

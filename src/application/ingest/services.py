@@ -20,6 +20,7 @@ from application.ingest.ports import (
     SourceRepository,
     SourceUnitOfWork,
     TransactionFilter,
+    TransactionInbox,
     TransactionProcessor,
     TransactionRepository,
 )
@@ -36,6 +37,7 @@ class IngestUnitOfWork(SignedIngestUnitOfWork, SourceUnitOfWork, Protocol):
 @dataclass(slots=True)
 class IngestServices:
     uow: Callable[[], IngestUnitOfWork]
+    inbox: TransactionInbox
     transactions: TransactionRepository
     sources: SourceRepository
     receipts: MessageReceipts
@@ -50,7 +52,7 @@ class IngestServices:
     max_attempts: int
 
     def transaction_receive(self, *, command: use_cases.ReceiveTransaction) -> use_cases.Received:
-        return use_cases.transaction_receive(uow=self.uow(), command=command, clock=self.clock)
+        return use_cases.transaction_receive(inbox=self.inbox, command=command, clock=self.clock)
 
     def transaction_process(self, *, transaction_id: str, attempt: int, max_attempts: int) -> Transaction | None:
         return use_cases.transaction_process(

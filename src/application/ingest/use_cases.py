@@ -15,6 +15,7 @@ from application.ingest.ports import (
     IngestUnitOfWork,
     ProcessingResult,
     TransactionFilter,
+    TransactionInbox,
     TransactionProcessor,
     TransactionRepository,
 )
@@ -48,8 +49,11 @@ class Received:
     created: bool
 
 
-def transaction_receive(*, uow: IngestUnitOfWork, command: ReceiveTransaction, clock: Clock) -> Received:
-    """Store a reported transaction once; a replay returns the stored one, a different one is refused."""
+def transaction_receive(*, inbox: TransactionInbox, command: ReceiveTransaction, clock: Clock) -> Received:
+    """Store a reported transaction once; a replay returns the stored one, a different one is refused.
+
+    The transaction and its processing job are one atomic write (``TransactionInbox``): on the hot
+    path there is no transaction to open or commit around them."""
     candidate = Transaction.receive(
         transaction_id=command.transaction_id,
         source_account=command.source_account,
@@ -58,14 +62,7 @@ def transaction_receive(*, uow: IngestUnitOfWork, command: ReceiveTransaction, c
         now=clock.now(),
         source_id=command.source_id,
     )
-    with uow:
-        stored, created = uow.transactions.add_if_absent(candidate)
-        if created:
-            uow.outbox.add(
-                PROCESS_TOPIC,
-                {"transaction_id": stored.transaction_id},
-                dedupe_key=f"ingest:{stored.transaction_id}",
-            )
+    stored, created = inbox.receive(candidate, process_topic=PROCESS_TOPIC)
     if not created and not stored.same_content(candidate):
         raise TransactionConflict(
             f"Transaction {stored.transaction_id!r} was already received with different content; "

@@ -7,6 +7,7 @@ from datetime import timedelta
 import structlog
 
 from adapters.cache.rate_limit import SlidingWindowLimiter, parse_rate
+from adapters.django_orm.ingest.inbox import DjangoTransactionInbox
 from adapters.django_orm.ingest.repository import (
     DjangoMessageReceipts,
     DjangoSourceRepository,
@@ -32,8 +33,10 @@ def build(built: Platform) -> IngestServices:
         # A call outliving its lease is handed to a second worker: the processor would be called twice.
         log.warning("ingest_delay_exceeds_outbox_lease", delay_seconds=delay, lease=built.outbox_lease.total_seconds())
     limit, window = parse_rate(str(setting("INGEST_SOURCE_RATE", "6000/minute")))
+    max_attempts = int(setting("TRANSACTION_MAX_ATTEMPTS", 5))
     return IngestServices(
         uow=uow,
+        inbox=DjangoTransactionInbox(outbox=built.outbox, max_attempts=max_attempts),
         transactions=transactions,
         sources=sources,
         receipts=receipts,
@@ -43,5 +46,5 @@ def build(built: Platform) -> IngestServices:
         allow_unsigned=bool(setting("INGEST_ALLOW_UNSIGNED", False)),
         source_limit=SourceLimit(limit=limit, window_seconds=window),
         signature_tolerance=timedelta(seconds=int(setting("INGEST_SIGNATURE_TOLERANCE_SECONDS", 300))),
-        max_attempts=int(setting("TRANSACTION_MAX_ATTEMPTS", 5)),
+        max_attempts=max_attempts,
     )

@@ -153,3 +153,22 @@ class ScriptedProcessor:
         if isinstance(answer, Exception):
             raise answer
         return answer
+
+
+class UnitOfWorkInbox:
+    """The inbox port over the fake unit of work: the row and its job in one commit, as the Django adapter
+    writes them in one statement."""
+
+    def __init__(self, uow: Any) -> None:
+        self.uow = uow
+
+    def receive(self, transaction: Transaction, *, process_topic: str) -> tuple[Transaction, bool]:
+        with self.uow:
+            stored, created = self.uow.transactions.add_if_absent(transaction)
+            if created:
+                self.uow.outbox.add(
+                    process_topic,
+                    {"transaction_id": transaction.transaction_id},
+                    dedupe_key=f"ingest:{transaction.transaction_id}",
+                )
+        return stored, created

@@ -10,7 +10,7 @@ from application.ingest.ports import ProcessingResult
 from application.ingest.use_cases import PROCESS_TOPIC, ReceiveTransaction, transaction_process, transaction_receive
 from application.shared.outbox import Attempt, ClaimedMessage, outbox_message_process
 from domain.ingest.transaction import TransactionStatus
-from tests.unit.ingest.fakes import FakeUnitOfWork, FixedClock, ScriptedProcessor
+from tests.unit.ingest.fakes import FakeUnitOfWork, FixedClock, ScriptedProcessor, UnitOfWorkInbox
 
 
 @dataclass
@@ -49,7 +49,7 @@ class OneMessageStore:
 def _drive(processor: ScriptedProcessor, max_attempts: int) -> tuple[FakeUnitOfWork, OneMessageStore, list[str]]:
     uow, clock = FakeUnitOfWork(), FixedClock()
     command = ReceiveTransaction("txn_1", "acc_a", "acc_b", "10.00", "INR")
-    transaction_receive(uow=uow, command=command, clock=clock)
+    transaction_receive(inbox=UnitOfWorkInbox(uow), command=command, clock=clock)
     store = OneMessageStore(payload=uow.outbox.messages[0].payload, max_attempts=max_attempts)
 
     def handler(payload: dict[str, Any], *, attempt: Attempt) -> None:

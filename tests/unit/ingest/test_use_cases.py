@@ -23,7 +23,7 @@ from application.shared.pagination import PageRequest
 from domain.ingest.transaction import TransactionStatus
 from domain.shared.errors import InvalidValue
 from domain.shared.money import Money
-from tests.unit.ingest.fakes import FakeUnitOfWork, FixedClock, ScriptedProcessor
+from tests.unit.ingest.fakes import FakeUnitOfWork, FixedClock, ScriptedProcessor, UnitOfWorkInbox
 
 
 def _command(
@@ -62,7 +62,7 @@ def _process(
 
 
 def test_receiving_stores_the_transaction_and_its_processing_job_together(uow, clock):
-    received = transaction_receive(uow=uow, command=_command(), clock=clock)
+    received = transaction_receive(inbox=UnitOfWorkInbox(uow), command=_command(), clock=clock)
 
     assert received.created
     stored = uow.transactions.rows["txn_1"]
@@ -78,9 +78,9 @@ def test_receiving_stores_the_transaction_and_its_processing_job_together(uow, c
 
 
 def test_the_same_transaction_again_returns_the_stored_one_and_adds_no_job(uow, clock):
-    first = transaction_receive(uow=uow, command=_command(), clock=clock)
+    first = transaction_receive(inbox=UnitOfWorkInbox(uow), command=_command(), clock=clock)
     clock.advance(5)
-    again = transaction_receive(uow=uow, command=_command(amount=Decimal("150.5")), clock=clock)
+    again = transaction_receive(inbox=UnitOfWorkInbox(uow), command=_command(amount=Decimal("150.5")), clock=clock)
 
     assert not again.created
     assert again.transaction.created_at == first.transaction.created_at
@@ -89,9 +89,9 @@ def test_the_same_transaction_again_returns_the_stored_one_and_adds_no_job(uow, 
 
 
 def test_a_replay_reports_the_current_state(uow, clock):
-    transaction_receive(uow=uow, command=_command(), clock=clock)
+    transaction_receive(inbox=UnitOfWorkInbox(uow), command=_command(), clock=clock)
     _process(uow, ScriptedProcessor(), clock)
-    again = transaction_receive(uow=uow, command=_command(), clock=clock)
+    again = transaction_receive(inbox=UnitOfWorkInbox(uow), command=_command(), clock=clock)
     assert again.transaction.status is TransactionStatus.PROCESSED
 
 
@@ -100,9 +100,9 @@ def test_a_replay_reports_the_current_state(uow, clock):
     [{"amount": "150.51"}, {"currency": "INR"}, {"source_account": "acc_x"}, {"destination_account": "acc_y"}],
 )
 def test_the_same_id_with_different_content_is_a_conflict_and_the_first_version_is_kept(uow, clock, change):
-    transaction_receive(uow=uow, command=_command(), clock=clock)
+    transaction_receive(inbox=UnitOfWorkInbox(uow), command=_command(), clock=clock)
     with pytest.raises(TransactionConflict) as error:
-        transaction_receive(uow=uow, command=_command(**change), clock=clock)
+        transaction_receive(inbox=UnitOfWorkInbox(uow), command=_command(**change), clock=clock)
 
     assert error.value.code == "transaction_conflict"
     assert error.value.kind == "conflict"
@@ -125,16 +125,18 @@ def test_the_same_id_with_different_content_is_a_conflict_and_the_first_version_
 )
 def test_invalid_reports_are_refused_and_store_nothing(uow, clock, command, field):
     with pytest.raises(InvalidValue) as error:
-        transaction_receive(uow=uow, command=command, clock=clock)
+        transaction_receive(inbox=UnitOfWorkInbox(uow), command=command, clock=clock)
     assert error.value.field == field
     assert uow.transactions.rows == {}
     assert uow.outbox.messages == []
 
 
 def test_amounts_are_exact_whatever_their_spelling(uow, clock):
-    transaction_receive(uow=uow, command=_command("a", amount=1500), clock=clock)
-    transaction_receive(uow=uow, command=_command("b", amount=Decimal("12345678901234.57")), clock=clock)
-    transaction_receive(uow=uow, command=_command("c", amount="0.10", currency="inr"), clock=clock)
+    transaction_receive(inbox=UnitOfWorkInbox(uow), command=_command("a", amount=1500), clock=clock)
+    transaction_receive(
+        inbox=UnitOfWorkInbox(uow), command=_command("b", amount=Decimal("12345678901234.57")), clock=clock
+    )
+    transaction_receive(inbox=UnitOfWorkInbox(uow), command=_command("c", amount="0.10", currency="inr"), clock=clock)
     assert uow.transactions.rows["a"].amount == Money(150000, "USD")
     assert uow.transactions.rows["b"].amount == Money(1234567890123457, "USD")
     assert uow.transactions.rows["c"].amount == Money(10, "INR")
@@ -142,14 +144,14 @@ def test_amounts_are_exact_whatever_their_spelling(uow, clock):
 
 def test_float_amounts_never_get_in(uow, clock):
     with pytest.raises(InvalidValue):
-        transaction_receive(uow=uow, command=_command(amount=150.5), clock=clock)  # type: ignore[arg-type]
+        transaction_receive(inbox=UnitOfWorkInbox(uow), command=_command(amount=150.5), clock=clock)  # type: ignore[arg-type]
 
 
 # --- processing ------------------------------------------------------------------------------
 
 
 def test_processing_calls_the_processor_once_and_marks_processed(uow, clock):
-    transaction_receive(uow=uow, command=_command(), clock=clock)
+    transaction_receive(inbox=UnitOfWorkInbox(uow), command=_command(), clock=clock)
     processor = ScriptedProcessor()
     clock.advance(30)
 
@@ -163,7 +165,7 @@ def test_processing_calls_the_processor_once_and_marks_processed(uow, clock):
 
 
 def test_processing_again_is_a_no_op(uow, clock):
-    transaction_receive(uow=uow, command=_command(), clock=clock)
+    transaction_receive(inbox=UnitOfWorkInbox(uow), command=_command(), clock=clock)
     processor = ScriptedProcessor()
     _process(uow, processor, clock)
     processed_at = uow.transactions.rows["txn_1"].processed_at
@@ -177,7 +179,7 @@ def test_processing_again_is_a_no_op(uow, clock):
 
 
 def test_a_failed_attempt_is_retried_later_with_the_reason_kept(uow, clock):
-    transaction_receive(uow=uow, command=_command(), clock=clock)
+    transaction_receive(inbox=UnitOfWorkInbox(uow), command=_command(), clock=clock)
     processor = ScriptedProcessor(ProcessingResult(succeeded=False, reason="upstream timeout"))
 
     with pytest.raises(RetryLater) as retry:
@@ -190,7 +192,7 @@ def test_a_failed_attempt_is_retried_later_with_the_reason_kept(uow, clock):
 
 
 def test_the_last_failed_attempt_ends_failed_and_gives_up(uow, clock):
-    transaction_receive(uow=uow, command=_command(), clock=clock)
+    transaction_receive(inbox=UnitOfWorkInbox(uow), command=_command(), clock=clock)
     processor = ScriptedProcessor(ProcessingResult(succeeded=False, reason="declined"))
     for attempt in (1, 2):
         with pytest.raises(RetryLater):
@@ -213,7 +215,7 @@ def test_the_last_failed_attempt_ends_failed_and_gives_up(uow, clock):
 
 
 def test_a_failure_then_success_ends_processed(uow, clock):
-    transaction_receive(uow=uow, command=_command(), clock=clock)
+    transaction_receive(inbox=UnitOfWorkInbox(uow), command=_command(), clock=clock)
     processor = ScriptedProcessor(ProcessingResult(succeeded=False, reason="busy"), ProcessingResult(succeeded=True))
     with pytest.raises(RetryLater):
         _process(uow, processor, clock, attempt=1)
@@ -223,7 +225,7 @@ def test_a_failure_then_success_ends_processed(uow, clock):
 
 
 def test_a_processor_that_raises_counts_as_a_failed_attempt(uow, clock):
-    transaction_receive(uow=uow, command=_command(), clock=clock)
+    transaction_receive(inbox=UnitOfWorkInbox(uow), command=_command(), clock=clock)
     processor = ScriptedProcessor(ConnectionError("connection reset"))
     with pytest.raises(RetryLater) as retry:
         _process(uow, processor, clock, attempt=1, max_attempts=1)
@@ -233,7 +235,7 @@ def test_a_processor_that_raises_counts_as_a_failed_attempt(uow, clock):
 
 
 def test_an_attempt_is_on_record_before_the_processor_is_called(uow, clock):
-    transaction_receive(uow=uow, command=_command(), clock=clock)
+    transaction_receive(inbox=UnitOfWorkInbox(uow), command=_command(), clock=clock)
     seen: list[int] = []
 
     class Spy(ScriptedProcessor):
@@ -255,7 +257,7 @@ def test_processing_an_unknown_transaction_does_nothing(uow, clock):
 
 
 def test_get_returns_the_transaction_or_not_found(uow, clock):
-    transaction_receive(uow=uow, command=_command(), clock=clock)
+    transaction_receive(inbox=UnitOfWorkInbox(uow), command=_command(), clock=clock)
     assert transaction_get(transactions=uow.transactions, transaction_id="txn_1").transaction_id == "txn_1"
     with pytest.raises(NotFound):
         transaction_get(transactions=uow.transactions, transaction_id="txn_2")
@@ -271,7 +273,7 @@ def test_ids_nobody_could_have_sent_are_not_found_without_a_lookup(uow):
 def test_list_filters_and_pages_newest_first(uow, clock):
     for n in range(5):
         currency = "INR" if n % 2 else "USD"
-        transaction_receive(uow=uow, command=_command(f"t{n}", currency=currency), clock=clock)
+        transaction_receive(inbox=UnitOfWorkInbox(uow), command=_command(f"t{n}", currency=currency), clock=clock)
         clock.advance(1)
     everything = TransactionFilter()
 
@@ -290,7 +292,7 @@ def test_list_filters_and_pages_newest_first(uow, clock):
 
 
 def test_retry_delays_are_the_outboxs(uow, clock):
-    transaction_receive(uow=uow, command=_command(), clock=clock)
+    transaction_receive(inbox=UnitOfWorkInbox(uow), command=_command(), clock=clock)
     with pytest.raises(RetryLater) as retry:
         _process(uow, ScriptedProcessor(ProcessingResult(succeeded=False)), clock)
     assert retry.value.delay is None or retry.value.delay > timedelta(0)

@@ -24,19 +24,19 @@ class DjangoTransactionRepository:
         # (PostgreSQL and SQLite >= 3.35 both speak it). The ORM's bulk_create(ignore_conflicts=True)
         # cannot say whether it inserted, and save() + IntegrityError costs a savepoint and a failed
         # statement on every replay; this costs one INSERT for a new id and INSERT + SELECT for a replay.
-        row = _from_domain(transaction)
-        sql, params = _insert_ignoring_conflict(row)
+        row = from_domain(transaction)
+        sql, params = insert_ignoring_conflict(row)
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
             inserted = cursor.fetchone()
         if inserted is not None:
             return transaction, True
         stored = IngestedTransaction.objects.get(transaction_id=transaction.transaction_id)
-        return _to_domain(stored), False
+        return to_domain(stored), False
 
     def get(self, transaction_id: str) -> Transaction | None:
         row = IngestedTransaction.objects.filter(transaction_id=transaction_id).first()
-        return _to_domain(row) if row is not None else None
+        return to_domain(row) if row is not None else None
 
     def start_attempt(self, transaction: Transaction) -> bool:
         return bool(_still_processing(transaction).update(attempts=F("attempts") + 1))
@@ -77,14 +77,14 @@ class DjangoTransactionRepository:
             found = found[: page.limit]
             last = found[-1]
             next_cursor = encode_cursor(CursorPosition(created_at=last.created_at, id=str(last.id)))
-        return Page(items=[_to_domain(row) for row in found], next_cursor=next_cursor)
+        return Page(items=[to_domain(row) for row in found], next_cursor=next_cursor)
 
 
 def _still_processing(transaction: Transaction) -> QuerySet[IngestedTransaction]:
     return IngestedTransaction.objects.filter(transaction_id=transaction.transaction_id, status=_PROCESSING)
 
 
-def _insert_ignoring_conflict(row: IngestedTransaction) -> tuple[str, list[object]]:
+def insert_ignoring_conflict(row: IngestedTransaction, *, returning: str = "id") -> tuple[str, list[object]]:
     meta = IngestedTransaction._meta
     quote = connection.ops.quote_name
     fields = [field for field in meta.concrete_fields if not field.primary_key]
@@ -93,7 +93,7 @@ def _insert_ignoring_conflict(row: IngestedTransaction) -> tuple[str, list[objec
     sql = (
         f"INSERT INTO {quote(meta.db_table)} ({columns}) VALUES ({placeholders}) "  # noqa: S608 - names from model meta
         f"ON CONFLICT ({quote(meta.get_field('transaction_id').column)}) DO NOTHING "
-        f"RETURNING {quote(meta.pk.column)}"
+        f"RETURNING {quote(meta.get_field(returning).column)}"
     )
     params = [field.get_db_prep_save(getattr(row, field.attname), connection) for field in fields]
     return sql, params
@@ -110,7 +110,7 @@ def _position(after: CursorPosition) -> tuple[object, int]:
     return created_at, row_id
 
 
-def _from_domain(transaction: Transaction) -> IngestedTransaction:
+def from_domain(transaction: Transaction) -> IngestedTransaction:
     return IngestedTransaction(
         transaction_id=transaction.transaction_id,
         source_account=transaction.source_account,
@@ -126,7 +126,7 @@ def _from_domain(transaction: Transaction) -> IngestedTransaction:
     )
 
 
-def _to_domain(row: IngestedTransaction) -> Transaction:
+def to_domain(row: IngestedTransaction) -> Transaction:
     return Transaction(
         transaction_id=row.transaction_id,
         source_account=row.source_account,
@@ -150,7 +150,7 @@ class DjangoSourceRepository:
         if for_update:
             rows = rows.select_for_update()
         row = rows.first()
-        return _source_to_domain(row) if row is not None else None
+        return _sourceto_domain(row) if row is not None else None
 
     def save(self, source: TransactionSource) -> None:
         fields = _source_fields(source)
@@ -158,7 +158,7 @@ class DjangoSourceRepository:
         TransactionSourceRow.objects.filter(pk=source.id).update(**fields)
 
     def list(self) -> list[TransactionSource]:
-        return [_source_to_domain(row) for row in TransactionSourceRow.objects.order_by("-created_at", "-id")[:1000]]
+        return [_sourceto_domain(row) for row in TransactionSourceRow.objects.order_by("-created_at", "-id")[:1000]]
 
 
 class DjangoMessageReceipts:
@@ -192,7 +192,7 @@ def _source_fields(source: TransactionSource) -> dict[str, object]:
     }
 
 
-def _source_to_domain(row: TransactionSourceRow) -> TransactionSource:
+def _sourceto_domain(row: TransactionSourceRow) -> TransactionSource:
     return TransactionSource(
         id=row.id,
         name=row.name,

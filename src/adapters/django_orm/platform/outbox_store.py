@@ -53,8 +53,12 @@ class DjangoOutbox:
             OutboxMessage.objects.bulk_create([message], ignore_conflicts=True)
         else:
             message.save(force_insert=True)
-        if self._dispatch is not None and (not_before is None or not_before <= now):
-            message_id = str(message.id)
+        if not_before is None or not_before <= now:
+            self.nudge_on_commit(str(message.id), topic)
+
+    def nudge_on_commit(self, message_id: str, topic: str) -> None:
+        """After the caller's commit (at once in autocommit), tell a worker the message is due."""
+        if self._dispatch is not None:
             dispatch = self._dispatch
             transaction.on_commit(lambda: dispatch(message_id, topic))
 

@@ -22,6 +22,7 @@ from adapters.django_orm.catalog.models import (
 )
 from adapters.django_orm.shared.keyset import keyset_page
 from adapters.django_orm.shared.rows import first_row, parse_uuid, row_by_id
+from adapters.django_orm.shared.sequences import next_in_sequence
 from application.catalog.ports import CatalogEntry, CatalogFilter, ServiceFilter, VariantStock
 from application.marketplace.ports import InvoiceDocument, InvoiceSummary
 from application.shared.pagination import Page, PageRequest
@@ -347,11 +348,7 @@ class DjangoInvoiceRepository:
         return InvoiceDocument(number=row.number, pdf=bytes(row.pdf)) if row else None
 
     def next_sequence(self, period: str) -> int:
-        # Create the month's row if missing (a concurrent creator is ignored), then one atomic increment;
-        # the row stays locked until the invoice's transaction ends, so numbers are handed out in turn.
-        InvoiceSequence.objects.bulk_create([InvoiceSequence(period=period, last_number=0)], ignore_conflicts=True)
-        InvoiceSequence.objects.filter(pk=period).update(last_number=F("last_number") + 1)
-        return int(InvoiceSequence.objects.values_list("last_number", flat=True).get(pk=period))
+        return next_in_sequence(InvoiceSequence, period)
 
     def add(self, invoice: Invoice, *, pdf: bytes) -> None:
         InvoiceRecord.objects.create(

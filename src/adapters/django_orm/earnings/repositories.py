@@ -25,6 +25,7 @@ from adapters.django_orm.earnings.models import (
 )
 from adapters.django_orm.shared.keyset import keyset_page
 from adapters.django_orm.shared.rows import first_row, parse_uuid, row_by_id
+from adapters.django_orm.shared.sequences import next_in_sequence
 from application.earnings.ports import (
     CommissionFilter,
     CommissionTotals,
@@ -425,13 +426,7 @@ def invoice_to_domain(row: InvoiceRecord, *, with_lines: bool = True) -> Invoice
 
 class DjangoInvoiceRepository:
     def next_sequence(self, period: Period) -> int:
-        # Create the period's counter if needed (a concurrent creator makes this a no-op), then take
-        # the next number under a row lock held until commit: numbers are unique and without gaps.
-        InvoiceCounter.objects.bulk_create([InvoiceCounter(period=period.compact)], ignore_conflicts=True)
-        counter = InvoiceCounter.objects.select_for_update().get(period=period.compact)
-        counter.last_number += 1
-        counter.save(update_fields=["last_number"])
-        return counter.last_number
+        return next_in_sequence(InvoiceCounter, period.compact)
 
     def add(self, invoice: Invoice) -> None:
         InvoiceRecord.objects.create(

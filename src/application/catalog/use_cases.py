@@ -22,6 +22,7 @@ from application.catalog.ports import (
     VendorAccounts,
     VendorFilter,
 )
+from application.shared.access import owned_or_404, require_role
 from application.shared.errors import Conflict, Forbidden, InvalidInput, NotFound
 from application.shared.pagination import Page, PageRequest
 from domain.catalog.service import MAX_STOCK, Service, Variant, check_price, check_stock, clean_name
@@ -72,13 +73,13 @@ class UpdateVariant:
 def vendors_list(
     *, vendors: VendorAccounts, principal: Principal, filters: VendorFilter, page: PageRequest
 ) -> Page[VendorAccount]:
-    _require_admin(principal)
+    require_role(principal, Role.ADMIN)
     return vendors.list(filters, page)
 
 
 def vendor_set_active(*, vendors: VendorAccounts, principal: Principal, vendor_id: str, active: bool) -> VendorAccount:
     """Idempotent: activating an active vendor changes nothing and answers the vendor as it is."""
-    _require_admin(principal)
+    require_role(principal, Role.ADMIN)
     if not vendors.set_active(vendor_id, active=active):
         raise NotFound("No such vendor")
     vendor = vendors.get(vendor_id)
@@ -88,8 +89,7 @@ def vendor_set_active(*, vendors: VendorAccounts, principal: Principal, vendor_i
 
 
 def require_active_vendor(vendors: VendorAccounts, principal: Principal) -> VendorAccount:
-    if principal.role is not Role.VENDOR:
-        raise Forbidden("Only vendors sell services")
+    require_role(principal, Role.VENDOR, message="Only vendors sell services")
     vendor = vendors.get(principal.user_id)
     if vendor is None:
         raise Forbidden("Only vendors sell services")
@@ -126,9 +126,7 @@ def services_list(
 
 
 def _visible_service(principal: Principal, service: Service | None) -> Service:
-    if service is None or not (principal.is_admin or service.vendor_id == principal.user_id):
-        raise NotFound("No such service")
-    return service
+    return owned_or_404(service, principal, lambda found: found.vendor_id, message="No such service")
 
 
 def service_get(
@@ -202,9 +200,9 @@ def variant_update(
     """Stock changes by a delta in one conditional statement, so it never races a buyer's reservation."""
     now = clock.now()
     with uow:
-        variant = uow.variants.get(variant_id)
-        if variant is None or not (principal.is_admin or variant.vendor_id == principal.user_id):
-            raise NotFound("No such variant")
+        variant = owned_or_404(
+            uow.variants.get(variant_id), principal, lambda found: found.vendor_id, message="No such variant"
+        )
         if not principal.is_admin:
             require_active_vendor(vendors, principal)
         if command.name is not None:
@@ -245,8 +243,3 @@ def catalog_get(*, catalog: CatalogQuery, service_id: str) -> CatalogEntry:
     if entry is None:
         raise NotFound("No such service")
     return entry
-
-
-def _require_admin(principal: Principal) -> None:
-    if not principal.is_admin:
-        raise Forbidden("Your role cannot do this")

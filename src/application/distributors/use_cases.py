@@ -24,6 +24,7 @@ from application.distributors.ports import (
     StatusHistory,
     UserDirectory,
 )
+from application.shared.access import owned_or_404, require_admin, require_role
 from application.shared.errors import Conflict, Forbidden, InvalidInput, NotFound
 from application.shared.pagination import Page, PageRequest
 from domain.distributors.distributor import (
@@ -52,20 +53,12 @@ class OnboardDistributor:
 
 
 def _require(principal: Principal) -> None:
-    if principal.role not in STAFF_OR_DISTRIBUTOR:
-        raise Forbidden("Only admins and distributors can do this")
-
-
-def _require_admin(principal: Principal) -> None:
-    if not principal.is_admin:
-        raise Forbidden("Only admins can do this")
+    require_role(principal, *STAFF_OR_DISTRIBUTOR, message="Only admins and distributors can do this")
 
 
 def _visible(distributor: Distributor | None, principal: Principal) -> Distributor:
     """Admins see every distributor; a distributor sees itself; anything else is 404, so ids do not leak."""
-    if distributor is None or not (principal.is_admin or distributor.user_id == principal.user_id):
-        raise NotFound("No such distributor")
-    return distributor
+    return owned_or_404(distributor, principal, lambda found: found.user_id, message="No such distributor")
 
 
 def distributor_onboard(
@@ -155,7 +148,7 @@ def _transition(
     reason: str,
     clock: Clock,
 ) -> Distributor:
-    _require_admin(principal)
+    require_admin(principal)
     distributor = uow.distributors.get_for_update(distributor_id)
     if distributor is None:
         raise NotFound("No such distributor")

@@ -9,13 +9,13 @@ from typing import Any
 from application.earnings.common import (
     log,
     recompute_tier,
-    require_admin,
     require_reseller_or_admin,
     trailing_sales,
     visible_to,
 )
 from application.earnings.ports import AccountDirectory, CommissionFilter, EarningsConfig, EarningsUnitOfWork
 from application.earnings.resellers import attribute_in
+from application.shared.access import require_admin
 from application.shared.errors import Conflict, NotFound
 from application.shared.livemode import has_real_world_effects, resource_livemode
 from application.shared.pagination import Page, PageRequest

@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from application.earnings.ports import EarningsConfig, EarningsUnitOfWork
+from application.shared.access import require_role
 from application.shared.errors import Forbidden, NotFound
 from domain.earnings.activity import ActivityEntry
 from domain.earnings.ledger import Ledger
@@ -15,19 +16,12 @@ from domain.earnings.tiers import Tier, TierTable
 from domain.identity.user import Principal, Role
 
 
-def require_admin(principal: Principal) -> None:
-    if principal.role is not Role.ADMIN:
-        raise Forbidden("Only admins can do this")
-
-
 def require_reseller(principal: Principal) -> None:
-    if principal.role is not Role.RESELLER:
-        raise Forbidden("Only resellers can do this")
+    require_role(principal, Role.RESELLER, message="Only resellers can do this")
 
 
 def require_reseller_or_admin(principal: Principal) -> None:
-    if principal.role not in {Role.RESELLER, Role.ADMIN}:
-        raise Forbidden("Only resellers and admins can do this")
+    require_role(principal, Role.RESELLER, Role.ADMIN, message="Only resellers and admins can do this")
 
 
 def own_reseller(uow: EarningsUnitOfWork, principal: Principal, *, for_update: bool = False) -> Reseller:

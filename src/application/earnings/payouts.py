@@ -10,7 +10,6 @@ from application.earnings.common import (
     ledger,
     log,
     own_reseller,
-    require_admin,
     require_reseller,
     require_reseller_or_admin,
     visible_to,
@@ -22,6 +21,7 @@ from application.earnings.ports import (
     PayoutGateway,
     PayoutInstruction,
 )
+from application.shared.access import require_admin
 from application.shared.errors import InvalidInput, NotFound, Unavailable
 from application.shared.outbox import RetryLater
 from application.shared.pagination import Page, PageRequest

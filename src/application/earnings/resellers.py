@@ -10,7 +10,6 @@ from application.earnings.common import (
     ledger,
     log,
     own_reseller,
-    require_admin,
     require_reseller,
     require_reseller_or_admin,
     trailing_sales,
@@ -23,6 +22,7 @@ from application.earnings.ports import (
     ResellerRepository,
     StatusCount,
 )
+from application.shared.access import require_admin
 from application.shared.errors import Conflict, NotFound
 from application.shared.pagination import Page, PageRequest
 from domain.earnings.activity import ActivityEntry

@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from application.earnings.common import recompute_tier, require_admin
+from application.earnings.common import recompute_tier
 from application.earnings.ports import EarningsConfig, EarningsUnitOfWork
+from application.shared.access import require_admin
 from domain.earnings.tiers import Tier, TierTable, parse_percent
 from domain.identity.user import Principal
 from domain.shared.clock import Clock

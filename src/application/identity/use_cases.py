@@ -16,7 +16,8 @@ from application.identity.ports import (
     UserFilter,
     UserRepository,
 )
-from application.shared.errors import Conflict, Forbidden, InvalidInput, NotFound, RateLimited, Unauthenticated
+from application.shared.access import require_role
+from application.shared.errors import Conflict, InvalidInput, NotFound, RateLimited, Unauthenticated
 from application.shared.pagination import Page, PageRequest
 from domain.identity.api_key import ApiKey, hash_api_key, issue_api_key
 from domain.identity.user import (
@@ -227,7 +228,7 @@ def admin_create(
     policy: PasswordPolicy,
     clock: Clock,
 ) -> User:
-    _require_admin(principal)
+    require_role(principal, Role.ADMIN)
     normalized = normalize_email(email)
     _check_password(policy, password, email=normalized, name=name)
     user = _new_user(email=normalized, name=name, role=Role.ADMIN, now=clock.now(), profile=Profile(), referral="")
@@ -239,14 +240,14 @@ def admin_create(
 
 
 def users_list(*, users: UserRepository, principal: Principal, filters: UserFilter, page: PageRequest) -> Page[User]:
-    _require_admin(principal)
+    require_role(principal, Role.ADMIN)
     return users.list(filters, page)
 
 
 def user_soft_delete(
     *, uow: IdentityUnitOfWork, principal: Principal, user_id: str, tokens: TokenService, clock: Clock
 ) -> None:
-    _require_admin(principal)
+    require_role(principal, Role.ADMIN)
     if user_id == principal.user_id:
         raise Conflict("Admins cannot delete themselves", code="cannot_delete_self")
     with uow:
@@ -279,18 +280,18 @@ def _create_key(keys: ApiKeyRepository, *, user_id: str, name: str, now: datetim
 
 
 def api_key_create(*, uow: IdentityUnitOfWork, principal: Principal, name: str, clock: Clock) -> CreatedApiKey:
-    _require_role(principal, Role.MERCHANT)
+    require_role(principal, Role.MERCHANT)
     with uow:
         return _create_key(uow.api_keys, user_id=principal.user_id, name=name.strip() or "key", now=clock.now())
 
 
 def api_keys_list(*, keys: ApiKeyRepository, principal: Principal) -> list[ApiKey]:
-    _require_role(principal, Role.MERCHANT)
+    require_role(principal, Role.MERCHANT)
     return keys.list_for_user(principal.user_id)
 
 
 def api_key_revoke(*, uow: IdentityUnitOfWork, principal: Principal, key_id: str, clock: Clock) -> None:
-    _require_role(principal, Role.MERCHANT)
+    require_role(principal, Role.MERCHANT)
     with uow:
         if not uow.api_keys.revoke(key_id, user_id=principal.user_id, at=clock.now()):
             raise NotFound("No such API key")
@@ -305,12 +306,3 @@ def api_key_authenticate(*, keys: ApiKeyRepository, plaintext: str, clock: Clock
     if key.last_used_at is None or now - key.last_used_at > API_KEY_TOUCH_INTERVAL:
         keys.touch(key.id, at=now)
     return Principal(user_id=key.user_id, role=role, api_key_id=key.id)
-
-
-def _require_admin(principal: Principal) -> None:
-    _require_role(principal, Role.ADMIN)
-
-
-def _require_role(principal: Principal, *roles: Role) -> None:
-    if principal.role not in roles:
-        raise Forbidden("Your role cannot do this")

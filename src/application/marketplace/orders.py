@@ -20,7 +20,8 @@ from application.payments.orders import CreateOrder, order_cancel, order_create,
 from application.payments.payments import CardData, CreatePayment, payment_create
 from application.payments.ports import OrderFilter, OrderRepository, PaymentsUnitOfWork
 from application.payments.publishing import publish_changes
-from application.shared.errors import ApplicationError, Conflict, Forbidden, InvalidInput, NotFound
+from application.shared.access import may_see, require_role
+from application.shared.errors import ApplicationError, Conflict, InvalidInput, NotFound
 from application.shared.pagination import Page, PageRequest
 from domain.catalog.invoice import Charge
 from domain.catalog.reservation import ReleaseReason, Reservation
@@ -69,8 +70,7 @@ class OutOfStock(Conflict):
 
 
 def marketplace_order_place(*, principal: Principal, command: PlaceOrder, deps: MarketplaceDeps) -> PlacedOrder:
-    if principal.role is not Role.CUSTOMER:
-        raise Forbidden("Only customers place marketplace orders")
+    require_role(principal, Role.CUSTOMER, message="Only customers place marketplace orders")
     quantity = check_quantity(command.quantity)
     _check_payment_input(command, deps)
     order_key = f"{command.intent_key}|order" if command.intent_key else None
@@ -263,7 +263,7 @@ def marketplace_order_complete(
     """The vendor has done the work: ``processing -> completed``. Anything not yet in processing is 409."""
     with uow:
         order = _marketplace_order(principal, uow.orders.get_for_update(order_id))
-        if not principal.is_admin and principal.user_id != order.seller_id:
+        if not may_see(principal, order.seller_id):  # the buyer sees the order; only its vendor completes it
             raise NotFound("No such order")
         if order.status is not OrderStatus.PROCESSING:
             raise Conflict(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from application.shared.access import may_see
 from application.shared.errors import NotFound
 from domain.identity.user import Principal
 from domain.payments.order import Order
@@ -9,7 +10,7 @@ from domain.payments.payment import Payment
 
 
 def can_see_order(principal: Principal, order: Order) -> bool:
-    return principal.is_admin or principal.user_id in {order.seller_id, order.buyer_id}
+    return may_see(principal, order.seller_id, order.buyer_id)
 
 
 def visible_order(principal: Principal, order: Order | None) -> Order:

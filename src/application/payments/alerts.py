@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from application.payments.ports import AlertFilter, AlertRepository
-from application.shared.errors import Forbidden
+from application.shared.access import require_admin
 from application.shared.pagination import Page, PageRequest
 from domain.identity.user import Principal
 from domain.payments.alert import Alert
@@ -12,6 +12,5 @@ from domain.payments.alert import Alert
 def alerts_list(
     *, alerts: AlertRepository, principal: Principal, filters: AlertFilter, page: PageRequest
 ) -> Page[Alert]:
-    if not principal.is_admin:
-        raise Forbidden("Only admins see alerts")
+    require_admin(principal, message="Only admins see alerts")
     return alerts.list(filters, page)

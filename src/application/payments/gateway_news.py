@@ -14,7 +14,8 @@ from typing import Any
 from application.payments.payments import PaymentsDeps, payment_settle
 from application.payments.ports import GatewayResult, PaymentsUnitOfWork
 from application.payments.refunds import refund_apply
-from application.shared.errors import Conflict, Forbidden, NotFound
+from application.shared.access import require_admin
+from application.shared.errors import Conflict, NotFound
 from domain.identity.user import Principal
 from domain.payments.alert import Alert
 from domain.payments.payment import Payment, PaymentStatus
@@ -58,8 +59,7 @@ def payment_review_decide(
     deps: PaymentsDeps,
 ) -> Payment:
     """An admin releases (captures) or rejects (fails) a payment held for risk review."""
-    if not principal.is_admin:
-        raise Forbidden("Only admins decide risk reviews")
+    require_admin(principal, message="Only admins decide risk reviews")
     with uow:
         payment = uow.payments.get_for_update(payment_id)
         if payment is None:

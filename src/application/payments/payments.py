@@ -35,7 +35,8 @@ from application.payments.ports import (
     PaymentsUnitOfWork,
 )
 from application.payments.publishing import publish_changes
-from application.shared.errors import Conflict, Forbidden, InvalidInput, NotFound
+from application.shared.access import may_see, require_admin
+from application.shared.errors import Conflict, InvalidInput, NotFound
 from application.shared.pagination import Page, PageRequest
 from domain.identity.user import Principal, Role
 from domain.payments.card import CardDetails, validate_card
@@ -135,7 +136,7 @@ def _gateway(deps: PaymentsDeps, method: PaymentMethod) -> PaymentGateway:
 
 def _may_pay(principal: Principal, order: Order) -> bool:
     """Sellers take payments on their orders (server-to-server); buyers pay their own orders."""
-    return principal.is_admin or principal.user_id in {order.seller_id, order.buyer_id}
+    return may_see(principal, order.seller_id, order.buyer_id)
 
 
 def payment_method_check(*, method: str, bank_reference: str | None, deps: PaymentsDeps) -> PaymentGateway:
@@ -410,8 +411,7 @@ def payment_capture_apply(
 
 def payment_confirm(*, uow: PaymentsUnitOfWork, principal: Principal, payment_id: str, deps: PaymentsDeps) -> Payment:
     """An admin confirms money that arrived outside any gateway (bank transfer, seed 000)."""
-    if principal.role is not Role.ADMIN:
-        raise Forbidden("Only admins confirm payments")
+    require_admin(principal, message="Only admins confirm payments")
     with uow:
         payment, order = _locked(uow, principal, payment_id)
         if payment.method is not PaymentMethod.BANK_TRANSFER:

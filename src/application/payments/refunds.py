@@ -24,7 +24,8 @@ from application.payments.access import visible_payment
 from application.payments.payments import PaymentsDeps
 from application.payments.ports import PaymentsUnitOfWork, RefundFilter, RefundRepository, RefundRequest
 from application.payments.publishing import publish_changes
-from application.shared.errors import Conflict, Forbidden, InvalidInput, NotFound, Unavailable
+from application.shared.access import may_see, owned_or_404, require_admin
+from application.shared.errors import Conflict, InvalidInput, NotFound, Unavailable
 from application.shared.pagination import Page, PageRequest
 from domain.identity.user import Principal
 from domain.payments.alert import Alert
@@ -71,7 +72,7 @@ def _record_intent(uow: PaymentsUnitOfWork, principal: Principal, command: Creat
         visible_payment(principal, payment, order)
         if payment is None or order is None:  # visible_payment already raised; this narrows the types
             raise NotFound("No such payment")
-        if principal.user_id != order.seller_id and not principal.is_admin:
+        if not may_see(principal, order.seller_id):  # a buyer sees the payment but does not refund it
             raise NotFound("No such payment")
         if command.intent_key:
             existing = uow.refunds.get(str(refund_id))
@@ -221,8 +222,7 @@ def refund_confirm(
     *, uow: PaymentsUnitOfWork, principal: Principal, refund_id: str, reference: str, deps: PaymentsDeps
 ) -> Refund:
     """An admin confirms a bank-transfer refund was sent, with the transfer's reference (UTR)."""
-    if not principal.is_admin:
-        raise Forbidden("Only admins confirm refunds")
+    require_admin(principal, message="Only admins confirm refunds")
     if not reference.strip():
         raise InvalidInput("The transfer reference is required", code="reference_required", field="reference")
     refund = uow.refunds.get(refund_id)
@@ -252,10 +252,7 @@ def refunds_recover(
 
 
 def refund_get(*, uow: PaymentsUnitOfWork, principal: Principal, refund_id: str) -> Refund:
-    refund = uow.refunds.get(refund_id)
-    if refund is None or not (principal.is_admin or refund.seller_id == principal.user_id):
-        raise NotFound("No such refund")
-    return refund
+    return owned_or_404(uow.refunds.get(refund_id), principal, lambda found: found.seller_id, message="No such refund")
 
 
 def refunds_list(

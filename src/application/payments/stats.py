@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Protocol
 
-from application.shared.errors import Forbidden
+from application.shared.access import require_admin, require_role
 from domain.identity.user import Principal, Role
 
 
@@ -49,15 +49,13 @@ class StatsQuery(Protocol):
 
 
 def merchant_stats(*, query: StatsQuery, principal: Principal, since: date | None) -> StatsSummary:
-    if principal.role not in {Role.MERCHANT, Role.VENDOR}:
-        raise Forbidden("Only sellers have sales statistics")
+    require_role(principal, Role.MERCHANT, Role.VENDOR, message="Only sellers have sales statistics")
     return query.summary(seller_id=principal.user_id, since=since)
 
 
 def admin_stats(
     *, query: StatsQuery, principal: Principal, merchant_id: str | None, since: date | None
 ) -> tuple[StatsSummary, PlatformCounts | None]:
-    if not principal.is_admin:
-        raise Forbidden("Admins only")
+    require_admin(principal, message="Admins only")
     summary = query.summary(seller_id=merchant_id, since=since)
     return summary, (None if merchant_id else query.platform_counts())

@@ -24,7 +24,8 @@ from domain.distributors.identifiers import (
     validate_ifsc,
     validate_pan,
 )
-from domain.shared.errors import InvalidTransition, InvalidValue
+from domain.shared.errors import InvalidValue
+from domain.shared.transitions import Transitions
 
 MAX_NAME_LENGTH = 200
 MAX_REASON_LENGTH = 500
@@ -40,12 +41,24 @@ class DistributorStatus(StrEnum):
 
 
 S = DistributorStatus
-# action -> (statuses it may start from, status it ends in)
-DISTRIBUTOR_TRANSITIONS: dict[str, tuple[frozenset[DistributorStatus], DistributorStatus]] = {
-    "approve": (frozenset({S.PENDING}), S.ACTIVE),
-    "suspend": (frozenset({S.ACTIVE}), S.SUSPENDED),
-    "reactivate": (frozenset({S.SUSPENDED}), S.ACTIVE),
-}
+
+
+def _refusal(status: DistributorStatus, action: str) -> str:
+    hint = " (reactivate a suspended distributor)" if action == "approve" and status is S.SUSPENDED else ""
+    return f"Cannot {action} a distributor that is {status.value}{hint}"
+
+
+# The moves are named actions, not target statuses: approve and reactivate both end active, from different
+# statuses, and an admin must say which one is meant. status -> the actions it allows; action -> where it ends.
+DISTRIBUTOR_TRANSITIONS: Transitions[DistributorStatus, str] = Transitions(
+    {
+        S.PENDING: {"approve"},
+        S.ACTIVE: {"suspend"},
+        S.SUSPENDED: {"reactivate"},
+    },
+    refusal=_refusal,
+)
+ACTION_TARGETS: dict[str, DistributorStatus] = {"approve": S.ACTIVE, "suspend": S.SUSPENDED, "reactivate": S.ACTIVE}
 
 # Fields a client may set; ``status`` and ``user_id`` change only through their own operations.
 EDITABLE_FIELDS: tuple[str, ...] = (
@@ -325,10 +338,8 @@ class Distributor:
         self._move("reactivate", by=by, now=now, reason=reason)
 
     def _move(self, action: str, *, by: str | None, now: datetime, reason: str) -> None:
-        sources, target = DISTRIBUTOR_TRANSITIONS[action]
-        if self.status not in sources:
-            hint = " (reactivate a suspended distributor)" if action == "approve" and self.status is S.SUSPENDED else ""
-            raise InvalidTransition(f"Cannot {action} a distributor that is {self.status.value}{hint}")
+        DISTRIBUTOR_TRANSITIONS.require(self.status, action)
+        target = ACTION_TARGETS[action]
         note = _text(reason, "reason", required=False, max_length=MAX_REASON_LENGTH)
         self.new_history.append(StatusChange(self.id, self.status, target, by, note, now))
         self.status = target

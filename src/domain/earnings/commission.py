@@ -28,6 +28,7 @@ from datetime import datetime
 from enum import StrEnum
 
 from domain.shared.errors import InvalidTransition, InvalidValue
+from domain.shared.transitions import Transitions
 
 
 class CommissionKind(StrEnum):
@@ -46,20 +47,25 @@ class CommissionStatus(StrEnum):
 
 C = CommissionStatus
 # approved -> paid directly: payouts settle amounts, so a payout may cover a commission before it is invoiced.
-COMMISSION_TRANSITIONS: dict[CommissionStatus, frozenset[CommissionStatus]] = {
-    C.PENDING: frozenset({C.APPROVED, C.REJECTED}),
-    C.APPROVED: frozenset({C.INVOICED, C.PAID}),
-    C.INVOICED: frozenset({C.PAID}),
-    C.REJECTED: frozenset(),
-    C.PAID: frozenset(),
-}
+COMMISSION_TRANSITIONS: Transitions[CommissionStatus, CommissionStatus] = Transitions(
+    {
+        C.PENDING: {C.APPROVED, C.REJECTED},
+        C.APPROVED: {C.INVOICED, C.PAID},
+        C.INVOICED: {C.PAID},
+        C.REJECTED: set(),
+        C.PAID: set(),
+    },
+    refusal="A {source} commission cannot become {move}",
+    code="invalid_commission_transition",
+)
 # A clawback (or an adjustment) is born approved. A clawback whose refund failed before it was invoiced or
 # settled is voided: approved -> rejected (a rejected clawback counts nowhere: not in the balance, not invoiced).
-ADJUSTING_TRANSITIONS: dict[CommissionStatus, frozenset[CommissionStatus]] = {
-    **COMMISSION_TRANSITIONS,
-    C.PENDING: frozenset(),
-    C.APPROVED: frozenset({C.INVOICED, C.PAID, C.REJECTED}),
-}
+ADJUSTING_TRANSITIONS: Transitions[CommissionStatus, CommissionStatus] = COMMISSION_TRANSITIONS.extended(
+    {
+        C.PENDING: set(),
+        C.APPROVED: {C.INVOICED, C.PAID, C.REJECTED},
+    }
+)
 # Statuses whose amount belongs to the reseller (counted in the balance).
 EARNED_STATUSES = frozenset({C.APPROVED, C.INVOICED, C.PAID})
 # Statuses in which a refund shrinks the commission in place (nothing has been documented or paid).
@@ -324,9 +330,6 @@ class Commission:
 
     def _move(self, target: CommissionStatus, now: datetime) -> None:
         table = COMMISSION_TRANSITIONS if self.kind is CommissionKind.COMMISSION else ADJUSTING_TRANSITIONS
-        if target not in table[self.status]:
-            raise InvalidTransition(
-                f"A {self.status.value} commission cannot become {target.value}", code="invalid_commission_transition"
-            )
+        table.require(self.status, target)
         self.status = target
         self.updated_at = now

@@ -9,7 +9,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
-from domain.shared.errors import InvalidTransition, InvalidValue
+from domain.shared.errors import InvalidValue
+from domain.shared.transitions import Transitions
 
 
 class LeadStatus(StrEnum):
@@ -21,13 +22,17 @@ class LeadStatus(StrEnum):
 
 
 L = LeadStatus
-LEAD_TRANSITIONS: dict[LeadStatus, frozenset[LeadStatus]] = {
-    L.NEW: frozenset({L.CONTACTED, L.LOST}),
-    L.CONTACTED: frozenset({L.QUALIFIED, L.LOST}),
-    L.QUALIFIED: frozenset({L.CONVERTED, L.LOST}),
-    L.CONVERTED: frozenset(),
-    L.LOST: frozenset(),
-}
+LEAD_TRANSITIONS: Transitions[LeadStatus, LeadStatus] = Transitions(
+    {
+        L.NEW: {L.CONTACTED, L.LOST},
+        L.CONTACTED: {L.QUALIFIED, L.LOST},
+        L.QUALIFIED: {L.CONVERTED, L.LOST},
+        L.CONVERTED: set(),
+        L.LOST: set(),
+    },
+    refusal="A {source} lead cannot become {move}",
+    code="invalid_lead_transition",
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,10 +67,7 @@ class Lead:
         """Moves along the pipeline; False when already there (a repeated PATCH changes nothing)."""
         if target is self.status:
             return False
-        if target not in LEAD_TRANSITIONS[self.status]:
-            raise InvalidTransition(
-                f"A {self.status.value} lead cannot become {target.value}", code="invalid_lead_transition"
-            )
+        LEAD_TRANSITIONS.require(self.status, target)
         self.status = target
         self.updated_at = now
         if target in {LeadStatus.CONVERTED, LeadStatus.LOST}:

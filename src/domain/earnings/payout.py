@@ -12,8 +12,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
-from domain.shared.errors import InvalidTransition, InvalidValue
+from domain.shared.errors import InvalidValue
 from domain.shared.money import Money
+from domain.shared.transitions import Transitions
 
 
 class PayoutMethod(StrEnum):
@@ -31,14 +32,18 @@ class PayoutStatus(StrEnum):
 
 
 P = PayoutStatus
-PAYOUT_TRANSITIONS: dict[PayoutStatus, frozenset[PayoutStatus]] = {
-    P.REQUESTED: frozenset({P.APPROVED, P.REJECTED}),
-    P.APPROVED: frozenset({P.PROCESSING, P.FAILED}),
-    P.PROCESSING: frozenset({P.COMPLETED, P.FAILED}),
-    P.COMPLETED: frozenset(),
-    P.FAILED: frozenset(),
-    P.REJECTED: frozenset(),
-}
+PAYOUT_TRANSITIONS: Transitions[PayoutStatus, PayoutStatus] = Transitions(
+    {
+        P.REQUESTED: {P.APPROVED, P.REJECTED},
+        P.APPROVED: {P.PROCESSING, P.FAILED},
+        P.PROCESSING: {P.COMPLETED, P.FAILED},
+        P.COMPLETED: set(),
+        P.FAILED: set(),
+        P.REJECTED: set(),
+    },
+    refusal="A {source} payout cannot become {move}",
+    code="invalid_payout_transition",
+)
 RESERVING_STATUSES = frozenset({P.REQUESTED, P.APPROVED, P.PROCESSING})
 
 _VPA = re.compile(r"^[A-Za-z0-9.\-_]{2,256}@[A-Za-z][A-Za-z0-9]{1,63}$")
@@ -105,9 +110,6 @@ class Payout:
         self.failure_reason = (reason.strip() or "The payout failed")[:500]
 
     def _move(self, target: PayoutStatus, now: datetime) -> None:
-        if target not in PAYOUT_TRANSITIONS[self.status]:
-            raise InvalidTransition(
-                f"A {self.status.value} payout cannot become {target.value}", code="invalid_payout_transition"
-            )
+        PAYOUT_TRANSITIONS.require(self.status, target)
         self.status = target
         self.updated_at = now

@@ -14,6 +14,7 @@ from datetime import datetime
 from enum import StrEnum
 
 from domain.shared.errors import InvalidTransition, InvalidValue
+from domain.shared.transitions import Transitions
 
 # No 0/O, 1/I/L: codes are read aloud and typed from paper.
 REFERRAL_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
@@ -41,11 +42,15 @@ class ResellerStatus(StrEnum):
 
 R = ResellerStatus
 # A rejected applicant may apply again (back to pending); an approved reseller stays approved.
-RESELLER_TRANSITIONS: dict[ResellerStatus, frozenset[ResellerStatus]] = {
-    R.PENDING: frozenset({R.APPROVED, R.REJECTED}),
-    R.REJECTED: frozenset({R.PENDING}),
-    R.APPROVED: frozenset(),
-}
+RESELLER_TRANSITIONS: Transitions[ResellerStatus, ResellerStatus] = Transitions(
+    {
+        R.PENDING: {R.APPROVED, R.REJECTED},
+        R.REJECTED: {R.PENDING},
+        R.APPROVED: set(),
+    },
+    refusal="A {source} reseller cannot become {move}",
+    code="invalid_reseller_transition",
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,10 +110,7 @@ class Reseller:
         return changed
 
     def _move(self, target: ResellerStatus, now: datetime) -> None:
-        if target not in RESELLER_TRANSITIONS[self.status]:
-            raise InvalidTransition(
-                f"A {self.status.value} reseller cannot become {target.value}", code="invalid_reseller_transition"
-            )
+        RESELLER_TRANSITIONS.require(self.status, target)
         self.status = target
         self.updated_at = now
 

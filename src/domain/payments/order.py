@@ -16,6 +16,7 @@ from domain.shared.errors import InvalidTransition, InvalidValue
 from domain.shared.events import DomainEvent
 from domain.shared.ids import new_id
 from domain.shared.money import Money
+from domain.shared.transitions import Transitions
 
 
 class OrderKind(StrEnum):
@@ -45,29 +46,39 @@ S = OrderStatus
 # being fulfilled keeps processing/completed on a partial refund, a full refund of a repair not yet
 # completed cancels it, of a completed one refunds it. A refund the provider fails after accepting
 # it moves the order back where it was (refunded/cancelled -> paid, processing, completed ...).
-ORDER_TRANSITIONS: dict[OrderStatus, frozenset[OrderStatus]] = {
-    S.CREATED: frozenset({S.PAID, S.FAILED, S.CANCELLED, S.EXPIRED}),
-    S.FAILED: frozenset({S.PAID, S.CANCELLED, S.EXPIRED}),
-    S.PAID: frozenset({S.PARTIALLY_REFUNDED, S.REFUNDED, S.PROCESSING}),
-    S.PARTIALLY_REFUNDED: frozenset({S.PARTIALLY_REFUNDED, S.REFUNDED}),
-    S.PROCESSING: frozenset({S.COMPLETED}),
-    S.REFUNDED: frozenset(),
-    S.CANCELLED: frozenset(),
-    S.EXPIRED: frozenset(),
-    S.COMPLETED: frozenset(),
-}
+_REFUSAL = "Order cannot move from {source} to {move}"
+ORDER_TRANSITIONS: Transitions[OrderStatus, OrderStatus] = Transitions(
+    {
+        S.CREATED: {S.PAID, S.FAILED, S.CANCELLED, S.EXPIRED},
+        S.FAILED: {S.PAID, S.CANCELLED, S.EXPIRED},
+        S.PAID: {S.PARTIALLY_REFUNDED, S.REFUNDED, S.PROCESSING},
+        S.PARTIALLY_REFUNDED: {S.PARTIALLY_REFUNDED, S.REFUNDED},
+        S.PROCESSING: {S.COMPLETED},
+        S.REFUNDED: set(),
+        S.CANCELLED: set(),
+        S.EXPIRED: set(),
+        S.COMPLETED: set(),
+    },
+    refusal=_REFUSAL,
+)
 # Moves only a refund makes (``record_refund``), and only its reversal undoes (``reverse_refund``).
-REFUND_MOVES: dict[OrderStatus, frozenset[OrderStatus]] = {
-    S.PAID: frozenset({S.PARTIALLY_REFUNDED, S.REFUNDED}),
-    S.PARTIALLY_REFUNDED: frozenset({S.PARTIALLY_REFUNDED, S.REFUNDED}),
-    S.PROCESSING: frozenset({S.CANCELLED}),
-    S.COMPLETED: frozenset({S.REFUNDED}),
-}
-REFUND_REVERSALS: dict[OrderStatus, frozenset[OrderStatus]] = {
-    S.REFUNDED: frozenset({S.PARTIALLY_REFUNDED, S.PAID, S.COMPLETED}),
-    S.PARTIALLY_REFUNDED: frozenset({S.PAID}),
-    S.CANCELLED: frozenset({S.PROCESSING}),
-}
+REFUND_MOVES: Transitions[OrderStatus, OrderStatus] = Transitions(
+    {
+        S.PAID: {S.PARTIALLY_REFUNDED, S.REFUNDED},
+        S.PARTIALLY_REFUNDED: {S.PARTIALLY_REFUNDED, S.REFUNDED},
+        S.PROCESSING: {S.CANCELLED},
+        S.COMPLETED: {S.REFUNDED},
+    },
+    refusal=_REFUSAL,
+)
+REFUND_REVERSALS: Transitions[OrderStatus, OrderStatus] = Transitions(
+    {
+        S.REFUNDED: {S.PARTIALLY_REFUNDED, S.PAID, S.COMPLETED},
+        S.PARTIALLY_REFUNDED: {S.PAID},
+        S.CANCELLED: {S.PROCESSING},
+    },
+    refusal=_REFUSAL,
+)
 PAYABLE_STATUSES: frozenset[OrderStatus] = frozenset({S.CREATED, S.FAILED})
 # Captured money sits on an order in one of these, so a refund may take it back.
 REFUNDABLE_ORDER_STATUSES: frozenset[OrderStatus] = frozenset({S.PAID, S.PARTIALLY_REFUNDED, S.PROCESSING, S.COMPLETED})
@@ -150,7 +161,7 @@ class Order:
         return self.status in REFUNDABLE_ORDER_STATUSES
 
     def can_move_to(self, target: OrderStatus) -> bool:
-        return target in ORDER_TRANSITIONS[self.status]
+        return ORDER_TRANSITIONS.can(self.status, target)
 
     # --- commands ----------------------------------------------------------------------------
 
@@ -198,8 +209,7 @@ class Order:
             target = OrderStatus.CANCELLED if self.status is OrderStatus.PROCESSING else OrderStatus.REFUNDED
         else:
             target = OrderStatus.REFUNDED if full else OrderStatus.PARTIALLY_REFUNDED
-        if target not in REFUND_MOVES.get(self.status, frozenset()):
-            raise InvalidTransition(f"Order cannot move from {self.status} to {target}")
+        REFUND_MOVES.require(self.status, target)
         if self.status_before_refund is None:
             self.status_before_refund = self.status
         self.status = target
@@ -220,8 +230,7 @@ class Order:
             else:
                 target = OrderStatus.PARTIALLY_REFUNDED
             if target is not self.status:
-                if target not in REFUND_REVERSALS.get(self.status, frozenset()):
-                    raise InvalidTransition(f"Order cannot move from {self.status} to {target}")
+                REFUND_REVERSALS.require(self.status, target)
                 self.status = target
         self.updated_at = now
         self._emit("order.refund_reversed", refund_amount=amount)
@@ -229,8 +238,7 @@ class Order:
     # --- internals ---------------------------------------------------------------------------
 
     def _move(self, target: OrderStatus, now: datetime, **extra: Any) -> None:
-        if not self.can_move_to(target):
-            raise InvalidTransition(f"Order cannot move from {self.status} to {target}")
+        ORDER_TRANSITIONS.require(self.status, target)
         self.status = target
         self.updated_at = now
         self._emit(f"order.{target.value}", **extra)

@@ -23,6 +23,7 @@ from domain.shared.errors import InvalidTransition, InvalidValue
 from domain.shared.events import DomainEvent
 from domain.shared.ids import new_id
 from domain.shared.money import Money
+from domain.shared.transitions import Transitions
 
 
 class PaymentMethod(StrEnum):
@@ -48,20 +49,27 @@ P = PaymentStatus
 # pending -> captured directly; authorized -> cancelled is a void; pending -> expired is a hosted
 # checkout nobody paid. A refund the provider fails after accepting it moves the status back
 # (``REFUND_REVERSALS``: only ``reverse_refund`` makes those moves).
-PAYMENT_TRANSITIONS: dict[PaymentStatus, frozenset[PaymentStatus]] = {
-    P.PENDING: frozenset({P.AUTHORIZED, P.CAPTURED, P.FAILED, P.CANCELLED, P.EXPIRED}),
-    P.AUTHORIZED: frozenset({P.CAPTURED, P.FAILED, P.CANCELLED}),
-    P.CAPTURED: frozenset({P.PARTIALLY_REFUNDED, P.REFUNDED}),
-    P.PARTIALLY_REFUNDED: frozenset({P.PARTIALLY_REFUNDED, P.REFUNDED}),
-    P.FAILED: frozenset(),
-    P.REFUNDED: frozenset(),
-    P.CANCELLED: frozenset(),
-    P.EXPIRED: frozenset(),
-}
-REFUND_REVERSALS: dict[PaymentStatus, frozenset[PaymentStatus]] = {
-    P.REFUNDED: frozenset({P.PARTIALLY_REFUNDED, P.CAPTURED}),
-    P.PARTIALLY_REFUNDED: frozenset({P.CAPTURED}),
-}
+_REFUSAL = "Payment cannot move from {source} to {move}"
+PAYMENT_TRANSITIONS: Transitions[PaymentStatus, PaymentStatus] = Transitions(
+    {
+        P.PENDING: {P.AUTHORIZED, P.CAPTURED, P.FAILED, P.CANCELLED, P.EXPIRED},
+        P.AUTHORIZED: {P.CAPTURED, P.FAILED, P.CANCELLED},
+        P.CAPTURED: {P.PARTIALLY_REFUNDED, P.REFUNDED},
+        P.PARTIALLY_REFUNDED: {P.PARTIALLY_REFUNDED, P.REFUNDED},
+        P.FAILED: set(),
+        P.REFUNDED: set(),
+        P.CANCELLED: set(),
+        P.EXPIRED: set(),
+    },
+    refusal=_REFUSAL,
+)
+REFUND_REVERSALS: Transitions[PaymentStatus, PaymentStatus] = Transitions(
+    {
+        P.REFUNDED: {P.PARTIALLY_REFUNDED, P.CAPTURED},
+        P.PARTIALLY_REFUNDED: {P.CAPTURED},
+    },
+    refusal=_REFUSAL,
+)
 # Closed: the provider may still report money on it, which is then returned automatically.
 CLOSED_STATUSES: frozenset[PaymentStatus] = frozenset({P.FAILED, P.CANCELLED, P.EXPIRED})
 MAX_ATTEMPTS_KEPT = 20
@@ -149,7 +157,7 @@ class Payment:
     # --- queries -----------------------------------------------------------------------------
 
     def can_move_to(self, target: PaymentStatus) -> bool:
-        return target in PAYMENT_TRANSITIONS[self.status]
+        return PAYMENT_TRANSITIONS.can(self.status, target)
 
     def is_refundable(self) -> bool:
         return self.status in REFUNDABLE_STATUSES
@@ -234,8 +242,7 @@ class Payment:
     def capture(self, now: datetime, amount: Money | None = None) -> None:
         """Capture the authorised (or pending, for one-step gateways) amount; less than all releases the rest."""
         captured = self.amount if amount is None else amount
-        if not self.can_move_to(PaymentStatus.CAPTURED):
-            raise InvalidTransition(f"Payment cannot move from {self.status} to captured")
+        PAYMENT_TRANSITIONS.require(self.status, PaymentStatus.CAPTURED)
         if not captured.is_positive() or self.amount < captured:
             raise InvalidValue("Capture amount must be positive and at most the payment amount", field="amount")
         self.amount_captured = captured
@@ -300,8 +307,7 @@ class Payment:
         self.amount_refunded = self.amount_refunded - amount
         target = PaymentStatus.CAPTURED if self.amount_refunded.minor == 0 else PaymentStatus.PARTIALLY_REFUNDED
         if target is not self.status:
-            if target not in REFUND_REVERSALS.get(self.status, frozenset()):
-                raise InvalidTransition(f"Payment cannot move from {self.status} to {target}")
+            REFUND_REVERSALS.require(self.status, target)
             self.status = target
         self.updated_at = now
         self._emit("payment.refund_reversed", refund_amount=amount.to_decimal_string())
@@ -309,8 +315,7 @@ class Payment:
     # --- internals ---------------------------------------------------------------------------
 
     def _move(self, target: PaymentStatus, now: datetime) -> None:
-        if not self.can_move_to(target):
-            raise InvalidTransition(f"Payment cannot move from {self.status} to {target}")
+        PAYMENT_TRANSITIONS.require(self.status, target)
         self.status = target
         self.updated_at = now
         if target not in {PaymentStatus.PENDING, PaymentStatus.AUTHORIZED}:

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from types import TracebackType
 from typing import Any
@@ -35,6 +34,7 @@ from domain.earnings.lead import Lead
 from domain.earnings.payout import RESERVING_STATUSES, Payout, PayoutStatus
 from domain.earnings.reseller import Attribution, Reseller, ResellerStatus
 from domain.earnings.tiers import TierTable, default_tier_table
+from tests.fakes.outbox import MemoryOutbox
 
 
 class FixedClock:
@@ -340,16 +340,6 @@ class MemoryActivity:
 
     def list(self, reseller_id: str, page: PageRequest) -> Page[ActivityEntry]:
         return Page([e for e in reversed(self.entries) if e.reseller_id == reseller_id], None)
-
-
-@dataclass
-class MemoryOutbox:
-    messages: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
-
-    def add(
-        self, topic: str, payload: dict[str, Any], *, dedupe_key: str | None = None, not_before: Any = None
-    ) -> None:
-        self.messages.append((topic, payload))
 
 
 class MemoryUnitOfWork:

@@ -174,7 +174,7 @@ def test_invoices_are_numbered_per_period_and_gather_approved_commissions_once()
     with pytest.raises(Conflict) as not_ready:
         invoices.invoice_pdf(uow=world.uow, principal=world.reseller_principal, invoice_id=invoice.id)
     assert not_ready.value.code == "invoice_not_ready"
-    assert ("earnings.invoice.render", {"invoice_id": invoice.id}) in world.uow.outbox.messages
+    assert ("earnings.invoice.render", {"invoice_id": invoice.id}) in world.uow.outbox.sent
     invoices.invoice_render(uow=world.uow, renderer=FakeRenderer(), accounts=world.accounts, invoice_id=invoice.id)
     _, pdf = invoices.invoice_pdf(uow=world.uow, principal=world.reseller_principal, invoice_id=invoice.id)
     assert pdf.startswith(b"%PDF")

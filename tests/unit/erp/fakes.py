@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Iterator
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from types import TracebackType
 from typing import Any
@@ -22,6 +22,7 @@ from application.shared.pagination import Page, PageRequest
 from domain.erp.business_partner import BusinessPartnerData, PartnerAddress
 from domain.erp.journal_entry import JournalEntryDocument, SapDocumentKey
 from domain.erp.sync import SyncKind, SyncRecord
+from tests.fakes.outbox import MemoryOutbox
 
 
 class FixedClock:
@@ -73,18 +74,6 @@ class MemorySyncRecords:
 
     def iterate(self, kind: SyncKind) -> Iterator[SyncRecord]:
         yield from (copy.deepcopy(r) for r in self.rows.values() if r.kind is kind)
-
-
-@dataclass
-class MemoryOutbox:
-    messages: list[tuple[str, dict[str, Any], str | None]] = field(default_factory=list)
-
-    def add(
-        self, topic: str, payload: dict[str, Any], *, dedupe_key: str | None = None, not_before: datetime | None = None
-    ) -> None:
-        if dedupe_key is not None and any(m[2] == dedupe_key for m in self.messages):
-            return
-        self.messages.append((topic, payload, dedupe_key))
 
 
 class FakeUnitOfWork:

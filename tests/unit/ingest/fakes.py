@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import copy
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from types import TracebackType
 from typing import Any
 
 from application.ingest.ports import ProcessingResult, TransactionFilter
+from application.shared.errors import InvalidInput
 from application.shared.pagination import CursorPosition, Page, PageRequest, encode_cursor
 from domain.ingest.transaction import Transaction
+from tests.fakes.outbox import MemoryOutbox
 
 
 class FixedClock:
@@ -82,7 +84,7 @@ class MemoryTransactionRepository:
             and (filters.created_before is None or t.created_at < filters.created_before)
         ]
         if page.after is not None:
-            after = (page.after.created_at, int(page.after.id))
+            after = (page.after.created_at, _row_id(page.after.id))
             rows = [t for t in rows if key(t) < after]
         items = rows[: page.limit]
         next_cursor = None
@@ -92,28 +94,15 @@ class MemoryTransactionRepository:
         return Page(items=[replace(t) for t in items], next_cursor=next_cursor)
 
 
-@dataclass
-class OutboxEntry:
-    topic: str
-    payload: dict[str, Any]
-    dedupe_key: str | None
-
-
-@dataclass
-class MemoryOutbox:
-    messages: list[OutboxEntry] = field(default_factory=list)
-
-    def add(
-        self,
-        topic: str,
-        payload: dict[str, Any],
-        *,
-        dedupe_key: str | None = None,
-        not_before: datetime | None = None,
-    ) -> None:
-        if dedupe_key is not None and any(m.dedupe_key == dedupe_key for m in self.messages):
-            return
-        self.messages.append(OutboxEntry(topic, payload, dedupe_key))
+def _row_id(raw: str) -> int:
+    """Ids are a bigint sequence, as in the database: anything else in a cursor is the client's error."""
+    try:
+        row_id = int(raw)
+    except ValueError:
+        row_id = 0
+    if not 0 < row_id < 2**63:
+        raise InvalidInput("cursor is not valid", code="invalid_cursor", field="cursor")
+    return row_id
 
 
 class FakeUnitOfWork:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from types import TracebackType
 from typing import Any
@@ -15,6 +14,7 @@ from application.shared.pagination import Page, PageRequest
 from domain.notifications.delivery import Delivery, DeliveryAttempt, DeliveryStatus, SendResult
 from domain.notifications.endpoint import WebhookEndpoint, matches
 from domain.shared.events import DomainEvent
+from tests.fakes.outbox import MemoryOutbox
 
 
 class FixedClock:
@@ -123,24 +123,12 @@ class MemoryDeliveries:
         return sorted(found, key=lambda d: d.created_at)[:limit]
 
 
-@dataclass
-class RecordingOutbox:
-    messages: list[tuple[str, dict[str, Any], str | None]] = field(default_factory=list)
-
-    def add(
-        self, topic: str, payload: dict[str, Any], *, dedupe_key: str | None = None, not_before: datetime | None = None
-    ) -> None:
-        if dedupe_key is not None and any(m[2] == dedupe_key for m in self.messages):
-            return
-        self.messages.append((topic, payload, dedupe_key))
-
-
 class FakeUnitOfWork:
     def __init__(self) -> None:
         self.endpoints = MemoryEndpoints()
         self.deliveries = MemoryDeliveries()
         self.deliveries.endpoints = self.endpoints
-        self.outbox = RecordingOutbox()
+        self.outbox = MemoryOutbox()
         self.commits = 0
 
     def __enter__(self) -> FakeUnitOfWork:

@@ -14,6 +14,7 @@ from domain.payments.order import Order
 from domain.payments.payment import Payment
 from domain.payments.refund import Refund
 from domain.shared.money import Money
+from tests.fakes.outbox import MemoryOutbox
 
 
 class FixedClock:
@@ -69,14 +70,6 @@ class MemoryRepo:
             for k, o in self.rows.items()
             if o.kind.value == kind and o.is_payable() and o.expires_at is not None and o.expires_at <= now
         ][:limit]
-
-
-@dataclass
-class MemoryOutbox:
-    messages: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
-
-    def add(self, topic: str, payload: dict[str, Any], **_: Any) -> None:
-        self.messages.append((topic, payload))
 
 
 @dataclass

@@ -171,7 +171,7 @@ def test_success_on_a_cancelled_order_is_returned_and_listed():
         uow=uow, principal=SELLER, command=CreatePayment(order_id=order_id, method="cashfree"), deps=deps
     )
     order_cancel(uow=uow, principal=SELLER, order_id=order_id, clock=deps.clock, publish=deps.publish)
-    assert ("payments.cancel_at_provider", {"payment_id": str(payment.id)}) in uow.outbox.messages
+    assert ("payments.cancel_at_provider", {"payment_id": str(payment.id)}) in uow.outbox.sent
     ok = GatewayResult(status="captured", reference="pay_1", amount=Money.parse("100.00", INR))
     payment_settle(uow=uow, payment_id=str(payment.id), result=ok, deps=deps)
     after = uow.payments.get(str(payment.id))

@@ -80,7 +80,7 @@ def test_settle_with_a_different_amount_fails_the_payment_and_returns_the_money(
     (returned,) = uow.refunds.rows.values()
     assert (returned.kind.value, returned.amount, returned.is_requested) == ("return", Money.parse("1.00", "INR"), True)
     assert [a.code for a in uow.alerts.rows] == ["amount_mismatch"]
-    assert uow.outbox.messages[-1] == ("payments.return.submit", {"refund_id": str(returned.id)})
+    assert uow.outbox.sent[-1] == ("payments.return.submit", {"refund_id": str(returned.id)})
 
 
 def test_settle_with_a_different_currency_fails_the_payment():

@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 
 from application.shared.events import events_publish, subscriber_topic, wants
 from domain.shared.events import DomainEvent
+from tests.fakes.outbox import MemoryOutbox
 
 NOW = datetime(2026, 1, 1, tzinfo=UTC)
 
@@ -18,14 +19,6 @@ class Log:
         self.events.append(event)
 
 
-class Outbox:
-    def __init__(self) -> None:
-        self.rows: list = []
-
-    def add(self, topic, payload, *, dedupe_key=None, not_before=None) -> None:
-        self.rows.append((topic, payload, dedupe_key))
-
-
 def test_patterns():
     assert wants(["*"], "payment.captured")
     assert wants(["payment.*"], "payment.captured")
@@ -35,7 +28,7 @@ def test_patterns():
 
 
 def test_each_subscriber_gets_its_own_row_with_a_dedupe_key():
-    log, outbox = Log(), Outbox()
+    log, outbox = Log(), MemoryOutbox()
     stored = events_publish(
         events=[DomainEvent("payment.captured", {"object": {"id": "p1"}}), DomainEvent("order.paid", {})],
         owner_id="m1",
@@ -46,8 +39,8 @@ def test_each_subscriber_gets_its_own_row_with_a_dedupe_key():
     )
     assert [e.type for e in log.events] == ["payment.captured", "order.paid"]
     assert all(e.id.startswith("evt_") and e.owner_id == "m1" for e in stored)
-    topics = [row[0] for row in outbox.rows]
+    topics = [row[0] for row in outbox.messages]
     assert topics.count(subscriber_topic("webhooks")) == 2
     assert topics.count(subscriber_topic("earnings")) == 1
     assert subscriber_topic("erp") not in topics
-    assert len({row[2] for row in outbox.rows}) == len(outbox.rows)
+    assert len({row[2] for row in outbox.messages}) == len(outbox.messages)

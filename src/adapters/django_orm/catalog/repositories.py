@@ -21,6 +21,8 @@ from adapters.django_orm.catalog.models import (
     VariantRecord,
 )
 from adapters.django_orm.shared.keyset import keyset_page
+from adapters.django_orm.shared.rows import first_row, parse_uuid, row_by_id
+from adapters.django_orm.shared.sequences import next_in_sequence
 from application.catalog.ports import CatalogEntry, CatalogFilter, ServiceFilter, VariantStock
 from application.marketplace.ports import InvoiceDocument, InvoiceSummary
 from application.shared.pagination import Page, PageRequest
@@ -28,13 +30,6 @@ from domain.catalog.invoice import Invoice
 from domain.catalog.reservation import LatePayment, Reservation, ReservationStatus
 from domain.catalog.service import MAX_STOCK, Offer, Service, Variant
 from domain.shared.money import Money
-
-
-def as_uuid(raw: object) -> uuid.UUID | None:
-    try:
-        return raw if isinstance(raw, uuid.UUID) else uuid.UUID(str(raw))
-    except ValueError:
-        return None
 
 
 def active_vendor(prefix: str = "vendor") -> Q:
@@ -79,8 +74,7 @@ class DjangoServiceRepository:
         )
 
     def get(self, service_id: str) -> Service | None:
-        key = as_uuid(service_id)
-        row = ServiceRecord.objects.filter(pk=key).first() if key else None
+        row = row_by_id(ServiceRecord.objects, service_id)
         return service_to_domain(row) if row else None
 
     def save(self, service: Service) -> None:
@@ -95,7 +89,7 @@ class DjangoServiceRepository:
     def list(self, filters: ServiceFilter, page: PageRequest) -> Page[Service]:
         queryset: QuerySet[ServiceRecord] = ServiceRecord.objects.all()
         if filters.vendor_id is not None:
-            vendor = as_uuid(filters.vendor_id)
+            vendor = parse_uuid(filters.vendor_id)
             queryset = queryset.filter(vendor_id=vendor) if vendor else queryset.none()
         if filters.is_active is not None:
             queryset = queryset.filter(is_active=filters.is_active)
@@ -136,8 +130,7 @@ class DjangoVariantRepository:
         )
 
     def get(self, variant_id: str) -> Variant | None:
-        key = as_uuid(variant_id)
-        row = VariantRecord.objects.select_related("service").filter(pk=key).first() if key else None
+        row = row_by_id(VariantRecord.objects.select_related("service"), variant_id)
         return variant_to_domain(row) if row else None
 
     def save_details(self, variant: Variant) -> None:
@@ -150,14 +143,14 @@ class DjangoVariantRepository:
         )
 
     def for_service(self, service_id: str) -> list[Variant]:
-        key = as_uuid(service_id)
+        key = parse_uuid(service_id)
         if key is None:
             return []
         rows = VariantRecord.objects.select_related("service").filter(service_id=key).order_by("created_at", "id")
         return [variant_to_domain(row) for row in rows]
 
     def with_stock(self, variant_ids: list[str]) -> list[VariantStock]:
-        keys = [k for k in (as_uuid(i) for i in variant_ids) if k is not None]
+        keys = [k for k in (parse_uuid(i) for i in variant_ids) if k is not None]
         if not keys:
             return []
         held: dict[tuple[uuid.UUID, str], int] = defaultdict(int)
@@ -179,7 +172,7 @@ class DjangoVariantRepository:
         ]
 
     def offer(self, variant_id: str) -> Offer | None:
-        key = as_uuid(variant_id)
+        key = parse_uuid(variant_id)
         if key is None:
             return None
         row = (
@@ -198,7 +191,7 @@ class DjangoVariantRepository:
         )
 
     def reserve(self, variant_id: str, quantity: int, *, now: datetime) -> bool:
-        key = as_uuid(variant_id)
+        key = parse_uuid(variant_id)
         if key is None or quantity <= 0:
             return False
         taken = VariantRecord.objects.filter(pk=key, is_active=True, available__gte=quantity).update(
@@ -207,10 +200,11 @@ class DjangoVariantRepository:
         return taken == 1
 
     def release(self, variant_id: str, quantity: int, *, now: datetime) -> None:
-        VariantRecord.objects.filter(pk=as_uuid(variant_id)).update(available=F("available") + quantity, updated_at=now)
+        rows = VariantRecord.objects.filter(pk=parse_uuid(variant_id))
+        rows.update(available=F("available") + quantity, updated_at=now)
 
     def adjust(self, variant_id: str, delta: int, *, now: datetime) -> bool:
-        rows = VariantRecord.objects.filter(pk=as_uuid(variant_id))
+        rows = VariantRecord.objects.filter(pk=parse_uuid(variant_id))
         rows = rows.filter(available__gte=-delta) if delta < 0 else rows.filter(available__lte=MAX_STOCK - delta)
         return rows.update(available=F("available") + delta, updated_at=now) == 1
 
@@ -243,7 +237,7 @@ class DjangoCatalogQuery:
                 | Q(vendor__profile__business_name__icontains=term)
             )
         if filters.vendor_id:
-            vendor = as_uuid(filters.vendor_id)
+            vendor = parse_uuid(filters.vendor_id)
             queryset = queryset.filter(vendor_id=vendor) if vendor else queryset.none()
         if filters.category:
             queryset = queryset.filter(category=filters.category)
@@ -252,8 +246,7 @@ class DjangoCatalogQuery:
         return Page(items=[self._entry(row, variants[row.id]) for row in rows.items], next_cursor=rows.next_cursor)
 
     def get(self, service_id: str) -> CatalogEntry | None:
-        key = as_uuid(service_id)
-        row = self._visible().filter(pk=key).first() if key else None
+        row = row_by_id(self._visible(), service_id)
         if row is None:
             return None
         return self._entry(row, self._active_variants([row.id])[row.id])
@@ -311,11 +304,10 @@ class DjangoReservationRepository:
         )
 
     def for_order(self, order_id: str, *, lock: bool = False) -> Reservation | None:
-        key = as_uuid(order_id)
+        key = parse_uuid(order_id)
         if key is None:
             return None
-        rows = ReservationRecord.objects.filter(order_id=key)
-        row = (rows.select_for_update() if lock else rows).first()
+        row = first_row(ReservationRecord.objects.filter(order_id=key), for_update=lock)
         return reservation_to_domain(row) if row else None
 
     def save(self, reservation: Reservation) -> None:
@@ -340,7 +332,7 @@ class DjangoReservationRepository:
 
 class DjangoInvoiceRepository:
     def summary(self, order_id: str) -> InvoiceSummary | None:
-        key = as_uuid(order_id)
+        key = parse_uuid(order_id)
         row = (
             InvoiceRecord.objects.filter(order_id=key).only("number", "issued_at", "total_minor", "currency").first()
             if key
@@ -351,20 +343,16 @@ class DjangoInvoiceRepository:
         return InvoiceSummary(number=row.number, issued_at=row.issued_at, total=Money(row.total_minor, row.currency))
 
     def document(self, order_id: str) -> InvoiceDocument | None:
-        key = as_uuid(order_id)
+        key = parse_uuid(order_id)
         row = InvoiceRecord.objects.filter(order_id=key).only("number", "pdf").first() if key else None
         return InvoiceDocument(number=row.number, pdf=bytes(row.pdf)) if row else None
 
     def next_sequence(self, period: str) -> int:
-        # Create the month's row if missing (a concurrent creator is ignored), then one atomic increment;
-        # the row stays locked until the invoice's transaction ends, so numbers are handed out in turn.
-        InvoiceSequence.objects.bulk_create([InvoiceSequence(period=period, last_number=0)], ignore_conflicts=True)
-        InvoiceSequence.objects.filter(pk=period).update(last_number=F("last_number") + 1)
-        return int(InvoiceSequence.objects.values_list("last_number", flat=True).get(pk=period))
+        return next_in_sequence(InvoiceSequence, period)
 
     def add(self, invoice: Invoice, *, pdf: bytes) -> None:
         InvoiceRecord.objects.create(
-            order_id=as_uuid(invoice.order_id),
+            order_id=parse_uuid(invoice.order_id),
             number=invoice.number,
             period=invoice.number.split("-")[1],
             seller_id=invoice.seller.id,

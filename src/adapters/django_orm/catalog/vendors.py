@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from django.db.models import Q, QuerySet
 
-from adapters.django_orm.catalog.repositories import as_uuid
 from adapters.django_orm.identity.models import RoleProfile
 from adapters.django_orm.identity.models import User as UserRow
 from adapters.django_orm.shared.keyset import keyset_page
+from adapters.django_orm.shared.rows import parse_uuid, row_by_id
 from application.catalog.ports import VendorAccount, VendorFilter
 from application.shared.pagination import Page, PageRequest
 from domain.catalog.invoice import Party
@@ -44,12 +44,11 @@ def _vendors() -> QuerySet[UserRow]:
 
 class DjangoVendorAccounts:
     def get(self, vendor_id: str) -> VendorAccount | None:
-        key = as_uuid(vendor_id)
-        row = _vendors().filter(pk=key).first() if key else None
+        row = row_by_id(_vendors(), vendor_id)
         return vendor_to_account(row) if row else None
 
     def set_active(self, vendor_id: str, *, active: bool) -> bool:
-        key = as_uuid(vendor_id)
+        key = parse_uuid(vendor_id)
         if key is None or not _vendors().filter(pk=key).exists():
             return False
         RoleProfile.objects.update_or_create(user_id=key, defaults={"is_active": active})
@@ -71,8 +70,7 @@ class DjangoPartyDirectory:
     """Names on invoices; deleted accounts still appear on the invoices they are part of."""
 
     def party(self, user_id: str) -> Party | None:
-        key = as_uuid(user_id)
-        row = UserRow.all_objects.select_related("profile").filter(pk=key).first() if key else None
+        row = row_by_id(UserRow.all_objects.select_related("profile"), user_id)
         if row is None:
             return None
         profile = _profile(row)

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Callable, Iterator
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from django.db import IntegrityError, transaction
 from django.db.models import Q
@@ -12,28 +11,13 @@ from django.db.models import Q
 from adapters.django_orm.distributors.models import Distributor as DistributorRow
 from adapters.django_orm.distributors.models import DistributorStatusChange
 from adapters.django_orm.distributors.models import ErpSyncRecord as SyncRow
-from adapters.django_orm.shared.keyset import keyset_page
+from adapters.django_orm.shared.keyset import keyset_page, uuid_cursor_id
+from adapters.django_orm.shared.rows import parse_uuid, row_by_id
 from application.distributors.ports import DistributorExists, DistributorFilter
 from application.erp.ports import SyncFilter
-from application.shared.errors import InvalidInput
-from application.shared.pagination import CursorPosition, Page, PageRequest
+from application.shared.pagination import Page, PageRequest
 from domain.distributors.distributor import Address, Distributor, DistributorDetails, DistributorStatus, StatusChange
 from domain.erp.sync import SyncKind, SyncRecord, SyncStatus
-
-
-def _checked(page: PageRequest) -> PageRequest:
-    """A forged cursor must be a 422, not a database error: both tables key rows by UUID."""
-    if page.after is None:
-        return page
-    try:
-        row_id = str(uuid.UUID(page.after.id))
-    except ValueError:
-        raise InvalidInput("cursor is not valid", code="invalid_cursor", field="cursor") from None
-    created_at = page.after.created_at
-    if created_at.tzinfo is None:
-        created_at = created_at.replace(tzinfo=UTC)
-    return PageRequest(limit=page.limit, after=CursorPosition(created_at=created_at, id=row_id))
-
 
 # ---------------------------------------------------------------------------------------------
 # Distributors
@@ -95,13 +79,6 @@ def _fields(distributor: Distributor) -> dict[str, object]:
     }
 
 
-def _uuid(value: str) -> str | None:
-    try:
-        return str(uuid.UUID(value))
-    except (ValueError, TypeError, AttributeError):
-        return None
-
-
 class DjangoDistributorRepository:
     def add(self, distributor: Distributor) -> None:
         row = DistributorRow(
@@ -110,21 +87,16 @@ class DjangoDistributorRepository:
         self._write(distributor, lambda: row.save(force_insert=True))
 
     def get(self, distributor_id: str) -> Distributor | None:
-        if _uuid(distributor_id) is None:
-            return None
-        row = DistributorRow.objects.filter(pk=distributor_id).first()
+        row = row_by_id(DistributorRow.objects, distributor_id)
         return distributor_to_domain(row) if row is not None else None
 
     def get_for_update(self, distributor_id: str) -> Distributor | None:
-        if _uuid(distributor_id) is None:
-            return None
-        row = DistributorRow.objects.select_for_update().filter(pk=distributor_id).first()
+        row = row_by_id(DistributorRow.objects, distributor_id, for_update=True)
         return distributor_to_domain(row) if row is not None else None
 
     def find_by_user(self, user_id: str) -> Distributor | None:
-        if _uuid(user_id) is None:
-            return None
-        row = DistributorRow.objects.filter(user_id=user_id).first()
+        key = parse_uuid(user_id)
+        row = DistributorRow.objects.filter(user_id=key).first() if key is not None else None
         return distributor_to_domain(row) if row is not None else None
 
     def save(self, distributor: Distributor) -> None:
@@ -146,7 +118,7 @@ class DjangoDistributorRepository:
                 | Q(gstin__icontains=text)
                 | Q(email__icontains=text)
             )
-        return keyset_page(rows, _checked(page), distributor_to_domain)
+        return keyset_page(rows, page, distributor_to_domain, cursor_id=uuid_cursor_id)
 
     def _write(self, distributor: Distributor, write: Callable[[], object]) -> None:
         # A savepoint, so a unique violation leaves the surrounding transaction usable (PostgreSQL).
@@ -272,7 +244,7 @@ class DjangoSyncRecordRepository:
             rows = rows.filter(kind=filters.kind.value)
         if filters.status is not None:
             rows = rows.filter(status=filters.status.value)
-        return keyset_page(rows, _checked(page), sync_to_domain)
+        return keyset_page(rows, page, sync_to_domain, cursor_id=uuid_cursor_id)
 
     def iterate(self, kind: SyncKind) -> Iterator[SyncRecord]:
         for row in SyncRow.objects.filter(kind=kind.value).order_by("created_at", "id").iterator(chunk_size=500):

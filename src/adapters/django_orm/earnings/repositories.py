@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Sequence
 from datetime import UTC, datetime
 
@@ -25,6 +24,8 @@ from adapters.django_orm.earnings.models import (
     TierRecord,
 )
 from adapters.django_orm.shared.keyset import keyset_page
+from adapters.django_orm.shared.rows import first_row, parse_uuid, row_by_id
+from adapters.django_orm.shared.sequences import next_in_sequence
 from application.earnings.ports import (
     CommissionFilter,
     CommissionTotals,
@@ -48,13 +49,6 @@ from domain.shared.money import Money
 log = structlog.get_logger("partnerpay.earnings")
 
 EARNED = [CommissionStatus.APPROVED.value, CommissionStatus.INVOICED.value, CommissionStatus.PAID.value]
-
-
-def _uuid(raw: str) -> uuid.UUID | None:
-    try:
-        return uuid.UUID(str(raw))
-    except (ValueError, TypeError, AttributeError):
-        return None
 
 
 def _insert(row: object) -> bool:
@@ -113,18 +107,15 @@ class DjangoResellerRepository:
         return _insert(ResellerRecord(id=reseller.id, **_reseller_fields(reseller)))
 
     def get(self, reseller_id: str) -> Reseller | None:
-        key = _uuid(reseller_id)
-        row = ResellerRecord.objects.filter(pk=key).first() if key else None
+        row = row_by_id(ResellerRecord.objects, reseller_id)
         return reseller_to_domain(row) if row else None
 
     def get_for_update(self, reseller_id: str) -> Reseller | None:
-        key = _uuid(reseller_id)
-        row = ResellerRecord.objects.select_for_update().filter(pk=key).first() if key else None
+        row = row_by_id(ResellerRecord.objects, reseller_id, for_update=True)
         return reseller_to_domain(row) if row else None
 
     def by_user(self, user_id: str, *, for_update: bool = False) -> Reseller | None:
-        queryset = ResellerRecord.objects.select_for_update() if for_update else ResellerRecord.objects.all()
-        row = queryset.filter(user_id=user_id).first()
+        row = first_row(ResellerRecord.objects.filter(user_id=user_id), for_update=for_update)
         return reseller_to_domain(row) if row else None
 
     def by_code(self, code: str) -> Reseller | None:
@@ -290,13 +281,11 @@ class DjangoCommissionRepository:
         return _insert(CommissionRecord(id=commission.id, **_commission_fields(commission)))
 
     def get(self, commission_id: str) -> Commission | None:
-        key = _uuid(commission_id)
-        row = CommissionRecord.objects.filter(pk=key).first() if key else None
+        row = row_by_id(CommissionRecord.objects, commission_id)
         return commission_to_domain(row) if row else None
 
     def get_for_update(self, commission_id: str) -> Commission | None:
-        key = _uuid(commission_id)
-        row = CommissionRecord.objects.select_for_update().filter(pk=key).first() if key else None
+        row = row_by_id(CommissionRecord.objects, commission_id, for_update=True)
         return commission_to_domain(row) if row else None
 
     def for_payment(self, payment_id: str) -> Commission | None:
@@ -313,7 +302,7 @@ class DjangoCommissionRepository:
     def list(self, filters: CommissionFilter, page: PageRequest) -> Page[Commission]:
         queryset = CommissionRecord.objects.all()
         if filters.reseller_id is not None:
-            key = _uuid(filters.reseller_id)
+            key = parse_uuid(filters.reseller_id)
             if key is None:
                 return Page(items=[], next_cursor=None)
             queryset = queryset.filter(reseller_id=key)
@@ -437,13 +426,7 @@ def invoice_to_domain(row: InvoiceRecord, *, with_lines: bool = True) -> Invoice
 
 class DjangoInvoiceRepository:
     def next_sequence(self, period: Period) -> int:
-        # Create the period's counter if needed (a concurrent creator makes this a no-op), then take
-        # the next number under a row lock held until commit: numbers are unique and without gaps.
-        InvoiceCounter.objects.bulk_create([InvoiceCounter(period=period.compact)], ignore_conflicts=True)
-        counter = InvoiceCounter.objects.select_for_update().get(period=period.compact)
-        counter.last_number += 1
-        counter.save(update_fields=["last_number"])
-        return counter.last_number
+        return next_in_sequence(InvoiceCounter, period.compact)
 
     def add(self, invoice: Invoice) -> None:
         InvoiceRecord.objects.create(
@@ -474,8 +457,7 @@ class DjangoInvoiceRepository:
         )
 
     def get(self, invoice_id: str) -> Invoice | None:
-        key = _uuid(invoice_id)
-        row = InvoiceRecord.objects.defer("pdf").filter(pk=key).first() if key else None
+        row = row_by_id(InvoiceRecord.objects.defer("pdf"), invoice_id)
         return invoice_to_domain(row) if row else None
 
     def save_status(self, invoice: Invoice) -> None:
@@ -484,7 +466,7 @@ class DjangoInvoiceRepository:
     def list(self, filters: InvoiceFilter, page: PageRequest) -> Page[Invoice]:
         queryset = InvoiceRecord.objects.defer("pdf")
         if filters.reseller_id is not None:
-            key = _uuid(filters.reseller_id)
+            key = parse_uuid(filters.reseller_id)
             if key is None:
                 return Page(items=[], next_cursor=None)
             queryset = queryset.filter(reseller_id=key)
@@ -556,13 +538,11 @@ class DjangoPayoutRepository:
         PayoutRecord.objects.create(id=payout.id, **_payout_fields(payout))
 
     def get(self, payout_id: str) -> Payout | None:
-        key = _uuid(payout_id)
-        row = PayoutRecord.objects.filter(pk=key).first() if key else None
+        row = row_by_id(PayoutRecord.objects, payout_id)
         return payout_to_domain(row) if row else None
 
     def get_for_update(self, payout_id: str) -> Payout | None:
-        key = _uuid(payout_id)
-        row = PayoutRecord.objects.select_for_update().filter(pk=key).first() if key else None
+        row = row_by_id(PayoutRecord.objects, payout_id, for_update=True)
         return payout_to_domain(row) if row else None
 
     def save(self, payout: Payout) -> None:
@@ -571,7 +551,7 @@ class DjangoPayoutRepository:
     def list(self, filters: PayoutFilter, page: PageRequest) -> Page[Payout]:
         queryset = PayoutRecord.objects.all()
         if filters.reseller_id is not None:
-            key = _uuid(filters.reseller_id)
+            key = parse_uuid(filters.reseller_id)
             if key is None:
                 return Page(items=[], next_cursor=None)
             queryset = queryset.filter(reseller_id=key)
@@ -625,11 +605,7 @@ class DjangoLeadRepository:
         LeadRecord.objects.create(id=lead.id, **_lead_fields(lead))
 
     def get(self, lead_id: str, *, for_update: bool = False) -> Lead | None:
-        key = _uuid(lead_id)
-        if key is None:
-            return None
-        queryset = LeadRecord.objects.select_for_update() if for_update else LeadRecord.objects.all()
-        row = queryset.filter(pk=key).first()
+        row = row_by_id(LeadRecord.objects, lead_id, for_update=for_update)
         return lead_to_domain(row) if row else None
 
     def save(self, lead: Lead) -> None:
@@ -638,7 +614,7 @@ class DjangoLeadRepository:
     def list(self, filters: LeadFilter, page: PageRequest) -> Page[Lead]:
         queryset = LeadRecord.objects.all()
         if filters.reseller_id is not None:
-            key = _uuid(filters.reseller_id)
+            key = parse_uuid(filters.reseller_id)
             if key is None:
                 return Page(items=[], next_cursor=None)
             queryset = queryset.filter(reseller_id=key)
@@ -649,7 +625,7 @@ class DjangoLeadRepository:
     def count_by_status(self, reseller_id: str | None) -> dict[str, int]:
         queryset = LeadRecord.objects.all()
         if reseller_id is not None:
-            key = _uuid(reseller_id)
+            key = parse_uuid(reseller_id)
             if key is None:
                 return {}
             queryset = queryset.filter(reseller_id=key)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Sequence
 from datetime import datetime
 
@@ -11,16 +10,10 @@ from django.db.models import F, QuerySet
 
 from adapters.django_orm.gateways.models import InboundEventRecord
 from adapters.django_orm.shared.keyset import keyset_page
+from adapters.django_orm.shared.rows import parse_uuid, row_by_id
 from application.gateways.ports import InboundEventFilter, PendingRefund
 from application.shared.pagination import Page, PageRequest
 from domain.gateways.inbound_event import InboundEvent, InboundSource, InboundStatus
-
-
-def _uuid(raw: str) -> uuid.UUID | None:
-    try:
-        return uuid.UUID(str(raw))
-    except ValueError:
-        return None
 
 
 class DjangoInboundEventRepository:
@@ -42,18 +35,16 @@ class DjangoInboundEventRepository:
         return _to_domain(stored), False
 
     def record_redelivery(self, event_id: str, *, now: datetime) -> None:
-        InboundEventRecord.objects.filter(pk=_uuid(event_id)).update(
+        InboundEventRecord.objects.filter(pk=parse_uuid(event_id)).update(
             deliveries=F("deliveries") + 1, last_received_at=now
         )
 
     def get(self, event_id: str) -> InboundEvent | None:
-        key = _uuid(event_id)
-        row = InboundEventRecord.objects.filter(pk=key).first() if key else None
+        row = row_by_id(InboundEventRecord.objects, event_id)
         return _to_domain(row) if row else None
 
     def get_for_update(self, event_id: str) -> InboundEvent | None:
-        key = _uuid(event_id)
-        row = InboundEventRecord.objects.select_for_update().filter(pk=key).first() if key else None
+        row = row_by_id(InboundEventRecord.objects, event_id, for_update=True)
         return _to_domain(row) if row else None
 
     def save(self, event: InboundEvent) -> None:

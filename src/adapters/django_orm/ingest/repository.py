@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 
 from django.db import connection
-from django.db.models import F, Q, QuerySet
+from django.db.models import F, QuerySet
 
 from adapters.django_orm.ingest.models import IngestedTransaction, SourceMessageReceipt, TransactionSourceRow
+from adapters.django_orm.shared.keyset import bigint_cursor_id, keyset_page
+from adapters.django_orm.shared.rows import first_row
 from application.ingest.ports import TransactionFilter
-from application.shared.errors import InvalidInput
-from application.shared.pagination import CursorPosition, Page, PageRequest, encode_cursor
+from application.shared.pagination import Page, PageRequest
 from domain.ingest.source import TransactionSource
 from domain.ingest.transaction import Transaction, TransactionStatus
 from domain.shared.money import Money
@@ -68,16 +69,7 @@ class DjangoTransactionRepository:
             rows = rows.filter(created_at__gte=filters.created_after)
         if filters.created_before is not None:
             rows = rows.filter(created_at__lt=filters.created_before)
-        if page.after is not None:
-            created_at, row_id = _position(page.after)
-            rows = rows.filter(Q(created_at__lt=created_at) | Q(created_at=created_at, id__lt=row_id))
-        found = list(rows.order_by("-created_at", "-id")[: page.limit + 1])
-        next_cursor = None
-        if len(found) > page.limit:
-            found = found[: page.limit]
-            last = found[-1]
-            next_cursor = encode_cursor(CursorPosition(created_at=last.created_at, id=str(last.id)))
-        return Page(items=[to_domain(row) for row in found], next_cursor=next_cursor)
+        return keyset_page(rows, page, to_domain, cursor_id=bigint_cursor_id)
 
 
 def _still_processing(transaction: Transaction) -> QuerySet[IngestedTransaction]:
@@ -97,17 +89,6 @@ def insert_ignoring_conflict(row: IngestedTransaction, *, returning: str = "id")
     )
     params = [field.get_db_prep_save(getattr(row, field.attname), connection) for field in fields]
     return sql, params
-
-
-def _position(after: CursorPosition) -> tuple[object, int]:
-    try:
-        row_id = int(after.id)
-        if not 0 < row_id < 2**63:
-            raise ValueError("out of range")
-    except ValueError:
-        raise InvalidInput("cursor is not valid", code="invalid_cursor", field="cursor") from None
-    created_at = after.created_at if after.created_at.tzinfo else after.created_at.replace(tzinfo=UTC)
-    return created_at, row_id
 
 
 def from_domain(transaction: Transaction) -> IngestedTransaction:
@@ -146,11 +127,8 @@ class DjangoSourceRepository:
         TransactionSourceRow.objects.create(**_source_fields(source))
 
     def get(self, source_id: str, *, for_update: bool = False) -> TransactionSource | None:
-        rows = TransactionSourceRow.objects.filter(pk=source_id[:64])
-        if for_update:
-            rows = rows.select_for_update()
-        row = rows.first()
-        return _sourceto_domain(row) if row is not None else None
+        row = first_row(TransactionSourceRow.objects.filter(pk=source_id[:64]), for_update=for_update)
+        return _source_to_domain(row) if row is not None else None
 
     def save(self, source: TransactionSource) -> None:
         fields = _source_fields(source)
@@ -158,7 +136,7 @@ class DjangoSourceRepository:
         TransactionSourceRow.objects.filter(pk=source.id).update(**fields)
 
     def list(self) -> list[TransactionSource]:
-        return [_sourceto_domain(row) for row in TransactionSourceRow.objects.order_by("-created_at", "-id")[:1000]]
+        return [_source_to_domain(row) for row in TransactionSourceRow.objects.order_by("-created_at", "-id")[:1000]]
 
 
 class DjangoMessageReceipts:
@@ -192,7 +170,7 @@ def _source_fields(source: TransactionSource) -> dict[str, object]:
     }
 
 
-def _sourceto_domain(row: TransactionSourceRow) -> TransactionSource:
+def _source_to_domain(row: TransactionSourceRow) -> TransactionSource:
     return TransactionSource(
         id=row.id,
         name=row.name,

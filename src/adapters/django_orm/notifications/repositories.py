@@ -13,6 +13,7 @@ from adapters.django_orm.notifications import hot_path, models
 from adapters.django_orm.platform.event_log import event_to_domain
 from adapters.django_orm.platform.models import EventRecord
 from adapters.django_orm.shared.keyset import keyset_page
+from adapters.django_orm.shared.rows import first_row
 from application.notifications.ports import DeliveryFilter, EventFilter
 from application.shared.events import StoredEvent
 from application.shared.pagination import Page, PageRequest
@@ -78,9 +79,7 @@ class DjangoEndpointRepository:
         rows = models.WebhookEndpoint.objects.filter(pk=endpoint_id, deleted_at__isnull=True)
         if owner_id is not None:
             rows = rows.filter(owner_id=owner_id)
-        if for_update:
-            rows = rows.select_for_update()
-        row = rows.first()
+        row = first_row(rows, for_update=for_update)
         return endpoint_to_domain(row) if row is not None else None
 
     def list_for_owner(self, owner_id: str, page: PageRequest) -> Page[WebhookEndpoint]:
@@ -157,9 +156,7 @@ class DjangoDeliveryRepository:
         rows = models.WebhookDelivery.objects.filter(pk=delivery_id)
         if owner_id is not None:
             rows = rows.filter(owner_id=owner_id)
-        if for_update:
-            rows = rows.select_for_update()
-        row = rows.first()
+        row = first_row(rows, for_update=for_update)
         return delivery_to_domain(row) if row is not None else None
 
     # The next three run on every delivery attempt: precompiled SQL, see hot_path.py.

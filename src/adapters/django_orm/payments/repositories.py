@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Sequence
 from datetime import datetime
 
@@ -10,6 +9,7 @@ from django.db.models import QuerySet
 
 from adapters.django_orm.payments.models import AlertRecord, OrderRecord, PaymentRecord, RefundRecord
 from adapters.django_orm.shared.keyset import keyset_page
+from adapters.django_orm.shared.rows import parse_uuid, row_by_id
 from application.payments.ports import AlertFilter, OrderFilter, PaymentFilter, RefundFilter
 from application.shared.pagination import Page, PageRequest
 from domain.payments.alert import Alert
@@ -18,13 +18,6 @@ from domain.payments.order import Order, OrderKind, OrderStatus
 from domain.payments.payment import Payment, PaymentMethod, PaymentStatus
 from domain.payments.refund import Refund, RefundKind, RefundStatus
 from domain.shared.money import Money
-
-
-def _uuid(raw: str) -> uuid.UUID | None:
-    try:
-        return uuid.UUID(str(raw))
-    except ValueError:
-        return None
 
 
 def order_to_domain(row: OrderRecord) -> Order:
@@ -70,13 +63,11 @@ class DjangoOrderRepository:
         OrderRecord.objects.create(id=order.id, **_order_fields(order))
 
     def get(self, order_id: str) -> Order | None:
-        key = _uuid(order_id)
-        row = OrderRecord.objects.filter(pk=key).first() if key else None
+        row = row_by_id(OrderRecord.objects, order_id)
         return order_to_domain(row) if row else None
 
     def get_for_update(self, order_id: str) -> Order | None:
-        key = _uuid(order_id)
-        row = OrderRecord.objects.select_for_update().filter(pk=key).first() if key else None
+        row = row_by_id(OrderRecord.objects, order_id, for_update=True)
         return order_to_domain(row) if row else None
 
     def save(self, order: Order) -> None:
@@ -189,13 +180,11 @@ class DjangoPaymentRepository:
         )
 
     def get(self, payment_id: str) -> Payment | None:
-        key = _uuid(payment_id)
-        row = PaymentRecord.objects.filter(pk=key).first() if key else None
+        row = row_by_id(PaymentRecord.objects, payment_id)
         return payment_to_domain(row) if row else None
 
     def get_for_update(self, payment_id: str) -> Payment | None:
-        key = _uuid(payment_id)
-        row = PaymentRecord.objects.select_for_update().filter(pk=key).first() if key else None
+        row = row_by_id(PaymentRecord.objects, payment_id, for_update=True)
         return payment_to_domain(row) if row else None
 
     def save(self, payment: Payment) -> None:
@@ -208,7 +197,7 @@ class DjangoPaymentRepository:
         if filters.buyer_id is not None:
             queryset = queryset.filter(buyer_id=filters.buyer_id)
         if filters.order_id is not None:
-            queryset = queryset.filter(order_id=_uuid(filters.order_id))
+            queryset = queryset.filter(order_id=parse_uuid(filters.order_id))
         if filters.status is not None:
             queryset = queryset.filter(status=filters.status.value)
         if filters.method is not None:
@@ -279,13 +268,11 @@ class DjangoRefundRepository:
         )
 
     def get(self, refund_id: str) -> Refund | None:
-        key = _uuid(refund_id)
-        row = RefundRecord.objects.filter(pk=key).first() if key else None
+        row = row_by_id(RefundRecord.objects, refund_id)
         return refund_to_domain(row) if row else None
 
     def get_for_update(self, refund_id: str) -> Refund | None:
-        key = _uuid(refund_id)
-        row = RefundRecord.objects.select_for_update().filter(pk=key).first() if key else None
+        row = row_by_id(RefundRecord.objects, refund_id, for_update=True)
         return refund_to_domain(row) if row else None
 
     def save(self, refund: Refund) -> None:
@@ -312,7 +299,7 @@ class DjangoRefundRepository:
         if filters.seller_id is not None:
             queryset = queryset.filter(seller_id=filters.seller_id)
         if filters.payment_id is not None:
-            queryset = queryset.filter(payment_id=_uuid(filters.payment_id))
+            queryset = queryset.filter(payment_id=parse_uuid(filters.payment_id))
         return keyset_page(queryset, page, refund_to_domain)
 
 
@@ -352,5 +339,5 @@ class DjangoAlertRepository:
         if filters.code is not None:
             queryset = queryset.filter(code=filters.code)
         if filters.payment_id is not None:
-            queryset = queryset.filter(payment_id=_uuid(filters.payment_id))
+            queryset = queryset.filter(payment_id=parse_uuid(filters.payment_id))
         return keyset_page(queryset, page, alert_to_domain)

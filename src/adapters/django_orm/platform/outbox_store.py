@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import uuid
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
@@ -14,6 +13,7 @@ from django.db.models.functions import Greatest
 from django.utils import timezone
 
 from adapters.django_orm.platform.models import OutboxMessage
+from adapters.django_orm.shared.rows import parse_uuid
 from application.shared.outbox import DEFAULT_MAX_ATTEMPTS, ClaimedMessage
 
 # Called after commit with (message id, topic): the topic picks the queue (entrypoints/tasks/queues.py).
@@ -70,9 +70,8 @@ class DjangoOutboxStore:
         Claiming is the hot path of every outbox consumer (webhook deliveries above all), so it is
         one statement rather than update + select + save in a transaction.
         """
-        try:
-            key = uuid.UUID(str(message_id))
-        except ValueError:
+        key = parse_uuid(message_id)
+        if key is None:
             return None
         ops = connection.ops
         table = OutboxMessage._meta.db_table

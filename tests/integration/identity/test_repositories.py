@@ -7,7 +7,6 @@ import uuid
 from datetime import timedelta
 
 import pytest
-from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from adapters.django_orm.identity.models import User as UserRow
@@ -87,12 +86,6 @@ def test_an_unknown_user_id_is_none(users):
     assert users.get(str(uuid.uuid4()), include_deleted=True) is None
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=ValidationError,
-    reason="DjangoUserRepository.get filters a UUID primary key with the raw string: a malformed id raises "
-    "ValidationError instead of answering None as the other repositories do (routers check ids first)",
-)
 def test_a_malformed_user_id_is_none(users):
     assert users.get("not-a-uuid") is None
 

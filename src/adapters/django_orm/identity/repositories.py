@@ -11,6 +11,7 @@ from adapters.django_orm.identity.models import ApiKey as ApiKeyRow
 from adapters.django_orm.identity.models import RoleProfile
 from adapters.django_orm.identity.models import User as UserRow
 from adapters.django_orm.shared.keyset import keyset_page
+from adapters.django_orm.shared.rows import row_by_id
 from application.identity.ports import UserFilter
 from application.shared.pagination import Page, PageRequest
 from domain.identity.api_key import ApiKey
@@ -72,7 +73,7 @@ class DjangoUserRepository:
 
     def get(self, user_id: str, *, include_deleted: bool = False) -> User | None:
         manager = UserRow.all_objects if include_deleted else UserRow.objects
-        row = manager.select_related("profile").filter(pk=user_id).first()
+        row = row_by_id(manager.select_related("profile"), user_id)
         return user_to_domain(row) if row else None
 
     def check_credentials(self, email: str, password: str) -> User | None:

@@ -13,7 +13,7 @@ from adapters.django_orm.notifications import hot_path, models
 from adapters.django_orm.platform.event_log import event_to_domain
 from adapters.django_orm.platform.models import EventRecord
 from adapters.django_orm.shared.keyset import keyset_page
-from adapters.django_orm.shared.rows import first_row
+from adapters.django_orm.shared.rows import first_row, row_by_id
 from application.notifications.ports import DeliveryFilter, EventFilter
 from application.shared.events import StoredEvent
 from application.shared.pagination import Page, PageRequest
@@ -76,10 +76,10 @@ class DjangoEndpointRepository:
         return True
 
     def get(self, endpoint_id: str, *, owner_id: str | None = None, for_update: bool = False) -> WebhookEndpoint | None:
-        rows = models.WebhookEndpoint.objects.filter(pk=endpoint_id, deleted_at__isnull=True)
+        rows = models.WebhookEndpoint.objects.filter(deleted_at__isnull=True)
         if owner_id is not None:
             rows = rows.filter(owner_id=owner_id)
-        row = first_row(rows, for_update=for_update)
+        row = row_by_id(rows, endpoint_id, for_update=for_update)
         return endpoint_to_domain(row) if row is not None else None
 
     def list_for_owner(self, owner_id: str, page: PageRequest) -> Page[WebhookEndpoint]:

@@ -25,7 +25,7 @@ from domain.identity.user import Principal, Role, User
 from domain.shared.errors import DomainError
 from entrypoints.api.errors import validation_errors
 from entrypoints.api.problems import STATUS_BY_KIND
-from entrypoints.bootstrap import identity
+from entrypoints.bootstrap import container
 
 SESSION_USER = "portal_user_id"
 PORTAL_ROLES = frozenset({Role.MERCHANT, Role.RESELLER, Role.VENDOR})
@@ -128,7 +128,7 @@ def session_principal(request: HttpRequest) -> tuple[Principal, User] | None:
         return None
     try:
         # Only the id is trusted from the session; the role is read again with the user.
-        user = identity.me(Principal(user_id=str(user_id), role=Role.CUSTOMER))
+        user = container().identity.user_get(principal=Principal(user_id=str(user_id), role=Role.CUSTOMER))
     except Unauthenticated:
         request.session.flush()
         return None

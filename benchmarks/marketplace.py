@@ -62,7 +62,7 @@ def _django(services: lib.Services) -> None:
 def _customers(count: int) -> list[str]:
     """Access tokens of ``count`` bench customers (created once; unusable passwords, tokens minted directly)."""
     from adapters.django_orm.identity.models import User as UserRow
-    from entrypoints.bootstrap import identity
+    from entrypoints.bootstrap import container
 
     emails = [f"bench-customer-{i}@partnerpay.local" for i in range(count)]
     existing = set(UserRow.objects.filter(email__in=emails).values_list("email", flat=True))
@@ -74,7 +74,8 @@ def _customers(count: int) -> list[str]:
             fresh.append(row)
     UserRow.objects.bulk_create(fresh, batch_size=500)
     ids = UserRow.objects.filter(email__in=emails).order_by("email").values_list("id", flat=True)
-    return [identity.tokens.issue(str(user_id)).access for user_id in ids]
+    tokens = container().identity.tokens
+    return [tokens.issue(str(user_id)).access for user_id in ids]
 
 
 def _vendor(tag: str) -> str:

@@ -50,14 +50,15 @@ def _django(services: lib.Services) -> None:
 
 def _accounts() -> tuple[str, str, str]:
     """(merchant user id, merchant API key, admin email) — created once, reused across runs."""
-    from entrypoints.bootstrap import identity
+    from entrypoints.bootstrap import container
 
-    merchant, _ = identity.ensure_demo_user(
+    identity = container().identity
+    merchant, _ = identity.demo_user_ensure(
         email="bench-merchant@partnerpay.local", password=PASSWORD, name="Bench", role="merchant"
     )
     key = "ppk_bench_" + "k" * 32
-    identity.ensure_demo_api_key(merchant.id, key, name="bench")
-    identity.ensure_demo_user(email="bench-admin@partnerpay.local", password=PASSWORD, name="Admin", role="admin")
+    identity.demo_api_key_ensure(user_id=merchant.id, plaintext=key, name="bench")
+    identity.demo_user_ensure(email="bench-admin@partnerpay.local", password=PASSWORD, name="Admin", role="admin")
     return merchant.id, key, "bench-admin@partnerpay.local"
 
 

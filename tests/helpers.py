@@ -42,10 +42,10 @@ def register(client: Client, role: str = "merchant", **extra: Any) -> dict[str, 
 
 def make_admin(email: str | None = None) -> tuple[str, str]:
     """Creates an admin through the composition root (admins cannot sign up) and returns (email, password)."""
-    from entrypoints.bootstrap import identity
+    from entrypoints.bootstrap import container
 
     email = email or f"admin-{uuid.uuid4().hex[:10]}@example.com"
-    identity.ensure_demo_user(email=email, password=STRONG_PASSWORD, name="Admin", role="admin")
+    container().identity.demo_user_ensure(email=email, password=STRONG_PASSWORD, name="Admin", role="admin")
     return email, STRONG_PASSWORD
 
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Protocol
 
+from application.shared.events import StoredEvent
 from application.shared.pagination import Page, PageRequest
 from application.shared.ports import UnitOfWork
 from domain.earnings.activity import ActivityEntry
@@ -296,3 +297,9 @@ class InvoiceDocument:
 
 class InvoiceRenderer(Protocol):
     def render(self, document: InvoiceDocument) -> bytes: ...
+
+
+class StoredEvents(Protocol):
+    """The event log, read: an outbox message names the event, the subscriber reads what it says."""
+
+    def get(self, event_id: str) -> StoredEvent | None: ...

@@ -29,8 +29,14 @@ def tiers_get(*, uow: EarningsUnitOfWork, principal: Principal) -> TierTable:
 
 
 def tiers_replace(
-    *, uow: EarningsUnitOfWork, principal: Principal, tiers: Sequence[TierInput], config: EarningsConfig
+    *,
+    uow: EarningsUnitOfWork,
+    principal: Principal,
+    tiers: Sequence[TierInput],
+    config: EarningsConfig,
+    clock: Clock,
 ) -> TierTable:
+    """The new table applies at once: every approved reseller is re-tiered against it."""
     require_admin(principal)
     table = TierTable.of(
         Tier(
@@ -43,6 +49,7 @@ def tiers_replace(
     )
     with uow:
         uow.tiers.replace(table)
+    tiers_recompute(uow=uow, config=config, clock=clock)
     return table
 
 

@@ -60,6 +60,14 @@ class TokenService(Protocol):
 
     def revoke_all_for_user(self, user_id: str) -> None: ...
 
+    def access_user_id(self, access: str) -> str | None:
+        """The user an access token was issued to; None when it is invalid or expired."""
+        ...
+
+    def flush_expired(self) -> int:
+        """Forgets refresh tokens past their expiry (they can no longer be used); returns how many."""
+        ...
+
 
 class ApiKeyRepository(Protocol):
     def add(self, key: ApiKey, *, key_hash: str) -> None: ...
@@ -89,6 +97,16 @@ class RateLimiter(Protocol):
     def blocked(self, bucket: str, *, limit: int, window_seconds: int) -> int | None:
         """Like hit without counting: None if a hit would be allowed now."""
         ...
+
+
+class DemoAccounts(Protocol):
+    """The demo's accounts (``load_demo_data``, tests) with known passwords and keys, created once."""
+
+    def ensure_user(self, *, email: str, password: str, name: str, role: str, business_name: str) -> tuple[User, bool]:
+        """The account with ``email`` (deleted ones too), created if missing: (user, created)."""
+        ...
+
+    def ensure_api_key(self, *, user_id: str, plaintext: str, name: str) -> None: ...
 
 
 class IdentityUnitOfWork(UnitOfWork, Protocol):

@@ -198,6 +198,25 @@ def login_failed(*, limiter: RateLimiter, limits: AccessLimits, email: str) -> N
     limiter.hit(_account_bucket(email), limit=account.limit, window_seconds=account.window_seconds)
 
 
+def user_authenticate(
+    *,
+    users: UserRepository,
+    email: str,
+    password: str,
+    client_ip: str,
+    tokens: TokenService,
+    limiter: RateLimiter,
+    limits: AccessLimits = DEFAULT_LIMITS,
+) -> User:
+    """The API's login itself for a caller that keeps its own session (the partner portal): the same
+    credential check and the same rate limits; the refresh token it was issued is revoked at once."""
+    session = user_login(
+        users=users, email=email, password=password, client_ip=client_ip, tokens=tokens, limiter=limiter, limits=limits
+    )
+    token_logout(refresh=session.tokens.refresh, tokens=tokens)
+    return session.user
+
+
 def token_refresh(*, users: UserRepository, refresh: str, tokens: TokenService) -> Session:
     user_id, pair = tokens.rotate(refresh)
     user = users.get(user_id)
@@ -306,3 +325,14 @@ def api_key_authenticate(*, keys: ApiKeyRepository, plaintext: str, clock: Clock
     if key.last_used_at is None or now - key.last_used_at > API_KEY_TOUCH_INTERVAL:
         keys.touch(key.id, at=now)
     return Principal(user_id=key.user_id, role=role, api_key_id=key.id)
+
+
+def access_token_authenticate(*, users: UserRepository, tokens: TokenService, raw: str) -> Principal | None:
+    """The caller behind a bearer token; a deleted account's tokens authenticate nobody."""
+    user_id = tokens.access_user_id(raw)
+    if user_id is None:
+        return None
+    user = users.get(user_id)
+    if user is None:
+        return None
+    return Principal(user_id=user.id, role=user.role)

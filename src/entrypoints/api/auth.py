@@ -18,7 +18,7 @@ from ninja.security import APIKeyHeader, HttpBearer
 
 from application.shared.errors import Forbidden
 from domain.identity.user import Principal, Role
-from entrypoints.bootstrap import identity
+from entrypoints.bootstrap import container
 
 
 def _admit(principal: Principal | None, roles: frozenset[Role]) -> Principal | None:
@@ -38,7 +38,7 @@ class BearerAuth(HttpBearer):
         self.roles = roles
 
     def authenticate(self, request: HttpRequest, token: str) -> Principal | None:
-        return _admit(identity.principal_from_access_token(token), self.roles)
+        return _admit(container().identity.access_token_authenticate(raw=token), self.roles)
 
 
 class ApiKeyAuth(APIKeyHeader):
@@ -51,7 +51,7 @@ class ApiKeyAuth(APIKeyHeader):
     def authenticate(self, request: HttpRequest, key: str | None) -> Principal | None:
         if not key:
             return None
-        return _admit(identity.principal_from_api_key(key), self.roles)
+        return _admit(container().identity.api_key_authenticate(plaintext=key), self.roles)
 
 
 def auth_for(*roles: Role) -> list[Any]:

@@ -171,14 +171,14 @@ class AdminLoginLimitMiddleware:
             return self.get_response(request)
         from application.shared.errors import RateLimited
         from entrypoints.api.auth import client_ip
-        from entrypoints.bootstrap import identity
+        from entrypoints.bootstrap import container
 
         email = str(request.POST.get("username", ""))[:254]
         try:
-            identity.admin_login_gate(email=email, client_ip=client_ip(request))
+            container().identity.login_gate(email=email, client_ip=client_ip(request))
         except RateLimited as exc:
             return problem_response(429, "rate_limited", exc.message, headers={"Retry-After": str(exc.retry_after)})
         response = self.get_response(request)
         if response.status_code == 200:  # the form came back: the credentials were refused
-            identity.admin_login_failed(email)
+            container().identity.login_failed(email=email)
         return response

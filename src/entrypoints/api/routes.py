@@ -9,21 +9,22 @@ from django.conf import settings
 from entrypoints.api import (
     distributor_payments,
     distributors,
-    earnings,
     erp,
-    identity,
     marketplace,
     notifications,
     payments,
 )
 from entrypoints.api import gateways as gateway_routes
+from entrypoints.api.earnings import commissions, invoices, leads, payouts, resellers, tiers
+from entrypoints.api.identity import admins, api_keys
+from entrypoints.api.identity import routes as identity
 from entrypoints.api.ingest import routes as ingest
 from entrypoints.api.ingest import sources as ingest_sources
 
 ROUTES: list[tuple[str, Any]] = [
-    ("/api/v1/auth", identity.auth_router),
-    ("/api/v1/admin", identity.admin_router),
-    ("/api/v1/merchants/me", identity.keys_router),
+    ("/api/v1/auth", identity.router),
+    ("/api/v1/admin", admins.router),
+    ("/api/v1/merchants/me", api_keys.router),
     ("/api/v1", ingest.router),
     ("/api/v1", ingest_sources.router),
     ("/v1", ingest.legacy_router),  # seed 004 paths, kept for existing senders
@@ -38,12 +39,12 @@ ROUTES: list[tuple[str, Any]] = [
     ("/api/v1/distributors", distributors.router),
     ("/api/v1/distributors", distributor_payments.router),
     ("/api/v1/admin/erp", erp.router),
-    ("/api/v1/resellers", earnings.resellers_router),
-    ("/api/v1/admin", earnings.tiers_router),
-    ("/api/v1/commissions", earnings.commissions_router),
-    ("/api/v1/reseller-invoices", earnings.invoices_router),
-    ("/api/v1/payouts", earnings.payouts_router),
-    ("/api/v1/leads", earnings.leads_router),
+    ("/api/v1/resellers", resellers.router),
+    ("/api/v1/admin", tiers.router),
+    ("/api/v1/commissions", commissions.router),
+    ("/api/v1/reseller-invoices", invoices.router),
+    ("/api/v1/payouts", payouts.router),
+    ("/api/v1/leads", leads.router),
     ("/api/v1", gateway_routes.router),  # Cashfree webhook, SSLCommerz IPN, browser return pages
     ("/api/v1/admin", gateway_routes.admin_router),  # inbound events, risk reviews
     ("/api/v1/admin", marketplace.vendors_admin_router),

@@ -12,10 +12,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
 
+from application.earnings.handlers import register as earnings_handlers
+from application.earnings.services import EarningsServices
+from application.identity.services import IdentityServices
 from application.ingest.handlers import register as ingest_handlers
 from application.ingest.services import IngestServices
 from application.shared.outbox import DEFAULT_LEASE
-from entrypoints.bootstrap import ingest
+from entrypoints.bootstrap import earnings, identity, ingest
 from entrypoints.bootstrap.platform import Platform, setting
 
 
@@ -24,6 +27,8 @@ class Container(Platform):
     """The platform plus one typed services object per context, under the context's name."""
 
     ingest: IngestServices = field(init=False)
+    identity: IdentityServices = field(init=False)
+    earnings: EarningsServices = field(init=False)
 
 
 _container: Container | None = None
@@ -47,6 +52,9 @@ def _build() -> Container:
     )
     built.ingest = ingest.build(built)
     ingest_handlers(built.subscriptions, built.ingest)
+    built.identity = identity.build(built)
+    built.earnings = earnings.build(built)
+    earnings_handlers(built.subscriptions, built.earnings)
     for module_name in CONTEXT_MODULES:
         importlib.import_module(f"entrypoints.bootstrap.{module_name}").wire(built)
     return built
@@ -54,7 +62,6 @@ def _build() -> Container:
 
 # One module per context, each with ``wire(container)``.
 CONTEXT_MODULES: list[str] = [
-    "identity",
     "payments",
     "marketplace",
     "notifications",
@@ -62,7 +69,6 @@ CONTEXT_MODULES: list[str] = [
     "erp",
     "distributor_payments",
     "gateways",
-    "earnings",
 ]
 
 

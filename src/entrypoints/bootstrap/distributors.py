@@ -13,7 +13,7 @@ from application.shared.pagination import Page, PageRequest
 from domain.distributors.distributor import Distributor, StatusChange
 from domain.erp.sync import SyncKind, SyncRecord
 from domain.identity.user import Principal, Role
-from entrypoints.bootstrap import Container, container, erp, identity
+from entrypoints.bootstrap import Container, container, erp
 
 distributors = DjangoDistributorRepository()
 history = DjangoStatusHistory()
@@ -22,7 +22,7 @@ erp_requests = erp.ErpSyncRequester()
 
 class IdentityUsers:
     def role_of(self, user_id: str) -> Role | None:
-        user = identity.users.get(user_id)
+        user = container().identity.users.get(user_id)
         return user.role if user is not None else None
 
 

@@ -93,11 +93,9 @@ def guard() -> CacheEndpointGuard:
 
 
 def _endpoint_from_registration(built: Container, payload: dict[str, Any]) -> None:
-    from entrypoints.bootstrap import identity
-
     if payload.get("role") != Role.MERCHANT.value:
         return
-    user = identity.users.get(str(payload["user_id"]))
+    user = built.identity.users.get(str(payload["user_id"]))
     if user is None or user.role is not Role.MERCHANT or not user.profile.webhook_url:
         return
     try:

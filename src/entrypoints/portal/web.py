@@ -8,6 +8,7 @@ forbidden page a 403 page, as in the API, because the same use cases raise the s
 from __future__ import annotations
 
 import functools
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
@@ -21,11 +22,12 @@ from django.urls import reverse
 from pydantic import BaseModel, ValidationError
 
 from application.shared.errors import ApplicationError, NotFound, Unauthenticated
+from application.shared.pagination import PageRequest
 from domain.identity.user import Principal, Role, User
 from domain.shared.errors import DomainError
 from entrypoints.api.errors import validation_errors
 from entrypoints.api.problems import STATUS_BY_KIND
-from entrypoints.bootstrap import identity
+from entrypoints.bootstrap import container
 
 SESSION_USER = "portal_user_id"
 PORTAL_ROLES = frozenset({Role.MERCHANT, Role.RESELLER, Role.VENDOR})
@@ -128,7 +130,7 @@ def session_principal(request: HttpRequest) -> tuple[Principal, User] | None:
         return None
     try:
         # Only the id is trusted from the session; the role is read again with the user.
-        user = identity.me(Principal(user_id=str(user_id), role=Role.CUSTOMER))
+        user = container().identity.user_get(principal=Principal(user_id=str(user_id), role=Role.CUSTOMER))
     except Unauthenticated:
         request.session.flush()
         return None
@@ -174,16 +176,12 @@ def principal_of(request: HttpRequest) -> Principal:
 
 def uuid_or_404(raw: str) -> str:
     """A malformed id names nothing: 404, like any id the caller may not see (as the API does)."""
-    import uuid
-
     try:
         return str(uuid.UUID(raw))
     except ValueError:
         raise NotFound("No such resource") from None
 
 
-def page_request(request: HttpRequest, limit: int = 20) -> Any:
+def page_request(request: HttpRequest, limit: int = 20) -> PageRequest:
     """The cursor of a list page (?cursor=), as the API reads it; a forged cursor is the API's error."""
-    from application.shared.pagination import PageRequest
-
     return PageRequest.build(limit=limit, cursor=request.GET.get("cursor") or None)

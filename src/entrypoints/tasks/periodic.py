@@ -161,19 +161,19 @@ def gateway_refunds_reconcile_periodic() -> None:
 @db_periodic_task(crontab(minute="7", hour="3"))
 def tokens_flush_periodic() -> None:
     """Expired refresh tokens leave the outstanding/blacklist tables (they can no longer be used)."""
-    from entrypoints.bootstrap import identity
+    from entrypoints.bootstrap import container
 
     with lock_task("tokens-flush"):
-        log.info("tokens_flushed", count=identity.flush_tokens())
+        log.info("tokens_flushed", count=container().identity.tokens_flush_expired())
 
 
 @db_periodic_task(crontab(minute="*/10"))
 def earnings_commissions_approve_periodic() -> None:
     """Pending commissions past COMMISSION_HOLD_DAYS become approved (seed 003)."""
-    from entrypoints.bootstrap import earnings
+    from entrypoints.bootstrap import container
 
     with lock_task("earnings-commissions-approve"):
-        approved = earnings.auto_approve_commissions()
+        approved = container().earnings.commissions_auto_approve()
         if approved:
             log.info("commissions_auto_approved", count=approved)
 
@@ -181,10 +181,10 @@ def earnings_commissions_approve_periodic() -> None:
 @db_periodic_task(crontab(minute="23", hour="2"))
 def earnings_tiers_recompute_periodic() -> None:
     """Nightly: trailing 12-month windows move without any sale, so every reseller is re-tiered."""
-    from entrypoints.bootstrap import earnings
+    from entrypoints.bootstrap import container
 
     with lock_task("earnings-tiers-recompute"):
-        log.info("reseller_tiers_recomputed", changed=earnings.recompute_tiers())
+        log.info("reseller_tiers_recomputed", changed=container().earnings.tiers_recompute())
 
 
 @db_periodic_task(crontab(minute="*"))

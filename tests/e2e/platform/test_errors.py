@@ -57,14 +57,14 @@ def test_wrong_content_type_is_415(http):
 
 
 def test_unhandled_exception_is_problem_500_without_traceback(http, monkeypatch):
-    from entrypoints.bootstrap import identity
+    from application.identity import use_cases
 
     session = register(http, "customer")
 
-    def explode(principal):
+    def explode(**kwargs):
         raise RuntimeError("secret internals")
 
-    monkeypatch.setattr(identity, "me", explode)
+    monkeypatch.setattr(use_cases, "user_get", explode)
     response = http.get("/api/v1/auth/me", headers=bearer(session["access"]))
     body = assert_problem(response, 500, "internal_error")
     assert "secret internals" not in response.content.decode()
@@ -72,11 +72,11 @@ def test_unhandled_exception_is_problem_500_without_traceback(http, monkeypatch)
 
 
 def test_unhandled_exception_is_problem_500_in_debug_too(http, monkeypatch, settings):
-    from entrypoints.bootstrap import identity
+    from application.identity import use_cases
 
     settings.DEBUG = True
     session = register(http, "customer")
-    monkeypatch.setattr(identity, "me", lambda principal: 1 / 0)
+    monkeypatch.setattr(use_cases, "user_get", lambda **kwargs: 1 / 0)
     response = http.get("/api/v1/auth/me", headers=bearer(session["access"]))
     assert_problem(response, 500, "internal_error")
     assert b"ZeroDivisionError" not in response.content

@@ -14,6 +14,7 @@ import json
 import uuid
 
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from ninja_jwt.exceptions import TokenError
 from ninja_jwt.settings import api_settings
 from ninja_jwt.token_blacklist.models import BlacklistedToken, OutstandingToken
@@ -124,6 +125,10 @@ class JwtTokenService:
         value = token.get(api_settings.USER_ID_CLAIM)
         return str(value) if value else None
 
+    def flush_expired(self) -> int:
+        deleted, _ = OutstandingToken.objects.filter(expires_at__lt=timezone.now()).delete()
+        return deleted
+
     @staticmethod
     def _verified(raw: str) -> RefreshToken:
         try:
@@ -143,10 +148,3 @@ class JwtTokenService:
                 BlacklistedToken.objects.create(token=outstanding)
         except IntegrityError:
             raise _Reused from None
-
-
-def flush_expired_tokens() -> int:
-    from django.utils import timezone
-
-    deleted, _ = OutstandingToken.objects.filter(expires_at__lt=timezone.now()).delete()
-    return deleted

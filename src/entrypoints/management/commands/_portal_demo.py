@@ -1,6 +1,6 @@
 """Demo data for the partner portal (used by ``load_demo_data``): a reseller with a referred shop, and sales.
 
-Everything goes through the same bootstrap functions (use cases) as the API, then the outbox is drained
+Everything goes through the same services (use cases) as the API, then the outbox is drained
 once so commissions exist before the worker starts. Created once; a second run changes nothing.
 """
 
@@ -18,7 +18,7 @@ from domain.earnings.lead import LeadDetails
 from domain.earnings.reseller import ResellerDetails
 from domain.identity.user import Principal, Profile, Role, User
 from entrypoints import bootstrap
-from entrypoints.bootstrap import earnings, identity, payments
+from entrypoints.bootstrap import payments
 
 RESELLER_EMAIL = "reseller@partnerpay.local"
 REFERRED_EMAIL = "shop@partnerpay.local"
@@ -55,19 +55,23 @@ def drain_outbox(rounds: int = 5) -> None:
 
 
 def load(*, admin: User, merchant: User, password: str) -> PortalDemo:
-    reseller_user, created = identity.ensure_demo_user(
+    built = bootstrap.container()
+    identity, earnings = built.identity, built.earnings
+    reseller_user, created = identity.demo_user_ensure(
         email=RESELLER_EMAIL, password=password, name="Demo Reseller", role="reseller", business_name="Demo Referrals"
     )
     reseller_principal = Principal(user_id=reseller_user.id, role=Role.RESELLER)
     if not created:
-        return PortalDemo(reseller_created=False, referral_code=earnings.me(reseller_principal).referral_code)
+        existing = earnings.reseller_me(principal=reseller_principal)
+        return PortalDemo(reseller_created=False, referral_code=existing.referral_code)
     admin_principal = Principal(user_id=admin.id, role=Role.ADMIN)
-    applied = earnings.apply(
-        reseller_principal, ResellerDetails(business_name="Demo Referrals", pitch="Kirana stores in Pune")
+    applied = earnings.reseller_apply(
+        principal=reseller_principal,
+        details=ResellerDetails(business_name="Demo Referrals", pitch="Kirana stores in Pune"),
     )
-    reseller = earnings.approve_reseller(admin_principal, applied.id)
-    session = identity.register(
-        RegisterCommand(
+    reseller = earnings.reseller_approve(principal=admin_principal, reseller_id=applied.id)
+    session = identity.user_register(
+        command=RegisterCommand(
             email=REFERRED_EMAIL,
             password=password,
             name="Demo Referred Shop",
@@ -77,7 +81,7 @@ def load(*, admin: User, merchant: User, password: str) -> PortalDemo:
             client_ip="demo-data",
         )
     )
-    identity.logout(session.tokens.refresh)
+    identity.token_logout(refresh=session.tokens.refresh)
     drain_outbox()  # the attribution is recorded from the registration event
     shop = Principal(user_id=session.user.id, role=Role.MERCHANT)
     shop_payments = _sell(shop, [("12500.00", APPROVED), ("4800.00", APPROVED), ("650.00", DECLINED)])
@@ -89,12 +93,14 @@ def load(*, admin: User, merchant: User, password: str) -> PortalDemo:
     payments.create_refund(own, CreateRefund(payment_id=own_payments[0], amount="199.00", reason="Demo refund"))
     payments.create_refund(shop, CreateRefund(payment_id=shop_payments[1], amount="800.00", reason="Demo refund"))
     drain_outbox()
-    found = earnings.list_commissions(
-        admin_principal, CommissionFilter(reseller_id=reseller.id), PageRequest.build(limit=100, cursor=None)
+    found = earnings.commissions_list(
+        principal=admin_principal,
+        filters=CommissionFilter(reseller_id=reseller.id),
+        page=PageRequest.build(limit=100, cursor=None),
     )
     for commission in found.items[1:]:  # one stays pending, as in real life
-        earnings.approve_commission(admin_principal, commission.id)
+        earnings.commission_approve(principal=admin_principal, commission_id=commission.id)
     for name, company in (("Kiran Stores", "Kiran"), ("Meena Traders", "Meena"), ("Arjun Repairs", "")):
-        earnings.create_lead(reseller_principal, LeadDetails(name=name, company=company))
+        earnings.lead_create(principal=reseller_principal, details=LeadDetails(name=name, company=company))
     drain_outbox()
     return PortalDemo(reseller_created=True, referral_code=reseller.referral_code)

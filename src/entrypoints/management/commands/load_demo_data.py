@@ -8,7 +8,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from entrypoints.bootstrap import identity
+from entrypoints.bootstrap import container
 from entrypoints.management.commands import _portal_demo
 
 ADMIN_EMAIL = "admin@partnerpay.local"
@@ -23,10 +23,11 @@ class Command(BaseCommand):
         if getattr(settings, "PRODUCTION", False) or os.environ.get("PRODUCTION", "").lower() == "true":
             self.stderr.write("Refusing to load demo data with PRODUCTION=true")
             return
-        _admin, admin_new = identity.ensure_demo_user(
+        identity = container().identity
+        _admin, admin_new = identity.demo_user_ensure(
             email=ADMIN_EMAIL, password=DEMO_PASSWORD, name="Demo Admin", role="admin"
         )
-        merchant, merchant_new = identity.ensure_demo_user(
+        merchant, merchant_new = identity.demo_user_ensure(
             email=MERCHANT_EMAIL,
             password=DEMO_PASSWORD,
             name="Demo Merchant",
@@ -35,7 +36,7 @@ class Command(BaseCommand):
         )
         # A fixed key per checkout (derived from the dev secret) keeps the printed key valid across runs.
         demo_key = "ppk_demo_" + settings.SECRET_KEY.encode().hex()[:32]
-        identity.ensure_demo_api_key(merchant.id, demo_key)
+        identity.demo_api_key_ensure(user_id=merchant.id, plaintext=demo_key)
         # The partner portal's demo: a reseller, a shop it referred, and sales for both merchants.
         portal = _portal_demo.load(admin=_admin, merchant=merchant, password=DEMO_PASSWORD)
         state = lambda new: "created" if new else "already there"  # noqa: E731

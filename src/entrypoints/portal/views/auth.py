@@ -14,10 +14,9 @@ from application.identity.use_cases import RegisterCommand
 from application.shared.errors import ApplicationError, RateLimited, Unauthenticated
 from domain.identity.user import Principal, Profile, Role
 from domain.shared.errors import DomainError
-from entrypoints.api import identity as identity_api
 from entrypoints.api.auth import client_ip
-from entrypoints.bootstrap import identity
-from entrypoints.bootstrap import portal as service
+from entrypoints.api.identity.schemas import RegisterIn
+from entrypoints.bootstrap import container
 from entrypoints.portal.views.merchant import api_keys_page
 from entrypoints.portal.web import (
     PORTAL_ROLES,
@@ -60,7 +59,7 @@ def login(request: HttpRequest) -> HttpResponse:
     password = request.POST.get("password", "")
     context["email"] = email
     try:
-        user = service.authenticate(email=email, password=password, client_ip=client_ip(request))
+        user = container().identity.user_authenticate(email=email, password=password, client_ip=client_ip(request))
     except RateLimited as exc:
         context.update(error=exc.message, code=exc.code)
         response = page(request, "portal/login.html", context, status=429)
@@ -121,13 +120,13 @@ def signup(request: HttpRequest) -> HttpResponse:
         body["password"] = request.POST.get("password", "")
         if form["business_name"]:
             body["profile"] = {"business_name": form["business_name"]}
-        payload, errors = validate(identity_api.RegisterIn, body)
+        payload, errors = validate(RegisterIn, body)
         if payload is not None and payload.role not in {r.value for r in PORTAL_ROLES}:
             errors = FormErrors(detail="The portal signs up merchants, vendors and resellers", code="role_not_allowed")
         elif payload is not None:
             try:
-                session = identity.register(
-                    RegisterCommand(
+                session = container().identity.user_register(
+                    command=RegisterCommand(
                         email=payload.email,
                         password=payload.password,
                         name=payload.name,
@@ -143,7 +142,7 @@ def signup(request: HttpRequest) -> HttpResponse:
                 errors = problem_of(exc)
             else:
                 # The API answers tokens; the portal opens a session instead and lets the tokens expire unused.
-                identity.logout(session.tokens.refresh)
+                container().identity.token_logout(refresh=session.tokens.refresh)
                 request.session.flush()
                 request.session[SESSION_USER] = session.user.id
                 request.session.set_expiry(SESSION_SECONDS)

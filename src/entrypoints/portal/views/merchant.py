@@ -25,10 +25,10 @@ from domain.payments.order import OrderStatus
 from domain.payments.payment import PaymentStatus
 from domain.shared.errors import DomainError
 from domain.shared.money import Money
-from entrypoints.api import identity as identity_api
 from entrypoints.api import notifications as notifications_api
 from entrypoints.api import payments as payments_api
-from entrypoints.bootstrap import identity, notifications
+from entrypoints.api.identity import schemas as identity_api
+from entrypoints.bootstrap import container, notifications
 from entrypoints.bootstrap import payments as service
 from entrypoints.portal.charts import bar_chart, meter
 from entrypoints.portal.formatting import format_money, format_percent
@@ -348,7 +348,7 @@ def api_keys(request: HttpRequest) -> HttpResponse:
         payload, errors = validate(identity_api.ApiKeyIn, form_data(request, "name"))
         if payload is not None:
             try:
-                created = identity.create_api_key(principal, payload.name)
+                created = container().identity.api_key_create(principal=principal, name=payload.name)
             except (ApplicationError, DomainError) as exc:
                 errors = problem_of(exc)
             else:
@@ -363,7 +363,7 @@ def api_keys(request: HttpRequest) -> HttpResponse:
 def api_keys_page(
     request: HttpRequest, *, form: dict[str, str], errors: FormErrors, new_key: dict[str, str] | None, status: int
 ) -> HttpResponse:
-    keys = [identity_api.key_out(k) for k in identity.list_api_keys(principal_of(request))]
+    keys = [identity_api.key_out(k) for k in container().identity.api_keys_list(principal=principal_of(request))]
     context = {"keys": keys, "new_key": new_key, "form": form, "errors": errors}
     return page(request, "portal/merchant/api_keys.html", context, status=status)
 
@@ -371,6 +371,6 @@ def api_keys_page(
 @merchant
 @require_POST
 def api_key_revoke(request: HttpRequest, key_id: str) -> HttpResponse:
-    identity.revoke_api_key(principal_of(request), uuid_or_404(key_id))
+    container().identity.api_key_revoke(principal=principal_of(request), key_id=uuid_or_404(key_id))
     messages.success(request, "API key revoked: requests with it are refused from now on.")
     return HttpResponseRedirect(reverse("portal:merchant_api_keys"))

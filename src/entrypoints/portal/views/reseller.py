@@ -14,6 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from application.earnings.leads import LeadChanges
 from application.earnings.payouts import RequestPayout
 from application.earnings.ports import CommissionFilter, InvoiceFilter, LeadFilter, PayoutFilter
+from application.earnings.services import EarningsServices
 from application.shared.errors import ApplicationError, NotFound
 from application.shared.pagination import PageRequest
 from domain.earnings.commission import CommissionStatus
@@ -22,8 +23,18 @@ from domain.earnings.lead import LEAD_TRANSITIONS, LeadDetails, LeadStatus
 from domain.earnings.reseller import ResellerDetails
 from domain.identity.user import Role
 from domain.shared.errors import DomainError
-from entrypoints.api import earnings as earnings_api
-from entrypoints.bootstrap import earnings as service
+from entrypoints.api.earnings.schemas.commissions import commission_out
+from entrypoints.api.earnings.schemas.invoices import InvoiceIn, invoice_out
+from entrypoints.api.earnings.schemas.leads import LeadIn, LeadPatchIn, lead_out
+from entrypoints.api.earnings.schemas.payouts import PayoutIn, payout_out
+from entrypoints.api.earnings.schemas.resellers import (
+    ResellerApplyIn,
+    activity_out,
+    referral_out,
+    reseller_out,
+    stats_out,
+)
+from entrypoints.bootstrap import container
 from entrypoints.portal.charts import bar_chart
 from entrypoints.portal.formatting import format_money
 from entrypoints.portal.web import (
@@ -40,9 +51,13 @@ from entrypoints.portal.web import (
 reseller = portal_view(Role.RESELLER)
 
 
+def earnings() -> EarningsServices:
+    return container().earnings
+
+
 def _stats(request: HttpRequest) -> Any:
     # The same use case and mapping as GET /api/v1/resellers/me/stats.
-    return earnings_api.stats_out(service.stats(principal_of(request)))
+    return stats_out(earnings().reseller_stats(principal=principal_of(request)))
 
 
 def _tier_progress(stats: Any) -> int:
@@ -87,12 +102,12 @@ def _apply(request: HttpRequest) -> HttpResponse:
     errors = FormErrors()
     if request.method == "POST":
         form = {name: request.POST.get(name, "").strip() for name in form}
-        payload, errors = validate(earnings_api.ResellerApplyIn, form_data(request, *form))
+        payload, errors = validate(ResellerApplyIn, form_data(request, *form))
         if payload is not None:
             try:
-                service.apply(
-                    principal_of(request),
-                    ResellerDetails(
+                earnings().reseller_apply(
+                    principal=principal_of(request),
+                    details=ResellerDetails(
                         business_name=payload.business_name,
                         phone=payload.phone,
                         website=payload.website,
@@ -132,10 +147,12 @@ def commissions(request: HttpRequest) -> HttpResponse:
     items: list[Any] = []
     next_cursor = None
     if not errors:
-        result = service.list_commissions(
-            principal_of(request), CommissionFilter(status=status, period=period), page_request(request)
+        result = earnings().commissions_list(
+            principal=principal_of(request),
+            filters=CommissionFilter(status=status, period=period),
+            page=page_request(request),
         )
-        items = [earnings_api.commission_out(c) for c in result.items]
+        items = [commission_out(c) for c in result.items]
         next_cursor = result.next_cursor
     context = {
         "commissions": items,
@@ -159,10 +176,10 @@ def invoices(request: HttpRequest) -> HttpResponse:
     errors = FormErrors()
     if request.method == "POST":
         form = {"period": request.POST.get("period", "").strip()}
-        payload, errors = validate(earnings_api.InvoiceIn, form_data(request, "period"))
+        payload, errors = validate(InvoiceIn, form_data(request, "period"))
         if payload is not None:
             try:
-                invoice = service.issue_invoice(principal, payload.period, None)
+                invoice = earnings().invoice_issue(principal=principal, period=payload.period, reseller_id=None)
             except (ApplicationError, DomainError) as exc:
                 errors = problem_of(exc)
             else:
@@ -170,9 +187,9 @@ def invoices(request: HttpRequest) -> HttpResponse:
                     request, f"Invoice {invoice.number} issued for {format_money(_total(invoice), invoice.currency)}."
                 )
                 return HttpResponseRedirect(reverse("portal:reseller_invoices"))
-    result = service.list_invoices(principal, InvoiceFilter(), page_request(request))
+    result = earnings().invoices_list(principal=principal, filters=InvoiceFilter(), page=page_request(request))
     context = {
-        "invoices": [earnings_api.invoice_out(i) for i in result.items],
+        "invoices": [invoice_out(i) for i in result.items],
         "next_cursor": result.next_cursor,
         "form": form,
         "errors": errors,
@@ -181,13 +198,13 @@ def invoices(request: HttpRequest) -> HttpResponse:
 
 
 def _total(invoice: Any) -> str:
-    return str(earnings_api.invoice_out(invoice).total)
+    return str(invoice_out(invoice).total)
 
 
 @reseller
 def invoice_pdf(request: HttpRequest, invoice_id: str) -> HttpResponse:
     try:
-        invoice, pdf = service.invoice_pdf(principal_of(request), invoice_id)
+        invoice, pdf = earnings().invoice_pdf(principal=principal_of(request), invoice_id=invoice_id)
     except (ApplicationError, DomainError) as exc:
         if problem_of(exc).status in {403, 404}:
             raise
@@ -209,13 +226,11 @@ def payouts(request: HttpRequest) -> HttpResponse:
     errors = FormErrors()
     if request.method == "POST":
         form = {name: request.POST.get(name, "").strip() for name in form}
-        payload, errors = validate(earnings_api.PayoutIn, form_data(request, *form))
+        payload, errors = validate(PayoutIn, form_data(request, *form))
         if payload is not None:
             try:
-                payout = service.request_payout(
-                    principal,
-                    RequestPayout(amount=payload.amount, method=payload.method, destination=payload.destination),
-                )
+                command = RequestPayout(amount=payload.amount, method=payload.method, destination=payload.destination)
+                payout = earnings().payout_request(principal=principal, command=command)
             except (ApplicationError, DomainError) as exc:
                 errors = problem_of(exc)
             else:
@@ -226,10 +241,10 @@ def payouts(request: HttpRequest) -> HttpResponse:
                 )
                 return HttpResponseRedirect(reverse("portal:reseller_payouts"))
     stats = _stats(request)
-    result = service.list_payouts(principal, PayoutFilter(), page_request(request))
+    result = earnings().payouts_list(principal=principal, filters=PayoutFilter(), page=page_request(request))
     context = {
         "stats": stats,
-        "payouts": [earnings_api.payout_out(p) for p in result.items],
+        "payouts": [payout_out(p) for p in result.items],
         "next_cursor": result.next_cursor,
         "form": form,
         "errors": errors,
@@ -241,8 +256,10 @@ def payouts(request: HttpRequest) -> HttpResponse:
 
 
 def _lead_columns(principal: Any) -> list[dict[str, Any]]:
-    found = service.list_leads(principal, LeadFilter(), PageRequest.build(limit=100, cursor=None))
-    leads = [earnings_api.lead_out(lead) for lead in found.items]
+    found = earnings().leads_list(
+        principal=principal, filters=LeadFilter(), page=PageRequest.build(limit=100, cursor=None)
+    )
+    leads = [lead_out(lead) for lead in found.items]
     return [
         {
             "status": status.value,
@@ -265,12 +282,12 @@ def leads(request: HttpRequest) -> HttpResponse:
     errors = FormErrors()
     if request.method == "POST":
         form = {name: request.POST.get(name, "").strip() for name in names}
-        payload, errors = validate(earnings_api.LeadIn, form_data(request, *names))
+        payload, errors = validate(LeadIn, form_data(request, *names))
         if payload is not None:
             try:
-                lead = service.create_lead(
-                    principal,
-                    LeadDetails(
+                lead = earnings().lead_create(
+                    principal=principal,
+                    details=LeadDetails(
                         name=payload.name,
                         company=payload.company,
                         email=payload.email,
@@ -283,7 +300,7 @@ def leads(request: HttpRequest) -> HttpResponse:
             else:
                 messages.success(request, f"Lead {lead.details.name} added.")
                 return HttpResponseRedirect(reverse("portal:reseller_leads"))
-    summary = service.lead_summary(principal)
+    summary = earnings().leads_summary(principal=principal)
     context = {"columns": _lead_columns(principal), "summary": summary, "form": form, "errors": errors}
     return page(request, "portal/reseller/leads.html", context, status=errors.status if errors else 200)
 
@@ -292,13 +309,13 @@ def leads(request: HttpRequest) -> HttpResponse:
 @require_POST
 def lead_move(request: HttpRequest, lead_id: str) -> HttpResponse:
     principal = principal_of(request)
-    payload, errors = validate(earnings_api.LeadPatchIn, form_data(request, "status", "lost_reason"))
+    payload, errors = validate(LeadPatchIn, form_data(request, "status", "lost_reason"))
     if payload is not None and payload.status is not None:
         try:
-            lead = service.update_lead(
-                principal,
-                lead_id,
-                LeadChanges(details={}, status=payload.status.value, lost_reason=payload.lost_reason),
+            lead = earnings().lead_update(
+                principal=principal,
+                lead_id=lead_id,
+                changes=LeadChanges(details={}, status=payload.status.value, lost_reason=payload.lost_reason),
             )
         except NotFound:
             raise
@@ -311,7 +328,7 @@ def lead_move(request: HttpRequest, lead_id: str) -> HttpResponse:
         errors = FormErrors(
             detail="Choose the stage to move to", code="validation_error", fields={"status": "required"}
         )
-    summary = service.lead_summary(principal)
+    summary = earnings().leads_summary(principal=principal)
     context = {"columns": _lead_columns(principal), "summary": summary, "form": {}, "errors": errors}
     return page(request, "portal/reseller/leads.html", context, status=errors.status)
 
@@ -322,13 +339,14 @@ def lead_move(request: HttpRequest, lead_id: str) -> HttpResponse:
 @reseller
 def referrals(request: HttpRequest) -> HttpResponse:
     principal = principal_of(request)
-    me = earnings_api.reseller_out(service.me(principal))
-    result = service.referrals(principal, page_request(request))
+    services = earnings()
+    me = reseller_out(services.reseller_me(principal=principal), currency=services.config.program_currency)
+    result = services.referrals_list(principal=principal, page=page_request(request))
     signup = request.build_absolute_uri(reverse("portal:signup")) + f"?referral_code={me.referral_code}"
     context = {
         "reseller": me,
         "signup_link": signup,
-        "referrals": [earnings_api.referral_out(a) for a in result.items],
+        "referrals": [referral_out(a) for a in result.items],
         "next_cursor": result.next_cursor,
     }
     return page(request, "portal/reseller/referrals.html", context)
@@ -336,6 +354,6 @@ def referrals(request: HttpRequest) -> HttpResponse:
 
 @reseller
 def activity(request: HttpRequest) -> HttpResponse:
-    result = service.activity_log(principal_of(request), page_request(request))
-    context = {"entries": [earnings_api.activity_out(e) for e in result.items], "next_cursor": result.next_cursor}
+    result = earnings().activity_list(principal=principal_of(request), page=page_request(request))
+    context = {"entries": [activity_out(e) for e in result.items], "next_cursor": result.next_cursor}
     return page(request, "portal/reseller/activity.html", context)

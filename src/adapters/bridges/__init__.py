@@ -1,0 +1,1 @@
+"""Adapters where one context meets another: each implements the consuming context's port over the other's."""

@@ -1,0 +1,1 @@
+"""Earnings' request and response schemas and their mappers, one module per sub-resource."""

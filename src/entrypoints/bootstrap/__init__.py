@@ -12,10 +12,14 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
 
+from application.gateways.handlers import register as gateways_handlers
+from application.gateways.services import GatewaysServices
 from application.ingest.handlers import register as ingest_handlers
 from application.ingest.services import IngestServices
+from application.payments.handlers import register as payments_handlers
+from application.payments.services import PaymentsServices
 from application.shared.outbox import DEFAULT_LEASE
-from entrypoints.bootstrap import ingest
+from entrypoints.bootstrap import gateways, ingest, payments, providers
 from entrypoints.bootstrap.platform import Platform, setting
 
 
@@ -24,6 +28,8 @@ class Container(Platform):
     """The platform plus one typed services object per context, under the context's name."""
 
     ingest: IngestServices = field(init=False)
+    payments: PaymentsServices = field(init=False)
+    gateways: GatewaysServices = field(init=False)
 
 
 _container: Container | None = None
@@ -47,6 +53,12 @@ def _build() -> Container:
     )
     built.ingest = ingest.build(built)
     ingest_handlers(built.subscriptions, built.ingest)
+    # One registry of providers: payments takes money through it, gateways reads their inbound events.
+    registry = providers.build()
+    built.payments = payments.build(built, gateways=registry)
+    payments_handlers(built.subscriptions, built.payments)
+    built.gateways = gateways.build(built, providers=registry, payments=built.payments)
+    gateways_handlers(built.subscriptions, built.gateways)
     for module_name in CONTEXT_MODULES:
         importlib.import_module(f"entrypoints.bootstrap.{module_name}").wire(built)
     return built
@@ -55,13 +67,11 @@ def _build() -> Container:
 # One module per context, each with ``wire(container)``.
 CONTEXT_MODULES: list[str] = [
     "identity",
-    "payments",
     "marketplace",
     "notifications",
     "distributors",
     "erp",
     "distributor_payments",
-    "gateways",
     "earnings",
 ]
 

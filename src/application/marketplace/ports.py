@@ -14,7 +14,7 @@ from decimal import Decimal
 from typing import Protocol
 
 from application.catalog.ports import VariantRepository
-from application.payments.payments import PaymentsDeps
+from application.payments.deps import PaymentsDeps
 from application.payments.ports import PaymentsUnitOfWork
 from domain.catalog.invoice import Invoice, Party
 from domain.catalog.reservation import Reservation

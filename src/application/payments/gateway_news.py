@@ -11,7 +11,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from application.payments.payments import PaymentsDeps, payment_settle
+from application.payments.deps import PaymentsDeps
+from application.payments.payments import payment_settle
 from application.payments.ports import GatewayResult, PaymentsUnitOfWork
 from application.payments.refunds import refund_apply
 from application.shared.access import require_admin

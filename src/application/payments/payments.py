@@ -16,17 +16,15 @@ we already closed, or on an order that is already paid or closed, is returned au
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
 
 from application.payments.access import visible_order, visible_payment
+from application.payments.deps import PaymentsDeps
 from application.payments.ports import (
-    CardFingerprinter,
     CardInput,
     Customer,
-    EventPublisher,
     GatewayRequest,
     GatewayResult,
     PaymentFilter,
@@ -35,15 +33,14 @@ from application.payments.ports import (
     PaymentsUnitOfWork,
 )
 from application.payments.publishing import publish_changes
+from application.payments.unexpected import return_unexpected_money
 from application.shared.access import may_see, require_admin
 from application.shared.errors import Conflict, InvalidInput, NotFound
 from application.shared.pagination import Page, PageRequest
 from domain.identity.user import Principal, Role
 from domain.payments.card import CardDetails, validate_card
-from domain.payments.limits import DEFAULT_LIMITS, AmountLimits
 from domain.payments.order import Order
 from domain.payments.payment import Payment, PaymentMethod, PaymentStatus
-from domain.shared.clock import Clock
 from domain.shared.ids import intent_id
 
 # A payment that reached one of these has taken (or may take) the buyer's money for its order.
@@ -75,44 +72,6 @@ class CreatePayment:
     return_url: str = ""
     # The caller's Idempotency-Key (scoped): a retry names the same payment and resumes it.
     intent_key: str | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class CheckPolicy:
-    """When reconciliation asks providers about unsettled payments (docs/gateways.md).
-
-    ``recover_after``: an intent with no applied answer is looked at after this long (longer than
-    any provider call may take). ``first_check``/``max_interval``: a pending checkout is asked
-    about after ``first_check``, then at doubling intervals up to ``max_interval``.
-    ``checkout_ttl``: how long a hosted checkout takes payments (sent to the provider as the
-    order's expiry); ``expiry_grace``: past that, a checkout the provider still calls open is
-    ended as ``expired`` by us.
-    """
-
-    recover_after: timedelta = timedelta(seconds=60)
-    first_check: timedelta = timedelta(seconds=60)
-    max_interval: timedelta = timedelta(hours=1)
-    checkout_ttl: timedelta = timedelta(minutes=30)
-    expiry_grace: timedelta = timedelta(minutes=15)
-
-    def next_check(self, now: datetime, check_count: int) -> datetime:
-        interval: timedelta = self.first_check * int(2 ** min(check_count, 20))
-        return now + min(interval, self.max_interval)
-
-
-@dataclass(frozen=True, slots=True)
-class PaymentsDeps:
-    """The ports a payment needs beyond its unit of work, bundled so signatures stay readable."""
-
-    gateways: Mapping[str, PaymentGateway]
-    fingerprinter: CardFingerprinter
-    clock: Clock
-    publish: EventPublisher
-    notify_url_for: Mapping[str, str]
-    checks: CheckPolicy = field(default_factory=CheckPolicy)
-    limits: AmountLimits = DEFAULT_LIMITS
-    # Methods whose gateway is a sandbox here: their payments are made with livemode false.
-    sandbox_methods: frozenset[str] = frozenset()
 
 
 def _method(raw: str) -> PaymentMethod:
@@ -289,8 +248,6 @@ def _apply(
     uow: PaymentsUnitOfWork, deps: PaymentsDeps, order: Order, payment: Payment, result: GatewayResult, *, now: datetime
 ) -> None:
     """Moves payment and order to what the gateway said, records stats, publishes events, saves."""
-    from application.payments.unexpected import return_unexpected_money  # the two modules call each other
-
     day, currency = now.date(), payment.amount.currency
     session_news = result.status not in {"attempt_failed", "expired", "cancelled"}
     if (

@@ -20,10 +20,10 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from application.payments.deps import PaymentsDeps
 from application.payments.orders import order_expire_if_abandoned
 from application.payments.payments import (
     CAPTURE_REQUESTED,
-    PaymentsDeps,
     is_past_checkout,
     payment_capture_apply,
     payment_check_reschedule,

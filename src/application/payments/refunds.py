@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from application.payments.access import visible_payment
-from application.payments.payments import PaymentsDeps
+from application.payments.deps import PaymentsDeps
 from application.payments.ports import PaymentsUnitOfWork, RefundFilter, RefundRepository, RefundRequest
 from application.payments.publishing import publish_changes
 from application.shared.access import may_see, owned_or_404, require_admin

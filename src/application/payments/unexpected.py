@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from application.payments.payments import PaymentsDeps
+from application.payments.deps import PaymentsDeps
 from application.payments.ports import GatewayResult, PaymentsUnitOfWork
 from domain.payments.alert import Alert
 from domain.payments.order import Order

@@ -106,3 +106,5 @@ def client_ip(request: HttpRequest) -> str:
 ANY_USER = auth_for()
 ADMIN = auth_for(Role.ADMIN)
 MERCHANT = auth_for(Role.MERCHANT)
+# Those who sell (merchants, marketplace vendors), and admins acting for them.
+SELLERS = auth_for(Role.MERCHANT, Role.VENDOR, Role.ADMIN)

@@ -15,7 +15,7 @@ from domain.identity.user import Role
 from entrypoints.api.auth import auth_for, principal
 from entrypoints.api.idempotency import idempotent, intent_key
 from entrypoints.api.pagination import PageQuery
-from entrypoints.api.payments import AMOUNT_PATTERN, OrderOut, PaymentOut, order_out, payment_out
+from entrypoints.api.payments.schemas import AMOUNT_PATTERN, OrderOut, PaymentOut, order_out, payment_out
 from entrypoints.api.schemas import PROBLEM_RESPONSES, InputSchema
 from entrypoints.bootstrap import distributor_payments as service
 from entrypoints.bootstrap import distributors, payments

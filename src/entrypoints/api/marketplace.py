@@ -36,7 +36,7 @@ from domain.shared.money import Money
 from entrypoints.api.auth import ADMIN, auth_for, principal
 from entrypoints.api.idempotency import idempotent, intent_key
 from entrypoints.api.pagination import PageQuery
-from entrypoints.api.payments import AMOUNT_PATTERN, CardIn, CustomerIn, OrderOut
+from entrypoints.api.payments.schemas import AMOUNT_PATTERN, CardIn, CustomerIn, OrderOut
 from entrypoints.api.schemas import PROBLEM_RESPONSES, InputSchema, Problem
 from entrypoints.bootstrap import marketplace as service
 

@@ -12,14 +12,14 @@ from entrypoints.api import (
     erp,
     marketplace,
     notifications,
-    payments,
 )
-from entrypoints.api import gateways as gateway_routes
 from entrypoints.api.earnings import commissions, invoices, leads, payouts, resellers, tiers
+from entrypoints.api.gateways import inbound_events, returns, risk_reviews, webhooks
 from entrypoints.api.identity import admins, api_keys
 from entrypoints.api.identity import routes as identity
 from entrypoints.api.ingest import routes as ingest
 from entrypoints.api.ingest import sources as ingest_sources
+from entrypoints.api.payments import alerts, orders, payments, refunds, stats
 
 ROUTES: list[tuple[str, Any]] = [
     ("/api/v1/auth", identity.router),
@@ -28,12 +28,12 @@ ROUTES: list[tuple[str, Any]] = [
     ("/api/v1", ingest.router),
     ("/api/v1", ingest_sources.router),
     ("/v1", ingest.legacy_router),  # seed 004 paths, kept for existing senders
-    ("/api/v1/orders", payments.orders_router),
-    ("/api/v1/payments", payments.payments_router),
-    ("/api/v1/refunds", payments.refunds_router),
-    ("/api/v1/merchants/me", payments.merchant_stats_router),
-    ("/api/v1/admin", payments.admin_stats_router),
-    ("/api/v1/admin", payments.admin_alerts_router),
+    ("/api/v1/orders", orders.router),
+    ("/api/v1/payments", payments.router),
+    ("/api/v1/refunds", refunds.router),
+    ("/api/v1/merchants/me", stats.merchant_router),
+    ("/api/v1/admin", stats.admin_router),
+    ("/api/v1/admin", alerts.router),
     ("/api/v1", notifications.webhooks_router),
     ("/api/v1", notifications.events_router),
     ("/api/v1/distributors", distributors.router),
@@ -45,8 +45,10 @@ ROUTES: list[tuple[str, Any]] = [
     ("/api/v1/reseller-invoices", invoices.router),
     ("/api/v1/payouts", payouts.router),
     ("/api/v1/leads", leads.router),
-    ("/api/v1", gateway_routes.router),  # Cashfree webhook, SSLCommerz IPN, browser return pages
-    ("/api/v1/admin", gateway_routes.admin_router),  # inbound events, risk reviews
+    ("/api/v1", webhooks.router),  # Cashfree webhook, SSLCommerz IPN
+    ("/api/v1", returns.router),  # browser return pages
+    ("/api/v1/admin", inbound_events.router),
+    ("/api/v1/admin", risk_reviews.router),
     ("/api/v1/admin", marketplace.vendors_admin_router),
     ("/api/v1/services", marketplace.services_router),
     ("/api/v1/variants", marketplace.variants_router),

@@ -14,11 +14,15 @@ from datetime import timedelta
 
 from application.earnings.handlers import register as earnings_handlers
 from application.earnings.services import EarningsServices
+from application.gateways.handlers import register as gateways_handlers
+from application.gateways.services import GatewaysServices
 from application.identity.services import IdentityServices
 from application.ingest.handlers import register as ingest_handlers
 from application.ingest.services import IngestServices
+from application.payments.handlers import register as payments_handlers
+from application.payments.services import PaymentsServices
 from application.shared.outbox import DEFAULT_LEASE
-from entrypoints.bootstrap import earnings, identity, ingest
+from entrypoints.bootstrap import earnings, gateways, identity, ingest, payments, providers
 from entrypoints.bootstrap.platform import Platform, setting
 
 
@@ -29,6 +33,8 @@ class Container(Platform):
     ingest: IngestServices = field(init=False)
     identity: IdentityServices = field(init=False)
     earnings: EarningsServices = field(init=False)
+    payments: PaymentsServices = field(init=False)
+    gateways: GatewaysServices = field(init=False)
 
 
 _container: Container | None = None
@@ -53,6 +59,12 @@ def _build() -> Container:
     built.ingest = ingest.build(built)
     ingest_handlers(built.subscriptions, built.ingest)
     built.identity = identity.build(built)
+    # One registry of providers: payments takes money through it, gateways reads their inbound events.
+    registry = providers.build()
+    built.payments = payments.build(built, gateways=registry)
+    payments_handlers(built.subscriptions, built.payments)
+    built.gateways = gateways.build(built, providers=registry, payments=built.payments)
+    gateways_handlers(built.subscriptions, built.gateways)
     built.earnings = earnings.build(built)
     earnings_handlers(built.subscriptions, built.earnings)
     for module_name in CONTEXT_MODULES:
@@ -62,13 +74,11 @@ def _build() -> Container:
 
 # One module per context, each with ``wire(container)``.
 CONTEXT_MODULES: list[str] = [
-    "payments",
     "marketplace",
     "notifications",
     "distributors",
     "erp",
     "distributor_payments",
-    "gateways",
 ]
 
 

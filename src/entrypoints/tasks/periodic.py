@@ -117,10 +117,10 @@ QUEUE_SWEEPS: dict[str, Any] = {queue: _make_queue_sweep(queue) for queue in INS
 def payments_reconcile_periodic() -> None:
     """Payments whose next check is due are asked about (seed 000's polling, with backoff), and intents
     a crash left between phases are finished (docs/gateways.md)."""
-    from entrypoints.bootstrap import payments
+    from entrypoints.bootstrap import container
 
     with lock_task("payments-reconcile"):
-        counts = payments.reconcile_pending()
+        counts = container().payments.payments_reconcile()
         if counts["checked"]:
             log.info("payments_reconciled", **counts)
 
@@ -128,10 +128,10 @@ def payments_reconcile_periodic() -> None:
 @db_periodic_task(crontab(minute="*"))
 def refunds_recover_periodic() -> None:
     """Refund intents whose provider answer was never applied are sent again with the same key."""
-    from entrypoints.bootstrap import payments
+    from entrypoints.bootstrap import container
 
     with lock_task("refunds-recover"):
-        counts = payments.recover_refunds()
+        counts = container().payments.refunds_recover()
         if counts["checked"]:
             log.info("refunds_recovered", **counts)
 
@@ -139,10 +139,10 @@ def refunds_recover_periodic() -> None:
 @db_periodic_task(crontab(minute="*"))
 def orders_expire_periodic() -> None:
     """Merchant and distributor orders past ``expires_at`` that nobody paid become ``expired``."""
-    from entrypoints.bootstrap import payments
+    from entrypoints.bootstrap import container
 
     with lock_task("orders-expire"):
-        expired = payments.expire_orders()
+        expired = container().payments.orders_expire()
         if expired:
             log.info("orders_expired", count=expired)
 
@@ -150,10 +150,10 @@ def orders_expire_periodic() -> None:
 @db_periodic_task(crontab(minute="*/5"))
 def gateway_refunds_reconcile_periodic() -> None:
     """Refunds a hosted gateway accepted as pending are asked about (SSLCommerz sends no refund webhook)."""
-    from entrypoints.bootstrap import gateways
+    from entrypoints.bootstrap import container
 
     with lock_task("gateway-refunds-reconcile"):
-        counts = gateways.reconcile_refunds()
+        counts = container().gateways.gateway_refunds_reconcile()
         if counts["checked"]:
             log.info("gateway_refunds_reconciled", **counts)
 

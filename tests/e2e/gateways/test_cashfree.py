@@ -308,9 +308,9 @@ def test_webhook_signed_with_the_previous_secret_is_accepted_during_rotation(htt
 
 
 def _reconcile() -> dict[str, int]:
-    from entrypoints.bootstrap import payments
+    from entrypoints.bootstrap import container
 
-    return payments.reconcile_pending(all_due_now=True)
+    return container().payments.payments_reconcile(all_due_now=True)
 
 
 def test_reconciliation_captures_a_paid_order_with_the_amount_cashfree_reports(http, merchant, providers):
@@ -403,14 +403,14 @@ def test_refund_goes_to_cashfree_and_its_webhook_completes_it(http, merchant, pr
 
 
 def test_pending_refund_is_settled_by_the_refund_status_job(http, merchant, providers):
-    from entrypoints.bootstrap import gateways
+    from entrypoints.bootstrap import container
 
     payment = _captured(http, merchant)
     refund = post(http, "/api/v1/refunds", {"payment_id": payment["id"]}, **merchant["headers"]).json()
     providers.state.cashfree_refunds[refund["id"]] = (
         '{"cf_refund_id":"77001","refund_id":"REFUND_ID","refund_status":"SUCCESS","refund_amount":100.50}'
     ).replace("REFUND_ID", refund["id"])
-    counts = gateways.reconcile_refunds()
+    counts = container().gateways.gateway_refunds_reconcile()
     assert counts["settled"] >= 1
     assert http.get(f"/api/v1/refunds/{refund['id']}", headers=merchant["headers"]).json()["status"] == "succeeded"
 

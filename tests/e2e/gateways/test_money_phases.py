@@ -53,7 +53,7 @@ def test_the_process_dies_after_the_providers_yes_and_recovery_makes_it_one_refu
     http, merchant, providers, settings, monkeypatch
 ):
     from application.payments import refunds as refund_cases
-    from entrypoints.bootstrap import payments
+    from entrypoints.bootstrap import container
 
     payment = _captured(http, merchant)
     real_apply = refund_cases.refund_apply
@@ -71,7 +71,7 @@ def test_the_process_dies_after_the_providers_yes_and_recovery_makes_it_one_refu
     assert (state["amount_refunded"], state["amount_refund_pending"]) == ("0.00", "30.00")
 
     settings.PAYMENT_RECOVER_AFTER_SECONDS = 0
-    assert payments.recover_refunds()["applied"] == 1
+    assert container().payments.refunds_recover()["applied"] == 1
     sent = _refunds_sent(providers, payment["id"])
     # Sent again with the same refund_id and x-idempotency-key: Cashfree answers with the one refund.
     assert {r.json()["refund_id"] for r in sent} == {first.json()["refund_id"]}
@@ -80,7 +80,7 @@ def test_the_process_dies_after_the_providers_yes_and_recovery_makes_it_one_refu
     assert [(r["id"], r["amount"], r["status"]) for r in refunds] == [(first.json()["refund_id"], "30.00", "pending")]
     state = payment_state(http, merchant, payment["id"])
     assert (state["amount_refunded"], state["amount_refund_pending"]) == ("30.00", "0.00")
-    assert payments.recover_refunds()["checked"] == 0
+    assert container().payments.refunds_recover()["checked"] == 0
 
 
 @pytest.mark.django_db

@@ -51,7 +51,7 @@ class InProcessApp:
 @pytest.fixture
 def simulators(settings: Any, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     from entrypoints import bootstrap
-    from entrypoints.bootstrap import gateways
+    from entrypoints.bootstrap import providers
     from entrypoints.simulators import cashfree, sslcommerz
 
     transport = httpx.WSGITransport(app=InProcessApp())
@@ -59,7 +59,7 @@ def simulators(settings: Any, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]
     settings.CASHFREE_BASE_URL = "http://testserver/simulators/cashfree"
     settings.SSLCOMMERZ_BASE_URL = "http://testserver/simulators/sslcommerz"
     settings.GATEWAY_SIMULATOR_SYNC_CALLBACKS = True
-    monkeypatch.setattr(gateways, "HTTP_TRANSPORT", transport)
+    monkeypatch.setattr(providers, "HTTP_TRANSPORT", transport)
     monkeypatch.setattr(cashfree, "CALLBACK_TRANSPORT", transport)
     monkeypatch.setattr(sslcommerz, "CALLBACK_TRANSPORT", transport)
     bootstrap.reset_container()
@@ -94,16 +94,16 @@ def test_cashfree_checkout_pay_on_the_hosted_page(http, merchant, simulators):
     refund = post(http, "/api/v1/refunds", {"payment_id": payment["id"], "amount": "49.99"}, **merchant["headers"])
     assert refund.status_code == 201, refund.content
     assert refund.json()["status"] == "pending"
-    from entrypoints.bootstrap import gateways
+    from entrypoints.bootstrap import container
 
-    assert gateways.reconcile_refunds()["settled"] == 1
+    assert container().gateways.gateway_refunds_reconcile()["settled"] == 1
     assert (
         http.get(f"/api/v1/refunds/{refund.json()['id']}", headers=merchant["headers"]).json()["status"] == "succeeded"
     )
 
 
 def test_cashfree_checkout_fail_and_cancel(http, merchant, simulators):
-    from entrypoints.bootstrap import payments
+    from entrypoints.bootstrap import container
 
     failed = pay(http, merchant, create_order(http, merchant)["id"], "cashfree")
     session = failed["checkout"]["payment_session_id"]
@@ -117,7 +117,7 @@ def test_cashfree_checkout_fail_and_cancel(http, merchant, simulators):
     dropped = pay(http, merchant, create_order(http, merchant)["id"], "cashfree")
     http.post(f"/simulators/cashfree/checkout/{dropped['checkout']['payment_session_id']}/cancel")
     assert payment_state(http, merchant, dropped["id"])["status"] == "pending"
-    payments.reconcile_pending(all_due_now=True)  # the simulator terminated the order
+    container().payments.payments_reconcile(all_due_now=True)  # the simulator terminated the order
     assert payment_state(http, merchant, dropped["id"])["status"] == "cancelled"
 
 
@@ -159,9 +159,9 @@ def test_sslcommerz_pay_sends_a_signed_ipn_that_is_validated(http, merchant, sim
 
     refund = post(http, "/api/v1/refunds", {"payment_id": payment["id"], "amount": "100.00"}, **merchant["headers"])
     assert refund.status_code == 201, refund.content
-    from entrypoints.bootstrap import gateways
+    from entrypoints.bootstrap import container
 
-    assert gateways.reconcile_refunds()["settled"] == 1
+    assert container().gateways.gateway_refunds_reconcile()["settled"] == 1
     assert (
         http.get(f"/api/v1/refunds/{refund.json()['id']}", headers=merchant["headers"]).json()["status"] == "succeeded"
     )
@@ -198,11 +198,11 @@ def test_sslcommerz_simulator_answers_failed_for_bad_credentials(http, simulator
 
 
 def test_sslcommerz_reconciliation_through_the_simulator(http, merchant, simulators, settings):
-    from entrypoints.bootstrap import payments
+    from entrypoints.bootstrap import container
 
     settings.GATEWAY_SIMULATOR_SYNC_CALLBACKS = True
     order = create_order(http, merchant, amount="1500.00", currency="BDT")
     payment = pay(http, merchant, order["id"], "sslcommerz")
-    counts = payments.reconcile_pending(all_due_now=True)
+    counts = container().payments.payments_reconcile(all_due_now=True)
     assert counts["still_pending"] >= 1
     assert payment_state(http, merchant, payment["id"])["status"] == "pending"

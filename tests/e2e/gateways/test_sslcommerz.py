@@ -290,7 +290,7 @@ def test_return_pages_show_our_status_and_never_change_it(http, merchant, provid
 
 
 def test_reconciliation_asks_sslcommerz_by_tran_id(http, merchant, providers):
-    from entrypoints.bootstrap import payments
+    from entrypoints.bootstrap import container
 
     _, payment = _ssl_payment(http, merchant)
     fields = ipn_fields(payment["id"])
@@ -300,12 +300,12 @@ def test_reconciliation_asks_sslcommerz_by_tran_id(http, merchant, providers):
         "no_of_trans_found": 1,
         "element": [element],
     }
-    assert payments.reconcile_pending(all_due_now=True)["settled"] >= 1
+    assert container().payments.payments_reconcile(all_due_now=True)["settled"] >= 1
     assert payment_state(http, merchant, payment["id"])["status"] == "captured"
 
 
 def test_refund_through_sslcommerz_and_its_status_query(http, merchant, providers):
-    from entrypoints.bootstrap import gateways
+    from entrypoints.bootstrap import container
 
     _, payment = _ssl_payment(http, merchant)
     fields = _valid_ipn(providers, payment["id"])
@@ -336,7 +336,7 @@ def test_refund_through_sslcommerz_and_its_status_query(http, merchant, provider
         "status": "refunded",
         "errorReason": "",
     }
-    assert gateways.reconcile_refunds()["settled"] == 1
+    assert container().gateways.gateway_refunds_reconcile()["settled"] == 1
     assert http.get(f"/api/v1/refunds/{refund['id']}", headers=merchant["headers"]).json()["status"] == "succeeded"
 
 

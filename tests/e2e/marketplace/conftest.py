@@ -125,7 +125,9 @@ class ShiftedClock:
 
 
 def shift_clock(seconds: float) -> None:
-    """Moves the composition root's clock (jobs, handlers, use cases) forward."""
+    """Moves the composition root's clock (jobs, handlers, use cases) forward: the platform's, and the one
+    the payments services were built with."""
     from entrypoints import bootstrap
 
-    bootstrap.container().clock = ShiftedClock(seconds)
+    built = bootstrap.container()
+    built.clock = built.payments.clock = ShiftedClock(seconds)

@@ -100,7 +100,7 @@ def test_five_hundred_buyers_of_random_quantities_never_oversell():
 
 def test_late_payments_racing_new_buyers_after_expiry_are_never_oversold():
     from application.payments.ports import GatewayResult
-    from entrypoints.bootstrap import marketplace, payments
+    from entrypoints.bootstrap import container, marketplace
 
     vendor, variant = _variant(stock=3)
     late = [session_headers(register(Client(), "customer")) for _ in range(3)]
@@ -113,7 +113,9 @@ def test_late_payments_racing_new_buyers_after_expiry_are_never_oversold():
 
     def race(i: int):
         if i < 3:
-            return payments.settle_payment(pending[i]["payment"]["id"], GatewayResult(status="captured"))
+            return container().payments.payment_settle(
+                payment_id=pending[i]["payment"]["id"], result=GatewayResult(status="captured")
+            )
         return order(Client(), fresh[i - 3], variant["id"])
 
     results = run_concurrently(race, 6)

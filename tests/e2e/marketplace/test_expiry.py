@@ -24,7 +24,7 @@ def test_an_expired_reservation_returns_its_stock_and_the_order_expires_once_no_
     http, vendor, customer, variant
 ):
     from application.payments.ports import GatewayResult
-    from entrypoints.bootstrap import marketplace, payments
+    from entrypoints.bootstrap import container, marketplace
 
     placed = order(http, customer, variant["id"], quantity=2, **pay_with(PENDING)).json()
     order_id = placed["order"]["id"]
@@ -42,14 +42,16 @@ def test_an_expired_reservation_returns_its_stock_and_the_order_expires_once_no_
     assert current["status"] == "created"
     assert marketplace.expire_reservations() == {"released": 0, "skipped": 0}
 
-    payments.settle_payment(placed["payment"]["id"], GatewayResult(status="failed", failure_code="expired"))
+    container().payments.payment_settle(
+        payment_id=placed["payment"]["id"], result=GatewayResult(status="failed", failure_code="expired")
+    )
     drain()
     assert _state(http, customer, order_id)["status"] == "expired"
     assert variant_state(http, vendor, variant)["available"] == 5
 
 
 def test_a_payment_after_expiry_is_re_reserved_when_stock_is_left(http, vendor, customer, variant):
-    from entrypoints.bootstrap import marketplace, payments
+    from entrypoints.bootstrap import container, marketplace
 
     placed = order(http, customer, variant["id"], quantity=2, **pay_with(PENDING)).json()
     order_id = placed["order"]["id"]
@@ -57,7 +59,7 @@ def test_a_payment_after_expiry_is_re_reserved_when_stock_is_left(http, vendor, 
     marketplace.expire_reservations()
     assert variant_state(http, vendor, variant)["available"] == 5
 
-    assert payments.reconcile_pending(all_due_now=True)["settled"] == 1  # the processor approves, late
+    assert container().payments.payments_reconcile(all_due_now=True)["settled"] == 1  # the processor approves, late
     drain()
     current = _state(http, customer, order_id)
     assert current["status"] == "processing"
@@ -68,7 +70,7 @@ def test_a_payment_after_expiry_is_re_reserved_when_stock_is_left(http, vendor, 
 
 
 def test_a_payment_after_expiry_is_refunded_when_the_stock_was_sold_meanwhile(http, vendor, customer, variant):
-    from entrypoints.bootstrap import marketplace, payments
+    from entrypoints.bootstrap import container, marketplace
 
     late = order(http, customer, variant["id"], quantity=5, **pay_with(PENDING)).json()
     order_id = late["order"]["id"]
@@ -78,7 +80,7 @@ def test_a_payment_after_expiry_is_refunded_when_the_stock_was_sold_meanwhile(ht
     rival = session_headers(register(http, "customer"))
     assert order(http, rival, variant["id"], quantity=4).status_code == 201
 
-    payments.reconcile_pending(all_due_now=True)
+    container().payments.payments_reconcile(all_due_now=True)
     drain()
     current = _state(http, customer, order_id)
     assert current["status"] == "refunded"
@@ -95,10 +97,10 @@ def test_a_payment_after_expiry_is_refunded_when_the_stock_was_sold_meanwhile(ht
 
 def test_a_paid_order_is_never_released_by_the_expiry_job(http, vendor, customer, variant):
     from application.payments.ports import GatewayResult
-    from entrypoints.bootstrap import marketplace, payments
+    from entrypoints.bootstrap import container, marketplace
 
     placed = order(http, customer, variant["id"], quantity=1, **pay_with(PENDING)).json()
-    payments.settle_payment(placed["payment"]["id"], GatewayResult(status="captured"))
+    container().payments.payment_settle(payment_id=placed["payment"]["id"], result=GatewayResult(status="captured"))
     # The captured event has not been handled yet when the reservation runs out.
     shift_clock(PAST_EXPIRY)
     assert marketplace.expire_reservations() == {"released": 0, "skipped": 1}

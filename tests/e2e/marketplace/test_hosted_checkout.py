@@ -20,7 +20,7 @@ def test_sslcommerz_order_answers_a_redirect_and_holds_the_stock_until_the_payme
     http, providers, vendor, customer, variant
 ):
     from application.payments.ports import GatewayResult
-    from entrypoints.bootstrap import payments
+    from entrypoints.bootstrap import container
 
     response = order(http, customer, variant["id"], quantity=2, method="sslcommerz")
     assert response.status_code == 201, response.content
@@ -33,7 +33,7 @@ def test_sslcommerz_order_answers_a_redirect_and_holds_the_stock_until_the_payme
     assert variant_state(http, vendor, variant)["reserved"] == 2
 
     # What the IPN + validation API end in (tests/e2e/gateways covers the protocol itself).
-    payments.settle_payment(placed["payment"]["id"], GatewayResult(status="captured"))
+    container().payments.payment_settle(payment_id=placed["payment"]["id"], result=GatewayResult(status="captured"))
     drain()
     current = http.get(f"/api/v1/marketplace/orders/{placed['order']['id']}", headers=customer["headers"]).json()
     assert (current["status"], current["reservation"]["status"]) == ("processing", "consumed")
@@ -45,10 +45,10 @@ def test_sslcommerz_order_answers_a_redirect_and_holds_the_stock_until_the_payme
 def test_sslcommerz_is_the_default_method_and_an_unconfigured_gateway_is_422_without_moving_stock(
     http, vendor, customer, variant
 ):
-    from entrypoints.bootstrap import container, payments
+    from entrypoints.bootstrap import container
 
-    container()  # wires every gateway that is configured
-    payments.GATEWAYS.pop("sslcommerz", None)
+    payments = container().payments  # wires every gateway that is configured
+    payments.gateways = {method: gateway for method, gateway in payments.gateways.items() if method != "sslcommerz"}
     from tests.helpers import post
 
     response = post(

@@ -112,7 +112,7 @@ def test_an_unpaid_order_past_expires_at_expires_and_can_no_longer_be_paid(http,
     from datetime import UTC, datetime, timedelta
 
     from adapters.django_orm.payments.models import OrderRecord
-    from entrypoints.bootstrap import payments
+    from entrypoints.bootstrap import container
 
     soon = (datetime.now(UTC) + timedelta(minutes=10)).isoformat()
     created = create_order(http, merchant, expires_at=soon)
@@ -122,13 +122,13 @@ def test_an_unpaid_order_past_expires_at_expires_and_can_no_longer_be_paid(http,
         expires_at=datetime.now(UTC) - timedelta(seconds=1)
     )
     OrderRecord.objects.filter(pk=kept["id"]).update(status="paid")  # paid in time: untouched
-    assert payments.expire_orders() == 1
+    assert container().payments.orders_expire() == 1
     order = http.get(f"/api/v1/orders/{created['id']}", headers=merchant["headers"]).json()
     assert order["status"] == "expired"
     assert http.get(f"/api/v1/orders/{kept['id']}", headers=merchant["headers"]).json()["status"] == "paid"
     refused = pay_card(http, merchant, created["id"])
     assert refused.status_code == 409
-    assert payments.expire_orders() == 0
+    assert container().payments.orders_expire() == 0
 
 
 def test_expires_at_in_the_past_is_refused(http, merchant):

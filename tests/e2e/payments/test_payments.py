@@ -43,12 +43,12 @@ def test_a_failed_order_can_be_paid_by_a_later_attempt(http, merchant):
 
 
 def test_pending_card_settles_through_reconciliation(http, merchant):
-    from entrypoints.bootstrap import payments
+    from entrypoints.bootstrap import container
 
     order = create_order(http, merchant)
     payment = pay_card(http, merchant, order["id"], number="4000000000000259").json()
     assert payment["status"] == "pending"
-    counts = payments.reconcile_pending(all_due_now=True)
+    counts = container().payments.payments_reconcile(all_due_now=True)
     assert counts["settled"] == 1
     settled = http.get(f"/api/v1/payments/{payment['id']}", headers=merchant["headers"]).json()
     assert settled["status"] == "captured"
@@ -59,12 +59,8 @@ def test_slow_card_still_approves(http, merchant, settings):
     from entrypoints import bootstrap
 
     bootstrap.reset_container()
-    from entrypoints.bootstrap import payments
-
-    payments.GATEWAYS.pop("card", None)
     order = create_order(http, merchant, amount="1")
     assert pay_card(http, merchant, order["id"], number="4000000000000077").json()["status"] == "captured"
-    payments.GATEWAYS.pop("card", None)
 
 
 @pytest.mark.parametrize(

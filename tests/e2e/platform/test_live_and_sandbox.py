@@ -23,9 +23,7 @@ def _no_sandbox_sleeps(settings) -> None:
 
 def _rebuild() -> None:
     from entrypoints import bootstrap
-    from entrypoints.bootstrap import payments
 
-    payments.GATEWAYS.pop("card", None)
     bootstrap.reset_container()
     bootstrap.container()
 

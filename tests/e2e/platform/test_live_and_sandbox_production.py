@@ -29,7 +29,7 @@ from django.core.management import call_command
 from django.test import Client
 
 call_command("migrate", verbosity=0)
-from entrypoints.bootstrap import container, erp, payments
+from entrypoints.bootstrap import container, erp
 
 container()
 
@@ -37,7 +37,7 @@ def name(adapter):  # the adapter behind the outside-transactions guard
     return type(getattr(adapter, "wrapped", adapter)).__name__ if adapter is not None else None
 
 out = {
-    "gateways": {key: name(g) for key, g in sorted(payments.GATEWAYS.items())},
+    "gateways": {key: name(g) for key, g in sorted(container().payments.gateways.items())},
     "payout_gateway": name(container().earnings.payout_gateway),
     "erp_gateway": name(erp.gateway()),
     "simulators": {},

@@ -37,8 +37,7 @@ def test_the_test_cases_own_transaction_does_not_count():
 
 def test_every_registered_payment_gateway_is_guarded(settings):
     from entrypoints import bootstrap
-    from entrypoints.bootstrap import payments
 
-    bootstrap.container()
-    assert payments.GATEWAYS
-    assert all(isinstance(gateway, OutsideTransactions) for gateway in payments.GATEWAYS.values())
+    gateways = bootstrap.container().payments.gateways
+    assert gateways
+    assert all(isinstance(gateway, OutsideTransactions) for gateway in gateways.values())

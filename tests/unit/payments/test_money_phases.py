@@ -9,8 +9,9 @@ from datetime import timedelta
 
 import pytest
 
+from application.payments.deps import PaymentsDeps
 from application.payments.orders import CreateOrder, order_cancel, order_create
-from application.payments.payments import CardData, CreatePayment, PaymentsDeps, payment_create, payment_settle
+from application.payments.payments import CardData, CreatePayment, payment_create, payment_settle
 from application.payments.ports import GatewayResult, RefundResult
 from application.payments.reconciliation import payments_reconcile
 from application.payments.refunds import CreateRefund, refund_apply, refund_confirm, refund_create, refunds_recover

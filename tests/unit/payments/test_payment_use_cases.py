@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from application.payments.deps import PaymentsDeps
 from application.payments.orders import CreateOrder, order_create
-from application.payments.payments import CardData, CreatePayment, PaymentsDeps, payment_create, payment_settle
+from application.payments.payments import CardData, CreatePayment, payment_create, payment_settle
 from application.payments.ports import GatewayResult, RefundResult
 from application.payments.refunds import CreateRefund, refund_create
 from application.shared.errors import Conflict, NotFound

@@ -18,7 +18,6 @@ from domain.earnings.lead import LeadDetails
 from domain.earnings.reseller import ResellerDetails
 from domain.identity.user import Principal, Profile, Role, User
 from entrypoints import bootstrap
-from entrypoints.bootstrap import payments
 
 RESELLER_EMAIL = "reseller@partnerpay.local"
 REFERRED_EMAIL = "shop@partnerpay.local"
@@ -36,9 +35,13 @@ def _sell(seller: Principal, amounts: list[tuple[str, str]]) -> list[str]:
     """Orders paid by card (``number``), as a merchant's server would through the API; returns payment ids."""
     paid = []
     for amount, number in amounts:
-        order = payments.create_order(seller.user_id, CreateOrder(amount=amount, currency="INR", description="Demo"))
+        order = bootstrap.container().payments.order_create(
+            seller_id=seller.user_id, command=CreateOrder(amount=amount, currency="INR", description="Demo")
+        )
         card = CardData(number=number, expiry="12/35", cvv="123")
-        payment = payments.create_payment(seller, CreatePayment(order_id=str(order.id), method="card", card=card))
+        payment = bootstrap.container().payments.payment_create(
+            principal=seller, command=CreatePayment(order_id=str(order.id), method="card", card=card)
+        )
         paid.append(str(payment.id))
     return paid
 
@@ -90,8 +93,13 @@ def load(*, admin: User, merchant: User, password: str) -> PortalDemo:
     own_payments = _sell(
         own, [("1499.00", APPROVED), ("899.50", APPROVED), ("2250.00", DECLINED), ("350.00", APPROVED)]
     )
-    payments.create_refund(own, CreateRefund(payment_id=own_payments[0], amount="199.00", reason="Demo refund"))
-    payments.create_refund(shop, CreateRefund(payment_id=shop_payments[1], amount="800.00", reason="Demo refund"))
+    payments = bootstrap.container().payments
+    payments.refund_create(
+        principal=own, command=CreateRefund(payment_id=own_payments[0], amount="199.00", reason="Demo refund")
+    )
+    payments.refund_create(
+        principal=shop, command=CreateRefund(payment_id=shop_payments[1], amount="800.00", reason="Demo refund")
+    )
     drain_outbox()
     found = earnings.commissions_list(
         principal=admin_principal,

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from application.notifications.ports import DeliveryFilter
 from application.payments.ports import OrderFilter, PaymentFilter, RefundFilter
 from application.payments.refunds import CreateRefund
+from application.payments.services import PaymentsServices
 from application.shared.errors import ApplicationError
 from application.shared.pagination import PageRequest
 from domain.identity.user import Role
@@ -26,10 +27,9 @@ from domain.payments.payment import PaymentStatus
 from domain.shared.errors import DomainError
 from domain.shared.money import Money
 from entrypoints.api import notifications as notifications_api
-from entrypoints.api import payments as payments_api
 from entrypoints.api.identity import schemas as identity_api
+from entrypoints.api.payments import schemas as payments_api
 from entrypoints.bootstrap import container, notifications
-from entrypoints.bootstrap import payments as service
 from entrypoints.portal.charts import bar_chart, meter
 from entrypoints.portal.formatting import format_money, format_percent
 from entrypoints.portal.web import (
@@ -48,6 +48,10 @@ merchant = portal_view(Role.MERCHANT)
 CHART_DAYS = 30
 
 REVIEW_INTENT = re.compile(r"[0-9a-f]{32}")
+
+
+def payments_service() -> PaymentsServices:
+    return container().payments
 
 
 # --- dashboard ----------------------------------------------------------------------------------
@@ -76,7 +80,9 @@ def _volume_chart(stats: payments_api.StatsOut, currency: str, today: date) -> A
 @merchant
 def dashboard(request: HttpRequest) -> HttpResponse:
     # The same use case and the same mapping as GET /api/v1/merchants/me/stats.
-    stats = payments_api.StatsOut(**payments_api.stats_out(service.merchant_stats(principal_of(request), None)))
+    stats = payments_api.StatsOut(
+        **payments_api.stats_out(payments_service().merchant_stats(principal=principal_of(request), since=None))
+    )
     attempts = stats.successful_payments + stats.failed_payments
     currencies = sorted({v.currency for v in stats.volume} | {d.currency for d in stats.daily}) or ["INR"]
     today = timezone.now().date()
@@ -106,7 +112,9 @@ def _choice(raw: str | None, enum: Any) -> Any:
 @merchant
 def orders(request: HttpRequest) -> HttpResponse:
     status = _choice(request.GET.get("status"), OrderStatus)
-    result = service.list_orders(principal_of(request), OrderFilter(status=status), page_request(request))
+    result = payments_service().orders_list(
+        principal=principal_of(request), filters=OrderFilter(status=status), page=page_request(request)
+    )
     context = {
         "orders": [payments_api.order_out(o) for o in result.items],
         "next_cursor": result.next_cursor,
@@ -119,9 +127,11 @@ def orders(request: HttpRequest) -> HttpResponse:
 @merchant
 def order_detail(request: HttpRequest, order_id: str) -> HttpResponse:
     principal = principal_of(request)
-    order = service.get_order(principal, order_id)
-    found = service.list_payments(
-        principal, PaymentFilter(order_id=str(order.id)), PageRequest.build(limit=100, cursor=None)
+    order = payments_service().order_get(principal=principal, order_id=order_id)
+    found = payments_service().payments_list(
+        principal=principal,
+        filters=PaymentFilter(order_id=str(order.id)),
+        page=PageRequest.build(limit=100, cursor=None),
     )
     context = {"order": payments_api.order_out(order), "payments": [payments_api.payment_out(p) for p in found.items]}
     return page(request, "portal/merchant/order_detail.html", context)
@@ -130,7 +140,9 @@ def order_detail(request: HttpRequest, order_id: str) -> HttpResponse:
 @merchant
 def payments(request: HttpRequest) -> HttpResponse:
     status = _choice(request.GET.get("status"), PaymentStatus)
-    result = service.list_payments(principal_of(request), PaymentFilter(status=status), page_request(request))
+    result = payments_service().payments_list(
+        principal=principal_of(request), filters=PaymentFilter(status=status), page=page_request(request)
+    )
     context = {
         "payments": [payments_api.payment_out(p) for p in result.items],
         "next_cursor": result.next_cursor,
@@ -142,9 +154,11 @@ def payments(request: HttpRequest) -> HttpResponse:
 
 def _payment_context(request: HttpRequest, payment_id: str) -> dict[str, Any]:
     principal = principal_of(request)
-    payment = payments_api.payment_out(service.get_payment(principal, payment_id))
-    refunds = service.list_refunds(
-        principal, RefundFilter(payment_id=payment.id), PageRequest.build(limit=100, cursor=None)
+    payment = payments_api.payment_out(payments_service().payment_get(principal=principal, payment_id=payment_id))
+    refunds = payments_service().refunds_list(
+        principal=principal,
+        filters=RefundFilter(payment_id=payment.id),
+        page=PageRequest.build(limit=100, cursor=None),
     )
     left = Decimal(payment.amount_captured) - Decimal(payment.amount_refunded)
     return {
@@ -198,9 +212,11 @@ def payment_refund(request: HttpRequest, payment_id: str) -> HttpResponse:
     principal = principal_of(request)
     intent_key = f"user:{principal.user_id}|portal-refund|{intent}" if REVIEW_INTENT.fullmatch(intent) else None
     try:
-        refund = service.create_refund(
-            principal,
-            CreateRefund(payment_id=payment.id, amount=payload.amount, reason=payload.reason, intent_key=intent_key),
+        refund = payments_service().refund_create(
+            principal=principal,
+            command=CreateRefund(
+                payment_id=payment.id, amount=payload.amount, reason=payload.reason, intent_key=intent_key
+            ),
         )
     except (ApplicationError, DomainError) as exc:
         context["errors"] = problem_of(exc)

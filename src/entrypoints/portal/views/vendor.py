@@ -17,7 +17,7 @@ from domain.identity.user import Role
 from domain.payments.order import OrderStatus
 from domain.shared.errors import DomainError
 from entrypoints.api import marketplace as marketplace_api
-from entrypoints.api import payments as payments_api
+from entrypoints.api.payments import schemas as payments_api
 from entrypoints.bootstrap import marketplace as service
 from entrypoints.portal.web import (
     FormErrors,

@@ -2,7 +2,8 @@
 
 One payment of ours is one Cashfree order whose ``order_id`` is our payment id (unique per attempt);
 our order id travels in ``order_tags``. The buyer pays on Cashfree's hosted checkout (its
-``payment_session_id``); Cashfree's signed webhook, or our polling of the order, settles the payment.
+``payment_session_id``); Cashfree's signed webhook (``webhooks.py``), or our polling of the order,
+settles the payment.
 
 Cashfree's JSON carries amounts as numbers: they are read with ``parse_float=Decimal`` and written
 from Decimal digits, never through a float. Provider errors become results, never exceptions.
@@ -10,25 +11,17 @@ from Decimal digits, never through a float. Provider errors become results, neve
 
 from __future__ import annotations
 
-import hashlib
-import json
 from dataclasses import dataclass, field
 from datetime import datetime
-from decimal import Decimal
 from typing import Any
 
-from adapters.gateways.provider_http import ProviderHttp, Reply, json_with_exact_decimals
-from application.gateways.ports import (
-    ExpectedPayment,
-    InboundCall,
-    Interpretation,
-    RefundNews,
-    Verification,
-)
+from adapters.providers.cashfree import webhooks
+from adapters.providers.cashfree.fields import REFUND_STATUSES, money, payment_facts, text
+from adapters.providers.http import ProviderHttp, Reply, json_with_exact_decimals
+from application.gateways.ports import ExpectedPayment, InboundCall, Interpretation, Verification
+from application.gateways.providers import ProviderRole
 from application.payments.ports import GatewayRequest, GatewayResult, RefundRequest, RefundResult
 from domain.gateways.inbound_event import InboundEvent, InboundSource
-from domain.payments.gateway_signatures import cashfree_signature_valid, cashfree_timestamp_fresh
-from domain.shared.errors import InvalidValue
 from domain.shared.money import Money
 
 SANDBOX_BASE_URL = "https://sandbox.cashfree.com"
@@ -36,20 +29,6 @@ PRODUCTION_BASE_URL = "https://api.cashfree.com"
 DEFAULT_API_VERSION = "2023-08-01"
 # Cashfree requires a phone for every order; a merchant that does not pass the buyer's gets this one.
 FALLBACK_PHONE = "9999999999"
-
-PAYMENT_TYPES = {"PAYMENT_SUCCESS_WEBHOOK", "PAYMENT_FAILED_WEBHOOK", "PAYMENT_USER_DROPPED_WEBHOOK"}
-REFUND_TYPES = {"REFUND_STATUS_WEBHOOK", "AUTO_REFUND_STATUS_WEBHOOK"}
-KEPT_HEADERS = (
-    "x-webhook-signature",
-    "x-webhook-timestamp",
-    "x-webhook-version",
-    "x-webhook-attempt",
-    "x-idempotency-key",
-    "x-request-id",
-    "content-type",
-    "user-agent",
-)
-REFUND_STATUSES = {"SUCCESS": "succeeded", "CANCELLED": "failed", "PENDING": "pending", "ONHOLD": "pending"}
 
 
 def normalize_base_url(url: str) -> str:
@@ -75,23 +54,6 @@ class CashfreeConfig:
     retries: int = 2
 
 
-def _obj(value: Any) -> dict[str, Any]:
-    return value if isinstance(value, dict) else {}
-
-
-def _text(value: Any) -> str:
-    return "" if value is None else str(value)
-
-
-def _money(amount: Any, currency: Any) -> Money | None:
-    if amount is None or isinstance(amount, bool | float):
-        return None
-    try:
-        return Money.parse(amount if isinstance(amount, int | Decimal) else str(amount), _text(currency))
-    except InvalidValue:
-        return None
-
-
 def _message(reply: Reply) -> str:
     body = reply.json()
     if isinstance(body, dict) and body.get("message"):
@@ -102,7 +64,11 @@ def _message(reply: Reply) -> str:
 
 
 class CashfreeGateway:
-    """The PaymentGateway port (plus refund status) over Cashfree's PG API."""
+    """Cashfree as one provider: payments and refunds over its PG API, refund status, signed webhooks."""
+
+    method = "cashfree"
+    source = InboundSource.CASHFREE
+    roles = frozenset({ProviderRole.REFUND_STATUS, ProviderRole.INBOUND})
 
     def __init__(self, config: CashfreeConfig, *, http: ProviderHttp | None = None) -> None:
         self.config = config
@@ -124,7 +90,7 @@ class CashfreeGateway:
     def _callback(self, url: str) -> str | None:
         return url if url.startswith("https://") or (self.config.allow_http_callbacks and url) else None
 
-    # --- PaymentGateway ----------------------------------------------------------------------
+    # --- PaymentGateway and RefundStatusSource ----------------------------------------------------------------------
 
     def start(self, request: GatewayRequest) -> GatewayResult:
         customer = request.customer
@@ -174,8 +140,8 @@ class CashfreeGateway:
             )
         data: dict[str, Any] = {
             "checkout": {
-                "payment_session_id": _text(answer.get("payment_session_id")),
-                "cf_order_id": _text(answer.get("cf_order_id")),
+                "payment_session_id": text(answer.get("payment_session_id")),
+                "cf_order_id": text(answer.get("cf_order_id")),
                 "environment": self.config.environment,
             }
         }
@@ -201,7 +167,7 @@ class CashfreeGateway:
             "PATCH", f"/pg/orders/{cf_order}", headers=headers, content=b'{"order_status":"TERMINATED"}', retry=True
         )
         answer = reply.json()
-        status = _text(answer.get("order_status")).upper() if isinstance(answer, dict) else ""
+        status = text(answer.get("order_status")).upper() if isinstance(answer, dict) else ""
         if reply.ok and status in {"TERMINATED", "TERMINATION_REQUESTED"}:
             return GatewayResult(status="cancelled", reference=cf_order)
         return GatewayResult(status="failed", reference=cf_order, failure_message=_message(reply))
@@ -230,11 +196,11 @@ class CashfreeGateway:
         return self._refund_result(answer)
 
     def _refund_result(self, answer: dict[str, Any]) -> RefundResult:
-        status = REFUND_STATUSES.get(_text(answer.get("refund_status")).upper(), "pending")
+        status = REFUND_STATUSES.get(text(answer.get("refund_status")).upper(), "pending")
         return RefundResult(
             status=status,
-            reference=_text(answer.get("cf_refund_id")),
-            failure_message=_text(answer.get("status_description")) if status == "failed" else "",
+            reference=text(answer.get("cf_refund_id")),
+            failure_message=text(answer.get("status_description")) if status == "failed" else "",
         )
 
     def fetch_refund_status(self, *, refund_id: str, payment_id: str, reference: str) -> RefundResult:
@@ -256,7 +222,7 @@ class CashfreeGateway:
             return GatewayResult(status="not_found", reference=cf_order, failure_message="Cashfree has no such order")
         if not reply.ok or not isinstance(answer, dict):
             return GatewayResult(status="error", reference=cf_order, failure_message=_message(reply))
-        status = _text(answer.get("order_status")).upper()
+        status = text(answer.get("order_status")).upper()
         if status == "PAID":
             return self._paid(cf_order, answer)
         if status == "EXPIRED":
@@ -274,15 +240,15 @@ class CashfreeGateway:
             (
                 a
                 for a in (attempts if isinstance(attempts, list) else [])
-                if isinstance(a, dict) and _text(a.get("payment_status")).upper() == "SUCCESS"
+                if isinstance(a, dict) and text(a.get("payment_status")).upper() == "SUCCESS"
             ),
             None,
         )
         if success is not None:
-            amount = _money(success.get("payment_amount"), success.get("payment_currency"))
-            data = {"cashfree_payment": _payment_facts(success)}
+            amount = money(success.get("payment_amount"), success.get("payment_currency"))
+            data = {"cashfree_payment": payment_facts(success)}
         else:
-            amount = _money(order.get("order_amount"), order.get("order_currency"))
+            amount = money(order.get("order_amount"), order.get("order_currency"))
             data = {}
         if amount is None:
             return GatewayResult(
@@ -293,140 +259,10 @@ class CashfreeGateway:
             )
         return GatewayResult(status="captured", reference=cf_order, amount=amount, data=data)
 
-
-def _payment_facts(payment: dict[str, Any]) -> dict[str, str]:
-    keys = ("cf_payment_id", "bank_reference", "payment_group", "payment_time", "payment_status")
-    return {k: _text(payment.get(k)) for k in keys if payment.get(k) is not None}
-
-
-def _body(raw: bytes | str) -> Any:
-    try:
-        return json.loads(raw, parse_float=Decimal)
-    except (ValueError, UnicodeDecodeError):
-        return None
-
-
-def _digest(raw: bytes) -> str:
-    return hashlib.sha256(raw).hexdigest()[:40]
-
-
-class CashfreeWebhooks:
-    """Reads Cashfree webhooks: signature and timestamp checks, dedupe keys, and what each one means."""
-
-    source = InboundSource.CASHFREE
-
-    def __init__(self, *, secrets: tuple[str, ...]) -> None:
-        self._secrets = tuple(s for s in secrets if s)
+    # --- InboundInterpreter --------------------------------------------------------------------
 
     def verify(self, call: InboundCall, *, now: datetime) -> Verification:
-        headers = {name: call.headers[name][:500] for name in KEPT_HEADERS if name in call.headers}
-        signature = call.headers.get("x-webhook-signature", "")
-        timestamp = call.headers.get("x-webhook-timestamp", "")
-        body = _body(call.body)
-        event_type = _text(body.get("type"))[:64] if isinstance(body, dict) else ""
-        if not signature or not timestamp:
-            return Verification(
-                False, "Missing x-webhook-signature or x-webhook-timestamp", event_type, kept_headers=headers
-            )
-        if not cashfree_timestamp_fresh(timestamp, int(now.timestamp() * 1000)):
-            return Verification(
-                False, "x-webhook-timestamp is more than 5 minutes off", event_type, kept_headers=headers
-            )
-        if not any(cashfree_signature_valid(s, timestamp, call.body, signature) for s in self._secrets):
-            return Verification(False, "Signature does not match", event_type, kept_headers=headers)
-        if not isinstance(body, dict) or not isinstance(body.get("data"), dict):
-            return Verification(
-                True,
-                "The body is not a Cashfree event",
-                event_type,
-                f"malformed:{_digest(call.body)}",
-                "",
-                False,
-                headers,
-            )
-        data: dict[str, Any] = body["data"]
-        if event_type in PAYMENT_TYPES:
-            order = _obj(data.get("order"))
-            payment = _obj(data.get("payment"))
-            payment_id = _text(order.get("order_id"))[:64]
-            cf_payment_id = _text(payment.get("cf_payment_id")) or _digest(call.body)
-            return Verification(
-                True, "", event_type, f"{event_type}:{cf_payment_id}", payment_id, bool(payment_id), headers
-            )
-        if event_type in REFUND_TYPES:
-            refund = _obj(data.get("refund"))
-            payment_id = _text(refund.get("order_id"))[:64]
-            key = f"{event_type}:{_text(refund.get('cf_refund_id'))}:{_text(refund.get('refund_status'))}"
-            return Verification(
-                True, "", event_type, key, payment_id, bool(payment_id and refund.get("refund_id")), headers
-            )
-        return Verification(True, "", event_type, f"{event_type or 'untyped'}:{_digest(call.body)}", "", False, headers)
+        return webhooks.verify(call, now=now, secrets=(self.config.client_secret, *self.config.previous_secrets))
 
     def interpret(self, event: InboundEvent, expected: ExpectedPayment) -> Interpretation:
-        body = _body(event.body)
-        data = body.get("data") if isinstance(body, dict) else None
-        if not isinstance(data, dict):
-            return Interpretation(action="ignore", reason="The body is not a Cashfree event")
-        if event.event_type in REFUND_TYPES:
-            return _refund_news(data.get("refund"))
-        order = _obj(data.get("order"))
-        payment = _obj(data.get("payment"))
-        reference = _text(order.get("order_id")) or expected.payment_id
-        if event.event_type == "PAYMENT_SUCCESS_WEBHOOK":
-            amount = _money(payment.get("payment_amount"), payment.get("payment_currency"))
-            if amount is None:
-                reported = f"{_text(payment.get('payment_amount'))} {_text(payment.get('payment_currency'))}"
-                return Interpretation(
-                    action="settle",
-                    result=GatewayResult(
-                        status="failed",
-                        reference=reference,
-                        failure_code="currency_mismatch",
-                        failure_message=f"Cashfree reported {reported}, which does not match {expected.amount}",
-                    ),
-                )
-            return Interpretation(
-                action="settle",
-                result=GatewayResult(
-                    status="captured",
-                    reference=reference,
-                    amount=amount,
-                    data={"cashfree_payment": _payment_facts(payment)},
-                ),
-            )
-        # A failed or abandoned attempt ends one try only: the Cashfree order stays ACTIVE and the buyer
-        # may pay on the same checkout, so the payment stays pending with the attempt recorded, until a
-        # success, the order's expiry or termination (seen by reconciliation) decides.
-        if event.event_type == "PAYMENT_FAILED_WEBHOOK":
-            details = _obj(data.get("error_details"))
-            reason = _text(details.get("error_reason")).lower().replace(" ", "_")[:48]
-            message = _text(details.get("error_description")) or _text(payment.get("payment_message"))
-            code, message = (f"cashfree_{reason}" if reason else "payment_failed"), message or "The attempt failed"
-        else:
-            code, message = "user_dropped", "The buyer left the checkout"
-        return Interpretation(
-            action="settle",
-            result=GatewayResult(
-                status="attempt_failed",
-                reference=reference,
-                failure_code=code,
-                failure_message=message[:500],
-                data={"provider_payment_id": _text(payment.get("cf_payment_id"))},
-            ),
-        )
-
-
-def _refund_news(refund: Any) -> Interpretation:
-    if not isinstance(refund, dict) or not refund.get("refund_id"):
-        return Interpretation(action="ignore", reason="The refund webhook names no refund")
-    status = REFUND_STATUSES.get(_text(refund.get("refund_status")).upper(), "pending")
-    return Interpretation(
-        action="refund",
-        refund=RefundNews(
-            refund_id=_text(refund.get("refund_id")),
-            status=status,
-            reference=_text(refund.get("cf_refund_id")),
-            message=_text(refund.get("status_description"))[:500],
-            amount=_money(refund.get("refund_amount"), refund.get("refund_currency")),
-        ),
-    )
+        return webhooks.interpret(event, expected)

@@ -1,40 +1,22 @@
-"""Orders, payments, refunds and stats: the merchant payment API (seeds 000 and 002)."""
+"""Schemas of the merchant payment API (orders, payments, refunds, alerts, stats) and their mappers."""
 
 from __future__ import annotations
 
 from datetime import date, datetime
 from typing import Any, Literal
 
-from django.http import HttpRequest
-from ninja import Query, Router, Schema, Status
+from ninja import Schema
 from pydantic import Field, field_validator
 
-from application.payments.orders import CreateOrder
-from application.payments.payments import CardData, CreatePayment
-from application.payments.ports import AlertFilter, OrderFilter, PaymentFilter, RefundFilter
-from application.payments.refunds import CreateRefund
 from application.payments.representations import order_view, payment_view, refund_view
-from application.payments.stats import PlatformCounts, StatsSummary
-from domain.identity.user import Role
+from application.payments.stats import StatsSummary
 from domain.payments.alert import Alert
 from domain.payments.order import Order, OrderStatus
 from domain.payments.payment import Payment, PaymentMethod, PaymentStatus
 from domain.payments.refund import Refund
 from domain.shared.money import Money
-from entrypoints.api.auth import ADMIN, ANY_USER, MERCHANT, auth_for, principal
-from entrypoints.api.idempotency import idempotent, intent_key
 from entrypoints.api.pagination import PageQuery
-from entrypoints.api.schemas import PROBLEM_RESPONSES, InputSchema
-from entrypoints.bootstrap import payments as service
-
-orders_router = Router(tags=["orders"])
-payments_router = Router(tags=["payments"])
-refunds_router = Router(tags=["refunds"])
-merchant_stats_router = Router(tags=["stats"])
-admin_stats_router = Router(tags=["stats"])
-admin_alerts_router = Router(tags=["alerts"])
-
-SELLERS = auth_for(Role.MERCHANT, Role.VENDOR, Role.ADMIN)
+from entrypoints.api.schemas import InputSchema
 
 AMOUNT_PATTERN = r"^[0-9]{1,15}(\.[0-9]{1,6})?$"
 Amount = Field(pattern=AMOUNT_PATTERN, description='Decimal string in major units, e.g. "100.50"', examples=["100.50"])
@@ -332,205 +314,3 @@ def stats_out(summary: StatsSummary) -> dict[str, Any]:
             for d in summary.daily
         ],
     }
-
-
-# --- orders -------------------------------------------------------------------------------
-
-
-@orders_router.post("", response={201: OrderOut, **PROBLEM_RESPONSES}, auth=MERCHANT, operation_id="orders_create")
-@idempotent
-def orders_create(request: HttpRequest, payload: OrderCreateIn) -> Status[OrderOut]:
-    order = service.create_order(
-        principal(request).user_id,
-        CreateOrder(
-            amount=payload.amount,
-            currency=payload.currency,
-            description=payload.description,
-            reference=payload.reference,
-            metadata=dict(payload.metadata),
-            expires_at=payload.expires_at,
-            intent_key=intent_key(request),
-        ),
-    )
-    return Status(201, order_out(order))
-
-
-@orders_router.get("", response={200: OrderPage, **PROBLEM_RESPONSES}, auth=ANY_USER, operation_id="orders_list")
-def orders_list(request: HttpRequest, filters: Query[OrderQuery]) -> OrderPage:
-    page = service.list_orders(
-        principal(request),
-        OrderFilter(status=filters.status, created_after=filters.created_after, created_before=filters.created_before),
-        filters.page_request(),
-    )
-    return OrderPage(items=[order_out(o) for o in page.items], next_cursor=page.next_cursor)
-
-
-@orders_router.get(
-    "/{order_id}", response={200: OrderOut, **PROBLEM_RESPONSES}, auth=ANY_USER, operation_id="orders_get"
-)
-def orders_get(request: HttpRequest, order_id: str) -> OrderOut:
-    return order_out(service.get_order(principal(request), order_id))
-
-
-@orders_router.post(
-    "/{order_id}/cancel", response={200: OrderOut, **PROBLEM_RESPONSES}, auth=SELLERS, operation_id="orders_cancel"
-)
-@idempotent
-def orders_cancel(request: HttpRequest, order_id: str) -> OrderOut:
-    return order_out(service.cancel_order(principal(request), order_id))
-
-
-# --- payments -----------------------------------------------------------------------------
-
-
-@payments_router.post(
-    "", response={201: PaymentOut, **PROBLEM_RESPONSES}, auth=ANY_USER, operation_id="payments_create"
-)
-@idempotent
-def payments_create(request: HttpRequest, payload: PaymentCreateIn) -> Status[PaymentOut]:
-    card = payload.card
-    customer = payload.customer or CustomerIn()
-    payment = service.create_payment(
-        principal(request),
-        CreatePayment(
-            order_id=payload.order_id,
-            method=payload.method,
-            card=CardData(number=card.number, expiry=card.expiry, cvv=card.cvv, holder=card.holder) if card else None,
-            bank_reference=payload.bank_transfer.reference if payload.bank_transfer else None,
-            capture=payload.capture,
-            customer_email=customer.email,
-            customer_phone=customer.phone,
-            customer_name=customer.name,
-            return_url=payload.return_url,
-            intent_key=intent_key(request),
-        ),
-    )
-    return Status(201, payment_out(payment))
-
-
-@payments_router.get("", response={200: PaymentPage, **PROBLEM_RESPONSES}, auth=ANY_USER, operation_id="payments_list")
-def payments_list(request: HttpRequest, filters: Query[PaymentQuery]) -> PaymentPage:
-    page = service.list_payments(
-        principal(request),
-        PaymentFilter(
-            status=filters.status,
-            method=filters.method,
-            order_id=filters.order_id,
-            distributor_id=filters.distributor_id,
-            created_after=filters.created_after,
-            created_before=filters.created_before,
-        ),
-        filters.page_request(),
-    )
-    return PaymentPage(items=[payment_out(p) for p in page.items], next_cursor=page.next_cursor)
-
-
-@payments_router.get(
-    "/{payment_id}", response={200: PaymentOut, **PROBLEM_RESPONSES}, auth=ANY_USER, operation_id="payments_get"
-)
-def payments_get(request: HttpRequest, payment_id: str) -> PaymentOut:
-    return payment_out(service.get_payment(principal(request), payment_id))
-
-
-@payments_router.post(
-    "/{payment_id}/capture",
-    response={200: PaymentOut, **PROBLEM_RESPONSES},
-    auth=SELLERS,
-    operation_id="payments_capture",
-)
-@idempotent
-def payments_capture(request: HttpRequest, payment_id: str) -> PaymentOut:
-    return payment_out(service.capture_payment(principal(request), payment_id))
-
-
-@payments_router.post(
-    "/{payment_id}/confirm",
-    response={200: PaymentOut, **PROBLEM_RESPONSES},
-    auth=ADMIN,
-    operation_id="payments_confirm",
-)
-@idempotent
-def payments_confirm(request: HttpRequest, payment_id: str) -> PaymentOut:
-    return payment_out(service.confirm_payment(principal(request), payment_id))
-
-
-# --- refunds ------------------------------------------------------------------------------
-
-
-@refunds_router.post("", response={201: RefundOut, **PROBLEM_RESPONSES}, auth=SELLERS, operation_id="refunds_create")
-@idempotent
-def refunds_create(request: HttpRequest, payload: RefundCreateIn) -> Status[RefundOut]:
-    refund = service.create_refund(
-        principal(request),
-        CreateRefund(
-            payment_id=payload.payment_id, amount=payload.amount, reason=payload.reason, intent_key=intent_key(request)
-        ),
-    )
-    return Status(201, refund_out(refund))
-
-
-@refunds_router.get("", response={200: RefundPage, **PROBLEM_RESPONSES}, auth=SELLERS, operation_id="refunds_list")
-def refunds_list(request: HttpRequest, filters: Query[RefundQuery]) -> RefundPage:
-    page = service.list_refunds(principal(request), RefundFilter(payment_id=filters.payment_id), filters.page_request())
-    return RefundPage(items=[refund_out(r) for r in page.items], next_cursor=page.next_cursor)
-
-
-@refunds_router.get(
-    "/{refund_id}", response={200: RefundOut, **PROBLEM_RESPONSES}, auth=SELLERS, operation_id="refunds_get"
-)
-def refunds_get(request: HttpRequest, refund_id: str) -> RefundOut:
-    return refund_out(service.get_refund(principal(request), refund_id))
-
-
-@refunds_router.post(
-    "/{refund_id}/confirm",
-    response={200: RefundOut, **PROBLEM_RESPONSES},
-    auth=ADMIN,
-    operation_id="refunds_confirm",
-)
-@idempotent
-def refunds_confirm(request: HttpRequest, refund_id: str, payload: RefundConfirmIn) -> RefundOut:
-    """An admin confirms a bank-transfer refund was sent back, with the transfer's reference."""
-    return refund_out(service.confirm_refund(principal(request), refund_id, payload.reference))
-
-
-# --- alerts -------------------------------------------------------------------------------
-
-
-@admin_alerts_router.get(
-    "/alerts", response={200: AlertPage, **PROBLEM_RESPONSES}, auth=ADMIN, operation_id="admin_alerts_list"
-)
-def admin_alerts_list(request: HttpRequest, filters: Query[AlertQuery]) -> AlertPage:
-    """Money that needs a person: captures returned automatically, refunds that failed, provider mismatches."""
-    page = service.list_alerts(
-        principal(request), AlertFilter(code=filters.code, payment_id=filters.payment_id), filters.page_request()
-    )
-    return AlertPage(items=[alert_out(a) for a in page.items], next_cursor=page.next_cursor)
-
-
-# --- stats --------------------------------------------------------------------------------
-
-
-@merchant_stats_router.get(
-    "/stats",
-    response={200: StatsOut, **PROBLEM_RESPONSES},
-    auth=auth_for(Role.MERCHANT, Role.VENDOR),
-    operation_id="merchant_stats",
-)
-def merchant_stats(request: HttpRequest, query: Query[StatsQueryIn]) -> StatsOut:
-    return StatsOut(**stats_out(service.merchant_stats(principal(request), query.since)))
-
-
-@admin_stats_router.get(
-    "/stats", response={200: AdminStatsOut, **PROBLEM_RESPONSES}, auth=ADMIN, operation_id="admin_stats"
-)
-def admin_stats(request: HttpRequest, query: Query[AdminStatsQueryIn]) -> AdminStatsOut:
-    summary, counts = service.admin_stats(principal(request), query.merchant_id, query.since)
-    platform: PlatformCounts | None = counts
-    return AdminStatsOut(
-        **stats_out(summary),
-        merchant_id=query.merchant_id,
-        merchants=platform.merchants if platform else None,
-        admins=platform.admins if platform else None,
-        users_by_role=platform.users_by_role if platform else None,
-    )

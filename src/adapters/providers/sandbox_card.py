@@ -16,6 +16,7 @@ import threading
 import time
 from collections import OrderedDict
 
+from application.gateways.providers import ProviderRole
 from application.payments.ports import GatewayRequest, GatewayResult, RefundRequest, RefundResult
 from domain.payments.sandbox_cards import sandbox_outcome
 from domain.shared.money import Money
@@ -29,6 +30,11 @@ def _derived(kind: str, our_id: str, size: int = 24) -> str:
 
 
 class SandboxCardGateway:
+    """The ``card`` method (no real acquirer exists yet): payments, captures and refunds, nothing more."""
+
+    method = "card"
+    roles: frozenset[ProviderRole] = frozenset()
+
     def __init__(self, *, sleep: bool = True) -> None:
         self._sleep = sleep
         # What this processor answered per payment id (its "books" while the process lives), the most
@@ -98,25 +104,4 @@ class SandboxCardGateway:
             return GatewayResult(
                 status="failed", reference=reference, failure_code="card_declined", failure_message="Declined"
             )
-        return GatewayResult(status="pending", reference=reference)
-
-
-class BankTransferGateway:
-    """Money moves outside any processor: the payer's UTR is the reference; an admin confirms it."""
-
-    def start(self, request: GatewayRequest) -> GatewayResult:
-        return GatewayResult(status="pending", reference=request.reference)
-
-    def capture(self, *, reference: str, amount: Money) -> GatewayResult:
-        return GatewayResult(status="captured", reference=reference)
-
-    def cancel(self, *, payment_id: str, reference: str) -> GatewayResult:
-        return GatewayResult(status="cancelled", reference=reference)
-
-    def refund(self, request: RefundRequest) -> RefundResult:
-        # Someone must send the money back by bank transfer: the refund stays pending until an admin
-        # confirms it with the transfer's reference (POST /api/v1/refunds/{id}/confirm).
-        return RefundResult(status="pending")
-
-    def fetch_status(self, *, payment_id: str, order_id: str, reference: str, amount: Money) -> GatewayResult:
         return GatewayResult(status="pending", reference=reference)

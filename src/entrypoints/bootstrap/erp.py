@@ -22,7 +22,8 @@ from typing import Any
 
 import httpx
 
-from adapters.django_orm.distributors.repositories import DjangoDistributorRepository, DjangoSyncRecordRepository
+from adapters.django_orm.distributors.repositories import DjangoDistributorRepository
+from adapters.django_orm.erp.repositories import DjangoSyncRecordRepository
 from adapters.gateways.outside_transactions import OutsideTransactions
 from adapters.gateways.sap import SapConfig, SapGateway
 from application.erp import use_cases

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from adapters.django_orm.distributors.models import ErpSyncRecord
+from adapters.django_orm.erp.models import ErpSyncRecord
 from adapters.django_orm.platform.models import OutboxMessage
 from application.shared.errors import NotFound
 from domain.identity.user import Principal, Role

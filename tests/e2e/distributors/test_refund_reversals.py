@@ -77,7 +77,7 @@ def run_reversals() -> None:
 
 
 def test_a_refund_posts_the_reversed_entry_once(http, admin, sap, django_capture_on_commit_callbacks):
-    from adapters.django_orm.distributors.models import ErpSyncRecord
+    from adapters.django_orm.erp.models import ErpSyncRecord
 
     distributor, payment = confirmed_payment(http, admin, django_capture_on_commit_callbacks)
     entry = ErpSyncRecord.objects.get(kind="journal_entry", object_id=payment["id"])
@@ -136,7 +136,7 @@ def test_a_refund_posts_the_reversed_entry_once(http, admin, sap, django_capture
 
 
 def test_returns_and_other_orders_post_nothing(http, admin, sap, django_capture_on_commit_callbacks):
-    from adapters.django_orm.distributors.models import ErpSyncRecord
+    from adapters.django_orm.erp.models import ErpSyncRecord
 
     _, payment = confirmed_payment(http, admin, django_capture_on_commit_callbacks)
     refund_succeeded(payment["id"], "500.00", kind="return")
@@ -148,7 +148,7 @@ def test_returns_and_other_orders_post_nothing(http, admin, sap, django_capture_
 def test_a_reversal_retries_while_sap_is_down_and_resync_restarts_it(
     http, admin, sap, django_capture_on_commit_callbacks, settings
 ):
-    from adapters.django_orm.distributors.models import ErpSyncRecord
+    from adapters.django_orm.erp.models import ErpSyncRecord
     from adapters.django_orm.platform.models import OutboxMessage
     from adapters.gateways.sap import SapConfig
     from entrypoints import bootstrap

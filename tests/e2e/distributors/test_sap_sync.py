@@ -11,7 +11,7 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from adapters.django_orm.distributors.models import ErpSyncRecord
+from adapters.django_orm.erp.models import ErpSyncRecord
 from adapters.django_orm.platform.models import OutboxMessage
 from adapters.gateways.sap import SapConfig
 from domain.erp.sync import SyncKind

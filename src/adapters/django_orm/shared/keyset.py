@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable
+from datetime import UTC
 from typing import Any, TypeVar
 
 from django.core.exceptions import ValidationError
@@ -40,3 +42,17 @@ def keyset_page(
         last: Any = rows[-1]
         next_cursor = encode_cursor(CursorPosition(created_at=getattr(last, time_field), id=str(last.pk)))
     return Page(items=[to_domain(row) for row in rows], next_cursor=next_cursor)
+
+
+def uuid_keyed(page: PageRequest) -> PageRequest:
+    """For tables keyed by UUID: a forged cursor must be a 422, not a database error."""
+    if page.after is None:
+        return page
+    try:
+        row_id = str(uuid.UUID(page.after.id))
+    except ValueError:
+        raise InvalidInput("cursor is not valid", code="invalid_cursor", field="cursor") from None
+    created_at = page.after.created_at
+    if created_at.tzinfo is None:
+        created_at = created_at.replace(tzinfo=UTC)
+    return PageRequest(limit=page.limit, after=CursorPosition(created_at=created_at, id=row_id))

@@ -6,17 +6,11 @@ from typing import Any
 
 from django.conf import settings
 
-from entrypoints.api import (
-    distributor_payments,
-    distributors,
-    earnings,
-    erp,
-    identity,
-    marketplace,
-    notifications,
-    payments,
-)
+from entrypoints.api import earnings, identity, marketplace, notifications, payments
 from entrypoints.api import gateways as gateway_routes
+from entrypoints.api.distributors import payments as distributor_payments
+from entrypoints.api.distributors import routes as distributors
+from entrypoints.api.erp import routes as erp
 from entrypoints.api.ingest import routes as ingest
 from entrypoints.api.ingest import sources as ingest_sources
 

@@ -12,10 +12,14 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
 
+from application.distributors.handlers import register as distributors_handlers
+from application.distributors.services import DistributorsServices
+from application.erp.handlers import register as erp_handlers
+from application.erp.services import ErpServices
 from application.ingest.handlers import register as ingest_handlers
 from application.ingest.services import IngestServices
 from application.shared.outbox import DEFAULT_LEASE
-from entrypoints.bootstrap import ingest
+from entrypoints.bootstrap import distributors, erp, ingest
 from entrypoints.bootstrap.platform import Platform, setting
 
 
@@ -24,6 +28,8 @@ class Container(Platform):
     """The platform plus one typed services object per context, under the context's name."""
 
     ingest: IngestServices = field(init=False)
+    erp: ErpServices = field(init=False)
+    distributors: DistributorsServices = field(init=False)
 
 
 _container: Container | None = None
@@ -47,8 +53,16 @@ def _build() -> Container:
     )
     built.ingest = ingest.build(built)
     ingest_handlers(built.subscriptions, built.ingest)
-    for module_name in CONTEXT_MODULES:
-        importlib.import_module(f"entrypoints.bootstrap.{module_name}").wire(built)
+    built.erp = erp.build(built)
+    erp_handlers(built.subscriptions, built.erp)
+    legacy = {name: importlib.import_module(f"entrypoints.bootstrap.{name}") for name in CONTEXT_MODULES}
+    for module in legacy.values():
+        module.wire(built)
+    # Payments is still a legacy module: its functions stand in for its services until it is converted.
+    built.distributors = distributors.build(
+        built, erp=built.erp, payments=distributors.LegacyPayments(legacy["payments"])
+    )
+    distributors_handlers(built.subscriptions, built.distributors)
     return built
 
 
@@ -58,9 +72,6 @@ CONTEXT_MODULES: list[str] = [
     "payments",
     "marketplace",
     "notifications",
-    "distributors",
-    "erp",
-    "distributor_payments",
     "gateways",
     "earnings",
 ]

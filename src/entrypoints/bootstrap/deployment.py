@@ -13,7 +13,7 @@ from typing import Any
 
 import structlog
 
-from entrypoints.bootstrap import setting
+from entrypoints.bootstrap.platform import setting
 
 log = structlog.get_logger("partnerpay.deployment")
 

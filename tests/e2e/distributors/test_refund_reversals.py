@@ -165,7 +165,7 @@ def test_a_reversal_retries_while_sap_is_down_and_resync_restarts_it(
         company_code=settings.SAP_COMPANY_CODE,
         bank_gl_account=settings.SAP_BANK_GL_ACCOUNT,
     )
-    bootstrap.container().extras[erp.GATEWAY] = erp.build_gateway(transport=DjangoTransport(), config=locked_out)
+    bootstrap.container().erp.gateway = erp.build_gateway(transport=DjangoTransport(), config=locked_out)
     run_reversals()
     record = ErpSyncRecord.objects.get(kind="journal_reversal", object_id=refund_id)
     assert (record.status, record.attempts) == ("pending", 1)
@@ -173,7 +173,7 @@ def test_a_reversal_retries_while_sap_is_down_and_resync_restarts_it(
     message = OutboxMessage.objects.get(topic="erp.journal_reversal.post")
     assert message.status == OutboxMessage.Status.PENDING
     # SAP is back: the retry posts it.
-    bootstrap.container().extras[erp.GATEWAY] = simulator_gateway()
+    bootstrap.container().erp.gateway = simulator_gateway()
     redrive("erp.journal_reversal.post")
     record.refresh_from_db()
     assert record.status == "synced", record.last_error

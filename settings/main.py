@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "adapters.django_orm.benchmarking",
     "adapters.django_orm.notifications",
     "adapters.django_orm.distributors",
+    "adapters.django_orm.erp",
     "adapters.django_orm.gateways",
     "adapters.django_orm.earnings",
     "adapters.django_orm.catalog",

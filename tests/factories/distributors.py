@@ -8,7 +8,8 @@ import factory
 from django.utils import timezone
 from factory.django import DjangoModelFactory
 
-from adapters.django_orm.distributors.models import Distributor, DistributorStatusChange, ErpSyncRecord
+from adapters.django_orm.distributors.models import Distributor, DistributorStatusChange
+from adapters.django_orm.erp.models import ErpSyncRecord
 from tests.distributor_data import make_gstin, make_pan
 
 

@@ -9,7 +9,7 @@ import pytest
 
 from adapters.django_orm.catalog.repositories import DjangoServiceRepository, DjangoVariantRepository
 from adapters.django_orm.catalog.vendors import DjangoVendorAccounts
-from adapters.django_orm.distributors.repositories import DjangoDistributorRepository, DjangoSyncRecordRepository
+from adapters.django_orm.distributors.repositories import DjangoDistributorRepository
 from adapters.django_orm.earnings.repositories import (
     DjangoCommissionRepository,
     DjangoInvoiceRepository,
@@ -17,6 +17,7 @@ from adapters.django_orm.earnings.repositories import (
     DjangoPayoutRepository,
     DjangoResellerRepository,
 )
+from adapters.django_orm.erp.repositories import DjangoSyncRecordRepository
 from adapters.django_orm.gateways.repository import DjangoInboundEventRepository
 from adapters.django_orm.identity.repositories import DjangoApiKeyRepository, DjangoUserRepository
 from adapters.django_orm.ingest.repository import DjangoTransactionRepository

@@ -626,3 +626,21 @@ __all__ = [
     "sync_records_list",
     "sync_resync",
 ]
+
+
+# ---------------------------------------------------------------------------------------------
+# Where objects stand in SAP (for the contexts that show it: distributors, distributor payments)
+# ---------------------------------------------------------------------------------------------
+
+
+def sync_records_find(
+    *, sync_records: SyncRecordRepository, kind: SyncKind, object_ids: list[str]
+) -> dict[str, SyncRecord]:
+    """Sync records by object id (e.g. payments' journal entries), for showing sync_status/sap_id/last_error."""
+    return sync_records.for_objects(kind, object_ids) if object_ids else {}
+
+
+def business_partner_sap_id(*, sync_records: SyncRecordRepository, distributor_id: str) -> str | None:
+    """SAP's BusinessPartner number of the distributor, once synced."""
+    record = sync_records.get(SyncKind.BUSINESS_PARTNER, distributor_id)
+    return record.sap_id or None if record is not None else None

@@ -6,14 +6,11 @@ from typing import Any
 
 from django.conf import settings
 
-from entrypoints.api import (
-    distributor_payments,
-    distributors,
-    erp,
-    marketplace,
-    notifications,
-)
+from entrypoints.api import marketplace, notifications
+from entrypoints.api.distributors import payments as distributor_payments
+from entrypoints.api.distributors import routes as distributors
 from entrypoints.api.earnings import commissions, invoices, leads, payouts, resellers, tiers
+from entrypoints.api.erp import routes as erp
 from entrypoints.api.gateways import inbound_events, returns, risk_reviews, webhooks
 from entrypoints.api.identity import admins, api_keys
 from entrypoints.api.identity import routes as identity

@@ -12,8 +12,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
 
+from application.distributors.handlers import register as distributors_handlers
+from application.distributors.services import DistributorsServices
 from application.earnings.handlers import register as earnings_handlers
 from application.earnings.services import EarningsServices
+from application.erp.handlers import register as erp_handlers
+from application.erp.services import ErpServices
 from application.gateways.handlers import register as gateways_handlers
 from application.gateways.services import GatewaysServices
 from application.identity.services import IdentityServices
@@ -22,7 +26,7 @@ from application.ingest.services import IngestServices
 from application.payments.handlers import register as payments_handlers
 from application.payments.services import PaymentsServices
 from application.shared.outbox import DEFAULT_LEASE
-from entrypoints.bootstrap import earnings, gateways, identity, ingest, payments, providers
+from entrypoints.bootstrap import distributors, earnings, erp, gateways, identity, ingest, payments, providers
 from entrypoints.bootstrap.platform import Platform, setting
 
 
@@ -35,6 +39,8 @@ class Container(Platform):
     earnings: EarningsServices = field(init=False)
     payments: PaymentsServices = field(init=False)
     gateways: GatewaysServices = field(init=False)
+    erp: ErpServices = field(init=False)
+    distributors: DistributorsServices = field(init=False)
 
 
 _container: Container | None = None
@@ -67,6 +73,10 @@ def _build() -> Container:
     gateways_handlers(built.subscriptions, built.gateways)
     built.earnings = earnings.build(built)
     earnings_handlers(built.subscriptions, built.earnings)
+    built.erp = erp.build(built)
+    erp_handlers(built.subscriptions, built.erp)
+    built.distributors = distributors.build(built, erp=built.erp, payments=built.payments)
+    distributors_handlers(built.subscriptions, built.distributors)
     for module_name in CONTEXT_MODULES:
         importlib.import_module(f"entrypoints.bootstrap.{module_name}").wire(built)
     return built
@@ -76,9 +86,6 @@ def _build() -> Container:
 CONTEXT_MODULES: list[str] = [
     "marketplace",
     "notifications",
-    "distributors",
-    "erp",
-    "distributor_payments",
 ]
 
 

@@ -16,15 +16,9 @@ from adapters.django_orm.payments.repositories import (
 )
 from adapters.django_orm.payments.stats import DjangoStatsQuery, DjangoStatsRecorder
 from application.payments.deps import CheckPolicy, PaymentsDeps
-from application.payments.orders import CreateOrder
-from application.payments.payments import CreatePayment
-from application.payments.ports import PaymentFilter, PaymentGateway, PaymentsUnitOfWork
+from application.payments.ports import PaymentGateway, PaymentsUnitOfWork
 from application.payments.services import PaymentsServices
-from application.shared.pagination import Page, PageRequest
-from domain.identity.user import Principal
 from domain.payments.limits import AmountLimits, parse_overrides
-from domain.payments.order import Order
-from domain.payments.payment import Payment
 from entrypoints.bootstrap import deployment
 from entrypoints.bootstrap.platform import Platform
 
@@ -69,8 +63,8 @@ def build(built: Platform, *, gateways: Mapping[str, PaymentGateway]) -> Payment
     )
 
 
-# --- transitional: marketplace, distributor_payments ----------------------------------------------
-# bootstrap/marketplace.py and bootstrap/distributor_payments.py (converted by other helpers) still
+# --- transitional: marketplace ----------------------------------------------
+# bootstrap/marketplace.py (converted by another helper) still
 # reach payments through these module names; the lead rewires them to ``container().payments`` at
 # merge and removes this block. The import is function-local because this module is imported while
 # the container package itself is still loading.
@@ -95,25 +89,3 @@ def uow() -> PaymentsUnitOfWork:  # transitional: marketplace
 
 def deps() -> PaymentsDeps:  # transitional: marketplace
     return _services().deps()
-
-
-def check_payment_method(method: str, bank_reference: str | None) -> None:  # transitional: distributor_payments
-    _services().payment_method_check(method=method, bank_reference=bank_reference)
-
-
-def create_order(seller_id: str, command: CreateOrder) -> Order:  # transitional: distributor_payments
-    return _services().order_create(seller_id=seller_id, command=command)
-
-
-def create_payment(principal: Principal, command: CreatePayment) -> Payment:  # transitional: distributor_payments
-    return _services().payment_create(principal=principal, command=command)
-
-
-def cancel_order(principal: Principal, order_id: str) -> Order:  # transitional: distributor_payments
-    return _services().order_cancel(principal=principal, order_id=order_id)
-
-
-def list_payments(  # transitional: distributor_payments (api/distributor_payments.py)
-    principal: Principal, filters: PaymentFilter, page: PageRequest
-) -> Page[Payment]:
-    return _services().payments_list(principal=principal, filters=filters, page=page)

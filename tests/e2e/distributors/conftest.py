@@ -53,10 +53,19 @@ def simulator_gateway(**overrides: Any) -> Any:
 
 
 @pytest.fixture(autouse=True)
-def sap() -> Iterator[Any]:
-    """The in-app simulator, fresh for each test, reached through the real adapter."""
+def sap(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
+    """The in-app simulator, fresh for each test, reached through the real adapter.
+
+    It is also the deployment's own SAP, so a container rebuilt after a test changes a setting
+    talks to it too (a gateway built for another config, e.g. a FakeSap's, is left alone)."""
     sap_views.simulator.reset()
-    bootstrap.container().extras[erp.GATEWAY] = simulator_gateway()
+    build = erp.build_gateway
+
+    def deployment_sap(*, transport: httpx.BaseTransport | None = None, config: SapConfig | None = None) -> Any:
+        return simulator_gateway() if config is None else build(transport=transport, config=config)
+
+    monkeypatch.setattr(erp, "build_gateway", deployment_sap)
+    bootstrap.container().erp.gateway = simulator_gateway()
     yield sap_views.simulator
     sap_views.simulator.reset()
 

@@ -21,7 +21,7 @@ def test_admin_pages_render(http):
     for url in (
         "/admin/distributors/distributor/",
         f"/admin/distributors/distributor/{distributor['id']}/change/",
-        "/admin/distributors/erpsyncrecord/",
+        "/admin/erp/erpsyncrecord/",
         "/admin/distributors/distributorstatuschange/",
     ):
         assert staff.get(url).status_code == 200, url

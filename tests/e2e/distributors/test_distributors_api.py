@@ -6,11 +6,11 @@ import json
 
 import pytest
 
-from adapters.django_orm.distributors.models import ErpSyncRecord
+from adapters.django_orm.erp.models import ErpSyncRecord
 from adapters.django_orm.platform.models import OutboxMessage
 from application.shared.errors import NotFound
 from domain.identity.user import Principal, Role
-from entrypoints.bootstrap import distributors as wiring
+from entrypoints.bootstrap import container
 from tests.distributor_data import distributor_body, make_gstin, make_pan
 from tests.e2e.distributors.conftest import create, distributor_user
 from tests.helpers import assert_problem, bearer, patch, post, register
@@ -238,10 +238,11 @@ def test_distributor_for_payment_is_scoped_like_reads(http, admin):
     own, session = distributor_user(http)
     mine = create(http, own, distributor_body()).json()
     me = Principal(user_id=session["user"]["id"], role=Role.DISTRIBUTOR)
-    assert wiring.distributor_for_payment(mine["id"], me) == (mine["id"], session["user"]["id"], None)
+    found = container().distributors.distributor_for_payment(distributor_id=mine["id"], principal=me)
+    assert found == (mine["id"], session["user"]["id"], None)
     boss = Principal(user_id=http.get("/api/v1/auth/me", headers=admin).json()["id"], role=Role.ADMIN)
     post(http, f"{BASE}/{mine['id']}/approve", None, **admin)
-    _, _, sap_id = wiring.distributor_for_payment(mine["id"], boss)
+    _, _, sap_id = container().distributors.distributor_for_payment(distributor_id=mine["id"], principal=boss)
     record = ErpSyncRecord.objects.filter(object_id=mine["id"]).first()
     assert sap_id == (record.sap_id or None)
     _, stranger_session = distributor_user(http)
@@ -249,4 +250,4 @@ def test_distributor_for_payment_is_scoped_like_reads(http, admin):
     merchant = Principal(user_id=session["user"]["id"], role=Role.MERCHANT)
     for caller, target in ((stranger, mine["id"]), (merchant, mine["id"]), (boss, "not-a-uuid")):
         with pytest.raises(NotFound):
-            wiring.distributor_for_payment(target, caller)
+            container().distributors.distributor_for_payment(distributor_id=target, principal=caller)

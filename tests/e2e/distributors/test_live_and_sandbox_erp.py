@@ -58,11 +58,10 @@ def test_a_live_deployment_posts_no_sandbox_money_to_sap(
 
 def test_without_sap_syncs_stay_pending_and_say_why(http, admin, settings, django_capture_on_commit_callbacks):
     from entrypoints import bootstrap
-    from entrypoints.bootstrap import erp
 
     settings.SAP_CONFIGURED = False
     bootstrap.reset_container()
-    assert erp.gateway() is None
+    assert bootstrap.container().erp.gateway is None
     distributor = create(http, admin, distributor_body()).json()
     shown = approve(http, admin, distributor["id"], django_capture_on_commit_callbacks)
     assert shown["sync_status"] == "pending"

@@ -77,7 +77,7 @@ def run_reversals() -> None:
 
 
 def test_a_refund_posts_the_reversed_entry_once(http, admin, sap, django_capture_on_commit_callbacks):
-    from adapters.django_orm.distributors.models import ErpSyncRecord
+    from adapters.django_orm.erp.models import ErpSyncRecord
 
     distributor, payment = confirmed_payment(http, admin, django_capture_on_commit_callbacks)
     entry = ErpSyncRecord.objects.get(kind="journal_entry", object_id=payment["id"])
@@ -136,7 +136,7 @@ def test_a_refund_posts_the_reversed_entry_once(http, admin, sap, django_capture
 
 
 def test_returns_and_other_orders_post_nothing(http, admin, sap, django_capture_on_commit_callbacks):
-    from adapters.django_orm.distributors.models import ErpSyncRecord
+    from adapters.django_orm.erp.models import ErpSyncRecord
 
     _, payment = confirmed_payment(http, admin, django_capture_on_commit_callbacks)
     refund_succeeded(payment["id"], "500.00", kind="return")
@@ -148,7 +148,7 @@ def test_returns_and_other_orders_post_nothing(http, admin, sap, django_capture_
 def test_a_reversal_retries_while_sap_is_down_and_resync_restarts_it(
     http, admin, sap, django_capture_on_commit_callbacks, settings
 ):
-    from adapters.django_orm.distributors.models import ErpSyncRecord
+    from adapters.django_orm.erp.models import ErpSyncRecord
     from adapters.django_orm.platform.models import OutboxMessage
     from adapters.gateways.sap import SapConfig
     from entrypoints import bootstrap
@@ -165,7 +165,7 @@ def test_a_reversal_retries_while_sap_is_down_and_resync_restarts_it(
         company_code=settings.SAP_COMPANY_CODE,
         bank_gl_account=settings.SAP_BANK_GL_ACCOUNT,
     )
-    bootstrap.container().extras[erp.GATEWAY] = erp.build_gateway(transport=DjangoTransport(), config=locked_out)
+    bootstrap.container().erp.gateway = erp.build_gateway(transport=DjangoTransport(), config=locked_out)
     run_reversals()
     record = ErpSyncRecord.objects.get(kind="journal_reversal", object_id=refund_id)
     assert (record.status, record.attempts) == ("pending", 1)
@@ -173,7 +173,7 @@ def test_a_reversal_retries_while_sap_is_down_and_resync_restarts_it(
     message = OutboxMessage.objects.get(topic="erp.journal_reversal.post")
     assert message.status == OutboxMessage.Status.PENDING
     # SAP is back: the retry posts it.
-    bootstrap.container().extras[erp.GATEWAY] = simulator_gateway()
+    bootstrap.container().erp.gateway = simulator_gateway()
     redrive("erp.journal_reversal.post")
     record.refresh_from_db()
     assert record.status == "synced", record.last_error

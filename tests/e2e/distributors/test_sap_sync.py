@@ -11,10 +11,10 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from adapters.django_orm.distributors.models import ErpSyncRecord
+from adapters.django_orm.erp.models import ErpSyncRecord
 from adapters.django_orm.platform.models import OutboxMessage
 from adapters.gateways.sap import SapConfig
-from domain.erp.sync import SyncKind
+from domain.erp.sync import SyncKind, SyncRecord
 from domain.shared.money import Money
 from entrypoints import bootstrap
 from entrypoints.bootstrap import erp
@@ -34,7 +34,7 @@ RESYNC = "/api/v1/admin/erp/resync"
 def fake() -> Iterator[FakeSap]:
     """A fake SAP on a real port, installed as the container's SAP instead of the in-app simulator."""
     with FakeSap() as server:
-        bootstrap.container().extras[erp.GATEWAY] = erp.build_gateway(
+        bootstrap.container().erp.gateway = erp.build_gateway(
             config=SapConfig(base_url=server.url, username=USERNAME, password=PASSWORD, timeout=5.0)
         )
         yield server
@@ -112,7 +112,7 @@ def test_exhausted_retries_mark_failed_and_an_admin_resync_recovers(
 ):
     settings.SAP_SYNC_MAX_ATTEMPTS = 2
     bootstrap.reset_container()
-    bootstrap.container().extras[erp.GATEWAY] = erp.build_gateway(
+    bootstrap.container().erp.gateway = erp.build_gateway(
         config=SapConfig(base_url=fake.url, username=USERNAME, password=PASSWORD)
     )
     distributor = create(http, admin, distributor_body()).json()
@@ -163,12 +163,16 @@ def test_changing_an_active_distributor_updates_its_partner(http, admin, sap, dj
     assert len(sap.partners) == 1
 
 
+def journal_entry(payment_id: str) -> SyncRecord:
+    return bootstrap.container().erp.sync_records_find(kind=SyncKind.JOURNAL_ENTRY, object_ids=[payment_id])[payment_id]
+
+
 def _confirm_payment(distributor_id: str, amount: str, capture) -> str:
     """What the payments context does when a distributor payment is confirmed."""
     payment_id = str(uuid.uuid4())
     with capture(execute=True), bootstrap.container().uow() as uow:
-        erp.request_journal_entry(
-            uow.outbox,
+        bootstrap.container().erp.journal_entry_request(
+            outbox=uow.outbox,
             payment_id=payment_id,
             distributor_id=distributor_id,
             amount=Money.parse(amount, "INR"),
@@ -181,7 +185,7 @@ def test_confirmed_payment_posts_one_journal_entry(http, admin, sap, django_capt
     distributor = create(http, admin, distributor_body()).json()
     partner_id = approve(http, admin, distributor["id"], django_capture_on_commit_callbacks)["sap_business_partner_id"]
     payment_id = _confirm_payment(distributor["id"], "1500.50", django_capture_on_commit_callbacks)
-    record = erp.sync_state(SyncKind.JOURNAL_ENTRY, [payment_id])[payment_id]
+    record = journal_entry(payment_id)
     assert record.is_synced
     assert record.sap_id == "1010/0100000000/2026"
     [document] = sap.documents.values()
@@ -192,8 +196,8 @@ def test_confirmed_payment_posts_one_journal_entry(http, admin, sap, django_capt
     assert document["lines"][1]["Customer"] == partner_id
     # Asked again (a replayed confirmation): still one entry, one document.
     with django_capture_on_commit_callbacks(execute=True), bootstrap.container().uow() as uow:
-        erp.request_journal_entry(
-            uow.outbox,
+        bootstrap.container().erp.journal_entry_request(
+            outbox=uow.outbox,
             payment_id=payment_id,
             distributor_id=distributor["id"],
             amount=Money.parse("1500.50", "INR"),
@@ -218,7 +222,7 @@ def test_a_message_written_directly_by_payments_is_handled(http, admin, sap, dja
     }
     with django_capture_on_commit_callbacks(execute=True), bootstrap.container().uow() as uow:
         uow.outbox.add("erp.journal_entry.post", payload, dedupe_key=f"payment:{payment_id}:je")
-    assert erp.sync_state(SyncKind.JOURNAL_ENTRY, [payment_id])[payment_id].is_synced
+    assert journal_entry(payment_id).is_synced
     with django_capture_on_commit_callbacks(execute=True), bootstrap.container().uow() as uow:
         uow.outbox.add("erp.journal_entry.post", {"payment_id": "broken"})
     assert OutboxMessage.objects.get(payload__payment_id="broken").status == OutboxMessage.Status.DEAD
@@ -229,13 +233,13 @@ def test_journal_entry_waits_for_the_partner_then_posts(http, admin, fake, djang
     fake.mode = "down"
     approve(http, admin, distributor["id"], django_capture_on_commit_callbacks)
     payment_id = _confirm_payment(distributor["id"], "10.00", django_capture_on_commit_callbacks)
-    record = erp.sync_state(SyncKind.JOURNAL_ENTRY, [payment_id])[payment_id]
+    record = journal_entry(payment_id)
     assert record.status.value == "pending"
     assert "business partner" in record.last_error
     fake.mode = "up"
     assert redrive("erp.business_partner.upsert") == ["done"]
     assert redrive("erp.journal_entry.post") == ["done"]
-    assert erp.sync_state(SyncKind.JOURNAL_ENTRY, [payment_id])[payment_id].is_synced
+    assert journal_entry(payment_id).is_synced
     assert len(fake.sim.documents) == 1
 
 

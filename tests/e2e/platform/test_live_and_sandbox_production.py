@@ -29,7 +29,7 @@ from django.core.management import call_command
 from django.test import Client
 
 call_command("migrate", verbosity=0)
-from entrypoints.bootstrap import container, erp
+from entrypoints.bootstrap import container
 
 container()
 
@@ -39,7 +39,7 @@ def name(adapter):  # the adapter behind the outside-transactions guard
 out = {
     "gateways": {key: name(g) for key, g in sorted(container().payments.gateways.items())},
     "payout_gateway": name(container().earnings.payout_gateway),
-    "erp_gateway": name(erp.gateway()),
+    "erp_gateway": name(container().erp.gateway),
     "simulators": {},
 }
 c = Client(HTTP_HOST="localhost", HTTP_X_FORWARDED_PROTO="https")

@@ -6,8 +6,8 @@ from datetime import timedelta
 
 import pytest
 
-from adapters.django_orm.distributors.models import ErpSyncRecord as SyncRow
-from adapters.django_orm.distributors.repositories import DjangoSyncRecordRepository
+from adapters.django_orm.erp.models import ErpSyncRecord as SyncRow
+from adapters.django_orm.erp.repositories import DjangoSyncRecordRepository
 from application.erp.ports import SyncFilter, SyncRecordRepository
 from application.shared.errors import InvalidInput
 from application.shared.pagination import CursorPosition, PageRequest, encode_cursor

@@ -1,4 +1,4 @@
-"""Back-office views of distributors, their history and ERP sync records.
+"""Back-office views of distributors and their history.
 
 Read-only on purpose: status changes, edits and resyncs go through the API (admin role), where
 the identifier rules, the history and the SAP sync request are enforced in one place.
@@ -6,18 +6,9 @@ the identifier rules, the history and the SAP sync request are enforced in one p
 
 from django.contrib import admin
 
-from adapters.django_orm.distributors.models import Distributor, DistributorStatusChange, ErpSyncRecord
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
-        return False
-
-    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
-        return False
-
-    def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
-        return False
+from adapters.django_orm.distributors.models import Distributor, DistributorStatusChange
+from adapters.django_orm.erp.models import ErpSyncRecord
+from adapters.django_orm.shared.admin import ReadOnlyAdmin
 
 
 class StatusChangeInline(admin.TabularInline):
@@ -54,15 +45,3 @@ class DistributorStatusChangeAdmin(ReadOnlyAdmin):
     list_display = ("distributor", "from_status", "to_status", "changed_by", "changed_at")
     list_filter = ("to_status",)
     ordering = ("-changed_at", "-id")
-
-
-@admin.register(ErpSyncRecord)
-class ErpSyncRecordAdmin(ReadOnlyAdmin):
-    list_display = ("kind", "object_id", "status", "attempts", "sap_id", "updated_at", "short_error")
-    list_filter = ("kind", "status")
-    search_fields = ("object_id", "sap_id", "last_error")
-    ordering = ("-created_at", "-id")
-
-    @admin.display(description="last error")
-    def short_error(self, obj: ErpSyncRecord) -> str:
-        return (obj.last_error or "")[:80]

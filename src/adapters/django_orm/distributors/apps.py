@@ -2,8 +2,8 @@ from django.apps import AppConfig
 
 
 class DistributorsConfig(AppConfig):
-    """Distributors (seed 000), their status history, and the ERP sync records."""
+    """Distributors (seed 000) and their status history; their ERP sync records are the erp app's."""
 
     name = "adapters.django_orm.distributors"
     label = "distributors"
-    verbose_name = "Distributors and ERP sync"
+    verbose_name = "Distributors"

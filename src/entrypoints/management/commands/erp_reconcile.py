@@ -20,7 +20,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from application.shared.errors import ApplicationError
 from domain.shared.money import Money
-from entrypoints.bootstrap import erp
+from entrypoints.bootstrap import container
 
 BAR_WIDTH = 30
 
@@ -57,7 +57,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         bar = ProgressBar(self.stderr, label="SAP documents") if not options["no_progress"] else None
         try:
-            report = erp.reconcile(posted_from=options["since"], progress=bar)
+            report = container().erp.erp_reconcile(posted_from=options["since"], progress=bar)
         except ApplicationError as exc:
             raise CommandError(f"Reconciliation failed: {exc.message}") from None
         finally:

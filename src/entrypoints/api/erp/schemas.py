@@ -1,23 +1,16 @@
-"""ERP sync admin routes: where every business partner and journal entry stands in SAP, and resync."""
+"""ERP sync schemas and their mapper."""
 
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Literal
+from typing import Literal
 
-from django.http import HttpRequest
-from ninja import Query, Router, Schema, Status
+from ninja import Schema
 from pydantic import Field
 
-from application.erp.ports import SyncFilter
-from domain.erp.sync import SyncKind, SyncRecord, SyncStatus
-from entrypoints.api.auth import ADMIN
-from entrypoints.api.idempotency import idempotent
+from domain.erp.sync import SyncRecord
 from entrypoints.api.pagination import PageQuery
-from entrypoints.api.schemas import PROBLEM_RESPONSES, InputSchema
-from entrypoints.bootstrap import erp
-
-router = Router(tags=["erp"])
+from entrypoints.api.schemas import InputSchema
 
 KindName = Literal["business_partner", "journal_entry", "journal_reversal"]
 StatusName = Literal["pending", "synced", "failed"]
@@ -68,38 +61,3 @@ def record_out(record: SyncRecord) -> SyncRecordOut:
         updated_at=record.updated_at,
         synced_at=record.synced_at,
     )
-
-
-@router.get(
-    "/sync",
-    response={200: SyncPage, **PROBLEM_RESPONSES},
-    auth=ADMIN,
-    operation_id="erp_sync_list",
-    summary="List ERP sync records (admin)",
-)
-def erp_sync_list(request: HttpRequest, filters: Query[SyncListQuery]) -> SyncPage:
-    page = erp.list_sync(
-        SyncFilter(
-            kind=SyncKind(filters.kind) if filters.kind else None,
-            status=SyncStatus(filters.status) if filters.status else None,
-        ),
-        filters.page_request(),
-    )
-    return SyncPage(items=[record_out(r) for r in page.items], next_cursor=page.next_cursor)
-
-
-_RESYNC_DOC: dict[str, Any] = {
-    "response": {202: SyncRecordOut, **PROBLEM_RESPONSES},
-    "auth": ADMIN,
-    "operation_id": "erp_resync",
-    "summary": "Sync a record again (admin)",
-    "description": "Puts the record back to `pending` and queues a fresh attempt with a fresh retry budget. "
-    "A business partner is upserted again with the distributor's current data; a journal entry already "
-    "posted is 409 `already_synced`; an unknown record is 404.",
-}
-
-
-@router.post("/resync", **_RESYNC_DOC)
-@idempotent
-def erp_resync(request: HttpRequest, payload: ResyncIn) -> Status[SyncRecordOut]:
-    return Status(202, record_out(erp.resync(SyncKind(payload.kind), payload.id.strip())))

@@ -1,0 +1,1 @@
+"""Distributors' routes: the distributor itself (routes.py) and its payments (payments.py)."""

@@ -42,10 +42,10 @@ from domain.notifications.delivery import (
 )
 from domain.notifications.endpoint import ENDPOINT_DISABLED, DisabledReason, WebhookEndpoint
 from domain.notifications.schedule import RetrySchedule
-from domain.notifications.signing import signature_header
 from domain.notifications.url_rules import UnsafeUrl
 from domain.shared.clock import Clock
 from domain.shared.events import DomainEvent
+from domain.shared.signing import signature_header
 
 DELIVER_TOPIC = "webhooks.deliver"
 SUBSCRIBER = "webhooks"

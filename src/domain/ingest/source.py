@@ -11,8 +11,8 @@ import hmac
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from domain.notifications.signing import new_secret, verify
 from domain.shared.errors import InvalidValue
+from domain.shared.signing import new_secret, verify
 
 ROTATION_GRACE = timedelta(hours=24)
 MAX_NAME_LENGTH = 100

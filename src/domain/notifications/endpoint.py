@@ -9,9 +9,9 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
-from domain.notifications.signing import new_secret
 from domain.shared.errors import InvalidTransition, InvalidValue
 from domain.shared.ids import new_id
+from domain.shared.signing import new_secret
 
 MAX_EVENT_PATTERNS = 100
 MAX_DESCRIPTION_LENGTH = 500

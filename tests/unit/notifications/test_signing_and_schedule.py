@@ -11,8 +11,8 @@ from standardwebhooks.webhooks import Webhook, WebhookVerificationError
 
 from domain.notifications.delivery import Outcome, classify, envelope
 from domain.notifications.schedule import RetrySchedule
-from domain.notifications.signing import new_secret, signature_header
 from domain.shared.errors import InvalidValue
+from domain.shared.signing import new_secret, signature_header
 
 
 def test_secret_is_whsec_and_32_random_bytes():

@@ -13,12 +13,13 @@ from entrypoints.api import (
     erp,
     identity,
     marketplace,
-    notifications,
     payments,
 )
 from entrypoints.api import gateways as gateway_routes
 from entrypoints.api.ingest import routes as ingest
 from entrypoints.api.ingest import sources as ingest_sources
+from entrypoints.api.notifications import events as notification_events
+from entrypoints.api.notifications import webhooks as notification_webhooks
 
 ROUTES: list[tuple[str, Any]] = [
     ("/api/v1/auth", identity.auth_router),
@@ -33,8 +34,8 @@ ROUTES: list[tuple[str, Any]] = [
     ("/api/v1/merchants/me", payments.merchant_stats_router),
     ("/api/v1/admin", payments.admin_stats_router),
     ("/api/v1/admin", payments.admin_alerts_router),
-    ("/api/v1", notifications.webhooks_router),
-    ("/api/v1", notifications.events_router),
+    ("/api/v1", notification_webhooks.router),
+    ("/api/v1", notification_events.router),
     ("/api/v1/distributors", distributors.router),
     ("/api/v1/distributors", distributor_payments.router),
     ("/api/v1/admin/erp", erp.router),

@@ -14,8 +14,10 @@ from datetime import timedelta
 
 from application.ingest.handlers import register as ingest_handlers
 from application.ingest.services import IngestServices
+from application.notifications.handlers import register as notifications_handlers
+from application.notifications.services import NotificationsServices
 from application.shared.outbox import DEFAULT_LEASE
-from entrypoints.bootstrap import ingest
+from entrypoints.bootstrap import ingest, notifications
 from entrypoints.bootstrap.platform import Platform, setting
 
 
@@ -24,6 +26,7 @@ class Container(Platform):
     """The platform plus one typed services object per context, under the context's name."""
 
     ingest: IngestServices = field(init=False)
+    notifications: NotificationsServices = field(init=False)
 
 
 _container: Container | None = None
@@ -47,6 +50,8 @@ def _build() -> Container:
     )
     built.ingest = ingest.build(built)
     ingest_handlers(built.subscriptions, built.ingest)
+    built.notifications = notifications.build(built)
+    notifications_handlers(built.subscriptions, built.notifications)
     for module_name in CONTEXT_MODULES:
         importlib.import_module(f"entrypoints.bootstrap.{module_name}").wire(built)
     return built
@@ -57,7 +62,6 @@ CONTEXT_MODULES: list[str] = [
     "identity",
     "payments",
     "marketplace",
-    "notifications",
     "distributors",
     "erp",
     "distributor_payments",

@@ -12,12 +12,17 @@ from entrypoints.api import (
     earnings,
     erp,
     identity,
-    marketplace,
     payments,
 )
 from entrypoints.api import gateways as gateway_routes
+from entrypoints.api.catalog import public as catalog_public
+from entrypoints.api.catalog import services as catalog_services
+from entrypoints.api.catalog import variants as catalog_variants
+from entrypoints.api.catalog import vendors as catalog_vendors
 from entrypoints.api.ingest import routes as ingest
 from entrypoints.api.ingest import sources as ingest_sources
+from entrypoints.api.marketplace import invoices as marketplace_invoices
+from entrypoints.api.marketplace import orders as marketplace_orders
 from entrypoints.api.notifications import events as notification_events
 from entrypoints.api.notifications import webhooks as notification_webhooks
 
@@ -47,12 +52,13 @@ ROUTES: list[tuple[str, Any]] = [
     ("/api/v1/leads", earnings.leads_router),
     ("/api/v1", gateway_routes.router),  # Cashfree webhook, SSLCommerz IPN, browser return pages
     ("/api/v1/admin", gateway_routes.admin_router),  # inbound events, risk reviews
-    ("/api/v1/admin", marketplace.vendors_admin_router),
-    ("/api/v1/services", marketplace.services_router),
-    ("/api/v1/variants", marketplace.variants_router),
-    ("/api/v1/catalog", marketplace.catalog_router),
-    ("/api/v1/marketplace", marketplace.orders_router),
-    ("/api/v1/orders", marketplace.invoices_router),  # GET /{order_id}/invoice next to the payments routes
+    ("/api/v1/admin", catalog_vendors.router),
+    ("/api/v1/services", catalog_services.router),
+    ("/api/v1/services", catalog_variants.service_variants_router),  # POST /{service_id}/variants
+    ("/api/v1/variants", catalog_variants.router),
+    ("/api/v1/catalog", catalog_public.router),
+    ("/api/v1/marketplace", marketplace_orders.router),
+    ("/api/v1/orders", marketplace_invoices.router),  # GET /{order_id}/invoice next to the payments routes
 ]
 
 # Benchmark-only routes (benchmarks/), off unless BENCHMARK_ROUTES=true.

@@ -12,12 +12,15 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
 
+from application.catalog.services import CatalogServices
 from application.ingest.handlers import register as ingest_handlers
 from application.ingest.services import IngestServices
+from application.marketplace.handlers import register as marketplace_handlers
+from application.marketplace.services import MarketplaceServices
 from application.notifications.handlers import register as notifications_handlers
 from application.notifications.services import NotificationsServices
 from application.shared.outbox import DEFAULT_LEASE
-from entrypoints.bootstrap import ingest, notifications
+from entrypoints.bootstrap import catalog, ingest, marketplace, notifications
 from entrypoints.bootstrap.platform import Platform, setting
 
 
@@ -27,6 +30,8 @@ class Container(Platform):
 
     ingest: IngestServices = field(init=False)
     notifications: NotificationsServices = field(init=False)
+    catalog: CatalogServices = field(init=False)
+    marketplace: MarketplaceServices = field(init=False)
 
 
 _container: Container | None = None
@@ -52,6 +57,11 @@ def _build() -> Container:
     ingest_handlers(built.subscriptions, built.ingest)
     built.notifications = notifications.build(built)
     notifications_handlers(built.subscriptions, built.notifications)
+    built.catalog = catalog.build(built)
+    # Payments is still wired the legacy way: its module provides the repositories and ports.
+    legacy_payments = importlib.import_module("entrypoints.bootstrap.payments")
+    built.marketplace = marketplace.build(built, catalog=built.catalog, payments=legacy_payments)
+    marketplace_handlers(built.subscriptions, built.marketplace)
     for module_name in CONTEXT_MODULES:
         importlib.import_module(f"entrypoints.bootstrap.{module_name}").wire(built)
     return built
@@ -61,7 +71,6 @@ def _build() -> Container:
 CONTEXT_MODULES: list[str] = [
     "identity",
     "payments",
-    "marketplace",
     "distributors",
     "erp",
     "distributor_payments",

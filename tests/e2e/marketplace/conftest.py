@@ -128,4 +128,6 @@ def shift_clock(seconds: float) -> None:
     """Moves the composition root's clock (jobs, handlers, use cases) forward."""
     from entrypoints import bootstrap
 
-    bootstrap.container().clock = ShiftedClock(seconds)
+    clock = ShiftedClock(seconds)
+    bootstrap.container().clock = clock
+    bootstrap.container().catalog.clock = clock

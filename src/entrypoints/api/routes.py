@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
+from django.utils.module_loading import import_string
 
 from entrypoints.api import (
     distributor_payments,
@@ -61,8 +62,9 @@ ROUTES: list[tuple[str, Any]] = [
     ("/api/v1/orders", marketplace_invoices.router),  # GET /{order_id}/invoice next to the payments routes
 ]
 
-# Benchmark-only routes (benchmarks/), off unless BENCHMARK_ROUTES=true.
+# Benchmark-only routes (benchmarks/), off unless BENCHMARK_ROUTES=true. They are development tools
+# outside the product (devtools/, absent from the production image): named by dotted path, so only
+# this setting ever loads them.
+BENCHMARK_ROUTER = "devtools.benchmark.routes.router"
 if settings.BENCHMARK_ROUTES:
-    from entrypoints.api import benchmark
-
-    ROUTES.append(("", benchmark.router))
+    ROUTES.append(("", import_string(BENCHMARK_ROUTER)))

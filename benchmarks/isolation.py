@@ -55,11 +55,11 @@ def _services() -> lib.Services:
 
 def _receive(transactions: int) -> None:
     from application.ingest.use_cases import ReceiveTransaction
-    from entrypoints.bootstrap import ingest
+    from entrypoints.bootstrap import container
 
     for n in range(transactions):
-        ingest.receive(
-            ReceiveTransaction(
+        container().ingest.transaction_receive(
+            command=ReceiveTransaction(
                 transaction_id=f"bench_iso_{n:05d}",
                 source_account="acc_user_789",
                 destination_account="acc_merchant_456",

@@ -95,12 +95,17 @@ def _vendor(tag: str) -> str:
 def _variant(vendor_id: str, stock: int) -> str:
     from application.catalog.use_cases import CreateService, CreateVariant
     from domain.identity.user import Principal, Role
-    from entrypoints.bootstrap import marketplace
+    from entrypoints.bootstrap import container
 
     vendor = Principal(user_id=vendor_id, role=Role.VENDOR)
-    service = marketplace.create_service(vendor, CreateService(name=f"Bench service {uuid.uuid4().hex[:6]}"))
-    created = marketplace.create_variant(
-        vendor, str(service.id), CreateVariant(name="Standard", price=PRICE, currency="INR", stock=stock)
+    catalog = container().catalog
+    service = catalog.service_create(
+        principal=vendor, command=CreateService(name=f"Bench service {uuid.uuid4().hex[:6]}")
+    )
+    created = catalog.variant_create(
+        principal=vendor,
+        service_id=str(service.id),
+        command=CreateVariant(name="Standard", price=PRICE, currency="INR", stock=stock),
     )
     return str(created.variant.id)
 

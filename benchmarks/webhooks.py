@@ -149,13 +149,13 @@ def _stop(process: subprocess.Popen[bytes]) -> None:
 
 
 def _merchant(receiver: Receiver, endpoints: int) -> str:
-    from domain.identity.user import Principal, Role
-    from entrypoints.bootstrap import notifications
+    from entrypoints.bootstrap import container
 
     owner = str(uuid.uuid4())
-    principal = Principal(user_id=owner, role=Role.MERCHANT)
     for n in range(endpoints):
-        notifications.create_endpoint(principal, url=receiver.url(f"/ep{n}"), events=["*"], description="bench")
+        container().notifications.endpoint_create(
+            owner_id=owner, url=receiver.url(f"/ep{n}"), events=["*"], description="bench"
+        )
     return owner
 
 

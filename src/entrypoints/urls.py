@@ -11,26 +11,27 @@ _banner = deployment.banner()
 admin.site.site_header = f"Partnerpay back office — {_banner}" if _banner else "Partnerpay back office"
 admin.site.site_title = admin.site.site_header
 
-# Simulators are development tools: mounted only outside production, only when SANDBOX_COMPONENTS names
-# them and nothing real is configured in their place (settings.main decides; settings.env refuses
-# naming them with PRODUCTION=true). See docs/gateways.md and docs/distributors.md.
+# Simulators are development tools (devtools/, outside the product and absent from the production
+# image): mounted by dotted path, only outside production, only when SANDBOX_COMPONENTS names them and
+# nothing real is configured in their place (settings.main decides; settings.env refuses naming them
+# with PRODUCTION=true). See docs/gateways.md and docs/distributors.md.
+SIMULATORS = {
+    "sap": "devtools.simulators.sap_urls",
+    "cashfree": "devtools.simulators.cashfree_urls",
+    "sslcommerz": "devtools.simulators.sslcommerz_urls",
+}
 _simulators = not settings.PRODUCTION
+_mounted = {
+    "sap": settings.SAP_SIMULATOR,
+    "cashfree": settings.CASHFREE_SIMULATED and settings.CASHFREE_OFFERED,
+    "sslcommerz": settings.SSLCOMMERZ_SIMULATED and settings.SSLCOMMERZ_OFFERED,
+}
 urlpatterns = [
     path("admin/", admin.site.urls),
     *(
-        [path("simulators/sap/", include("entrypoints.simulators.sap_urls"))]
-        if _simulators and settings.SAP_SIMULATOR
-        else []
-    ),
-    *(
-        [path("simulators/cashfree/", include("entrypoints.simulators.cashfree_urls"))]
-        if _simulators and settings.CASHFREE_SIMULATED and settings.CASHFREE_OFFERED
-        else []
-    ),
-    *(
-        [path("simulators/sslcommerz/", include("entrypoints.simulators.sslcommerz_urls"))]
-        if _simulators and settings.SSLCOMMERZ_SIMULATED and settings.SSLCOMMERZ_OFFERED
-        else []
+        path(f"simulators/{name}/", include(module))
+        for name, module in SIMULATORS.items()
+        if _simulators and _mounted[name]
     ),
     path("portal/", include("entrypoints.portal.urls")),
     path("", api.urls),

@@ -12,9 +12,10 @@ from django.test import Client
 from django.urls import path
 from pytest_django import Settings
 
+from adapters.django_orm.benchmarking.store import bench_row_insert
+from devtools.benchmark import routes as benchmark
 from entrypoints.api import app as api_app
 from entrypoints.api import routes
-from entrypoints.bootstrap.benchmarking import bench_row_insert
 
 URLCONF = "tests_benchmark_routes_urls"
 
@@ -47,8 +48,6 @@ def test_bench_route_is_absent_by_default(http: Client) -> None:
 
 
 def test_bench_route_is_hidden_from_the_openapi_document() -> None:
-    from entrypoints.api import benchmark
-
     operations = benchmark.router.path_operations["/bench/insert"].operations
     assert [op.include_in_schema for op in operations] == [False]
 

@@ -16,7 +16,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
 from urllib.parse import parse_qsl, urlsplit
 
-from entrypoints.simulators.sap_core import SapSimulator, SimRequest
+from devtools.simulators.sap_core import SapSimulator, SimRequest
 
 USERNAME = "PP_TEST_USER"
 PASSWORD = "pp-test-password"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
@@ -98,6 +99,28 @@ class VariantRepository(Protocol):
 
     def adjust(self, variant_id: str, delta: int, *, now: datetime) -> bool:
         """Adds ``delta`` (may be negative) to available stock unless that leaves 0..MAX_STOCK."""
+        ...
+
+
+class StockPrecheck(Protocol):
+    """Seed 001's optional first layer: a counter mirroring each variant's available stock (Redis).
+
+    It may only ever say "surely not enough" or "ask the database"; the database stays the one
+    authority, so a counter that drifts costs a wasted query or, at worst until it expires, a
+    false 409, never an oversold unit.
+    """
+
+    def try_take(self, variant_id: str, quantity: int, *, seed: Callable[[], int | None]) -> bool:
+        """False: surely not enough stock. True: taken from the counter, the database decides.
+
+        ``seed`` reads the database's available stock when the counter does not exist yet.
+        """
+        ...
+
+    def give_back(self, variant_id: str, quantity: int) -> None: ...
+
+    def forget(self, variant_id: str) -> None:
+        """Stock changed in a way the counter cannot follow; it is rebuilt from the database."""
         ...
 
 

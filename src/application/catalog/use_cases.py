@@ -16,6 +16,7 @@ from application.catalog.ports import (
     CatalogUnitOfWork,
     ServiceFilter,
     ServiceRepository,
+    StockPrecheck,
     VariantRepository,
     VariantStock,
     VendorAccount,
@@ -196,8 +197,12 @@ def variant_update(
     variant_id: str,
     command: UpdateVariant,
     clock: Clock,
+    precheck: StockPrecheck | None = None,
 ) -> VariantStock:
-    """Stock changes by a delta in one conditional statement, so it never races a buyer's reservation."""
+    """Stock changes by a delta in one conditional statement, so it never races a buyer's reservation.
+
+    A restock also drops the pre-check's counter (after commit): it is rebuilt from the database.
+    """
     now = clock.now()
     with uow:
         variant = owned_or_404(
@@ -223,6 +228,8 @@ def variant_update(
                     "Stock cannot go below zero: units held by reservations or already sold cannot be removed",
                     code="insufficient_stock",
                 )
+    if precheck is not None and command.stock_delta:
+        precheck.forget(variant_id)
     found = uow.variants.with_stock([variant_id])
     if not found:
         raise NotFound("No such variant")

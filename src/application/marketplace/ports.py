@@ -13,9 +13,10 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Protocol
 
-from application.catalog.ports import VariantRepository
+from application.catalog.ports import StockPrecheck, VariantRepository
 from application.payments.deps import PaymentsDeps
 from application.payments.ports import PaymentsUnitOfWork
+from application.shared.events import StoredEvent
 from domain.catalog.invoice import Invoice, Party
 from domain.catalog.reservation import Reservation
 from domain.shared.money import Money
@@ -70,26 +71,10 @@ class PartyDirectory(Protocol):
         ...
 
 
-class StockPrecheck(Protocol):
-    """Seed 001's optional first layer: a counter mirroring each variant's available stock (Redis).
+class EventLookup(Protocol):
+    """The event log, read by id: the subscriber's message carries only the event's id."""
 
-    It may only ever say "surely not enough" or "ask the database"; the database stays the one
-    authority, so a counter that drifts costs a wasted query or, at worst until it expires, a
-    false 409, never an oversold unit.
-    """
-
-    def try_take(self, variant_id: str, quantity: int, *, seed: Callable[[], int | None]) -> bool:
-        """False: surely not enough stock. True: taken from the counter, the database decides.
-
-        ``seed`` reads the database's available stock when the counter does not exist yet.
-        """
-        ...
-
-    def give_back(self, variant_id: str, quantity: int) -> None: ...
-
-    def forget(self, variant_id: str) -> None:
-        """Stock changed in a way the counter cannot follow; it is rebuilt from the database."""
-        ...
+    def get(self, event_id: str) -> StoredEvent | None: ...
 
 
 class MarketplaceUnitOfWork(PaymentsUnitOfWork, Protocol):

@@ -10,6 +10,7 @@ from typing import Protocol
 from application.shared.events import StoredEvent
 from application.shared.pagination import Page, PageRequest
 from application.shared.ports import Outbox, UnitOfWork
+from domain.identity.user import User
 from domain.notifications.delivery import Delivery, DeliveryAttempt, DeliveryStatus, SendResult
 from domain.notifications.endpoint import WebhookEndpoint
 from domain.notifications.url_rules import WebhookTarget
@@ -155,3 +156,9 @@ class EndpointGuard(Protocol):
     def record(self, endpoint_id: str, *, success: bool) -> None:
         """An attempt's outcome: consecutive failures open the circuit, a success closes it."""
         ...
+
+
+class UserDirectory(Protocol):
+    """Identity's accounts, read only: a merchant's sign-up ``webhook_url`` becomes its first endpoint."""
+
+    def get(self, user_id: str) -> User | None: ...

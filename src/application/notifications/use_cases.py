@@ -30,6 +30,7 @@ from application.shared.errors import Conflict, InvalidInput, NotFound
 from application.shared.events import StoredEvent
 from application.shared.outbox import RetryLater
 from application.shared.pagination import Page, PageRequest
+from domain.identity.user import Principal
 from domain.notifications.delivery import (
     AttemptTrigger,
     Delivery,
@@ -446,12 +447,22 @@ def _require_enabled(endpoint: WebhookEndpoint) -> None:
 # --------------------------------------------------------------------------- event log
 
 
-def events_list(*, events: EventReader, filters: EventFilter, page: PageRequest) -> Page[StoredEvent]:
-    """``filters.owner_id`` is the caller's own id for merchants, None for admins."""
+def events_list(
+    *, events: EventReader, principal: Principal, filters: EventFilter, page: PageRequest
+) -> Page[StoredEvent]:
+    """Merchants see their own events whatever ``filters.owner_id`` says; admins any owner's (or all)."""
+    if not principal.is_admin:
+        filters = EventFilter(
+            owner_id=principal.user_id,
+            type=filters.type,
+            created_after=filters.created_after,
+            created_before=filters.created_before,
+        )
     return events.list(filters, page)
 
 
-def event_get(*, events: EventReader, owner_id: str | None, event_id: str) -> StoredEvent:
+def event_get(*, events: EventReader, principal: Principal, event_id: str) -> StoredEvent:
+    owner_id = None if principal.is_admin else principal.user_id
     event = events.get(event_id)
     if event is None or (owner_id is not None and event.owner_id != owner_id):
         raise _not_found("event")

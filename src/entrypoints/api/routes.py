@@ -5,8 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
+from django.utils.module_loading import import_string
 
-from entrypoints.api import marketplace, notifications
+from entrypoints.api.catalog import public as catalog_public
+from entrypoints.api.catalog import services as catalog_services
+from entrypoints.api.catalog import variants as catalog_variants
+from entrypoints.api.catalog import vendors as catalog_vendors
 from entrypoints.api.distributors import payments as distributor_payments
 from entrypoints.api.distributors import routes as distributors
 from entrypoints.api.earnings import commissions, invoices, leads, payouts, resellers, tiers
@@ -16,6 +20,10 @@ from entrypoints.api.identity import admins, api_keys
 from entrypoints.api.identity import routes as identity
 from entrypoints.api.ingest import routes as ingest
 from entrypoints.api.ingest import sources as ingest_sources
+from entrypoints.api.marketplace import invoices as marketplace_invoices
+from entrypoints.api.marketplace import orders as marketplace_orders
+from entrypoints.api.notifications import events as notification_events
+from entrypoints.api.notifications import webhooks as notification_webhooks
 from entrypoints.api.payments import alerts, orders, payments, refunds, stats
 
 ROUTES: list[tuple[str, Any]] = [
@@ -31,8 +39,8 @@ ROUTES: list[tuple[str, Any]] = [
     ("/api/v1/merchants/me", stats.merchant_router),
     ("/api/v1/admin", stats.admin_router),
     ("/api/v1/admin", alerts.router),
-    ("/api/v1", notifications.webhooks_router),
-    ("/api/v1", notifications.events_router),
+    ("/api/v1", notification_webhooks.router),
+    ("/api/v1", notification_events.router),
     ("/api/v1/distributors", distributors.router),
     ("/api/v1/distributors", distributor_payments.router),
     ("/api/v1/admin/erp", erp.router),
@@ -46,16 +54,18 @@ ROUTES: list[tuple[str, Any]] = [
     ("/api/v1", returns.router),  # browser return pages
     ("/api/v1/admin", inbound_events.router),
     ("/api/v1/admin", risk_reviews.router),
-    ("/api/v1/admin", marketplace.vendors_admin_router),
-    ("/api/v1/services", marketplace.services_router),
-    ("/api/v1/variants", marketplace.variants_router),
-    ("/api/v1/catalog", marketplace.catalog_router),
-    ("/api/v1/marketplace", marketplace.orders_router),
-    ("/api/v1/orders", marketplace.invoices_router),  # GET /{order_id}/invoice next to the payments routes
+    ("/api/v1/admin", catalog_vendors.router),
+    ("/api/v1/services", catalog_services.router),
+    ("/api/v1/services", catalog_variants.service_variants_router),  # POST /{service_id}/variants
+    ("/api/v1/variants", catalog_variants.router),
+    ("/api/v1/catalog", catalog_public.router),
+    ("/api/v1/marketplace", marketplace_orders.router),
+    ("/api/v1/orders", marketplace_invoices.router),  # GET /{order_id}/invoice next to the payments routes
 ]
 
-# Benchmark-only routes (benchmarks/), off unless BENCHMARK_ROUTES=true.
+# Benchmark-only routes (benchmarks/), off unless BENCHMARK_ROUTES=true. They are development tools
+# outside the product (devtools/, absent from the production image): named by dotted path, so only
+# this setting ever loads them.
+BENCHMARK_ROUTER = "devtools.benchmark.routes.router"
 if settings.BENCHMARK_ROUTES:
-    from entrypoints.api import benchmark
-
-    ROUTES.append(("", benchmark.router))
+    ROUTES.append(("", import_string(BENCHMARK_ROUTER)))

@@ -1,9 +1,11 @@
 """The composition root: the one package that picks adapters and wires use cases to them.
 
-``container()`` holds what every context shares (clock, outbox, idempotency). Each context
-has a module here (``bootstrap/ingest.py``, ...) with a ``wire(container)`` that registers
-its outbox handlers, and small functions that run its use cases with real adapters.
-Routers, tasks and commands call those functions; nothing else imports adapters.
+``container()`` is the ``Platform`` every context shares (clock, units of work, outbox, event log,
+idempotency, subscriptions) plus one typed services object per context, built by that context's
+module here (``bootstrap/payments.py``: ``build(platform, ...) -> PaymentsServices``), with the
+context's subscriptions declared by ``application/<context>/handlers.py``. Routers, tasks, commands
+and portal views call ``container().<context>.<use case>(...)``; nothing else imports adapters.
+See docs/structure.md.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
 
+from application.catalog.services import CatalogServices
 from application.distributors.handlers import register as distributors_handlers
 from application.distributors.services import DistributorsServices
 from application.earnings.handlers import register as earnings_handlers
@@ -23,10 +26,26 @@ from application.gateways.services import GatewaysServices
 from application.identity.services import IdentityServices
 from application.ingest.handlers import register as ingest_handlers
 from application.ingest.services import IngestServices
+from application.marketplace.handlers import register as marketplace_handlers
+from application.marketplace.services import MarketplaceServices
+from application.notifications.handlers import register as notifications_handlers
+from application.notifications.services import NotificationsServices
 from application.payments.handlers import register as payments_handlers
 from application.payments.services import PaymentsServices
 from application.shared.outbox import DEFAULT_LEASE
-from entrypoints.bootstrap import distributors, earnings, erp, gateways, identity, ingest, payments, providers
+from entrypoints.bootstrap import (
+    catalog,
+    distributors,
+    earnings,
+    erp,
+    gateways,
+    identity,
+    ingest,
+    marketplace,
+    notifications,
+    payments,
+    providers,
+)
 from entrypoints.bootstrap.platform import Platform, setting
 
 
@@ -41,6 +60,9 @@ class Container(Platform):
     gateways: GatewaysServices = field(init=False)
     erp: ErpServices = field(init=False)
     distributors: DistributorsServices = field(init=False)
+    notifications: NotificationsServices = field(init=False)
+    catalog: CatalogServices = field(init=False)
+    marketplace: MarketplaceServices = field(init=False)
 
 
 _container: Container | None = None
@@ -56,8 +78,6 @@ def dispatch_with(dispatch: Callable[[str, str], None]) -> None:
 
 
 def _build() -> Container:
-    import importlib
-
     built = Container(
         dispatch=_dispatch,
         outbox_lease=timedelta(seconds=setting("OUTBOX_LEASE_SECONDS", DEFAULT_LEASE.total_seconds())),
@@ -77,16 +97,12 @@ def _build() -> Container:
     erp_handlers(built.subscriptions, built.erp)
     built.distributors = distributors.build(built, erp=built.erp, payments=built.payments)
     distributors_handlers(built.subscriptions, built.distributors)
-    for module_name in CONTEXT_MODULES:
-        importlib.import_module(f"entrypoints.bootstrap.{module_name}").wire(built)
+    built.notifications = notifications.build(built)
+    notifications_handlers(built.subscriptions, built.notifications)
+    built.catalog = catalog.build(built)
+    built.marketplace = marketplace.build(built, catalog=built.catalog, payments=built.payments)
+    marketplace_handlers(built.subscriptions, built.marketplace)
     return built
-
-
-# One module per context, each with ``wire(container)``.
-CONTEXT_MODULES: list[str] = [
-    "marketplace",
-    "notifications",
-]
 
 
 def container() -> Container:

@@ -15,7 +15,7 @@ from adapters.django_orm.payments.repositories import (
     DjangoRefundRepository,
 )
 from adapters.django_orm.payments.stats import DjangoStatsQuery, DjangoStatsRecorder
-from application.payments.deps import CheckPolicy, PaymentsDeps
+from application.payments.deps import CheckPolicy
 from application.payments.ports import PaymentGateway, PaymentsUnitOfWork
 from application.payments.services import PaymentsServices
 from domain.payments.limits import AmountLimits, parse_overrides
@@ -61,31 +61,3 @@ def build(built: Platform, *, gateways: Mapping[str, PaymentGateway]) -> Payment
         ),
         sandbox_methods=deployment.sandbox_methods(),
     )
-
-
-# --- transitional: marketplace ----------------------------------------------
-# bootstrap/marketplace.py (converted by another helper) still
-# reach payments through these module names; the lead rewires them to ``container().payments`` at
-# merge and removes this block. The import is function-local because this module is imported while
-# the container package itself is still loading.
-
-# transitional: marketplace
-orders_repo = DjangoOrderRepository()
-payments_repo = DjangoPaymentRepository()
-refunds_repo = DjangoRefundRepository()
-stats_recorder = DjangoStatsRecorder()
-alerts_repo = DjangoAlertRepository()
-
-
-def _services() -> PaymentsServices:
-    from entrypoints.bootstrap import container  # transitional: see above
-
-    return container().payments
-
-
-def uow() -> PaymentsUnitOfWork:  # transitional: marketplace
-    return _services().uow()
-
-
-def deps() -> PaymentsDeps:  # transitional: marketplace
-    return _services().deps()

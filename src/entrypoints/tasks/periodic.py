@@ -190,10 +190,10 @@ def earnings_tiers_recompute_periodic() -> None:
 @db_periodic_task(crontab(minute="*"))
 def marketplace_reservations_expire_periodic() -> None:
     """Unpaid marketplace reservations past RESERVATION_TTL_SECONDS give their stock back (seed 001)."""
-    from entrypoints.bootstrap import marketplace
+    from entrypoints.bootstrap import container
 
     with lock_task("marketplace-reservations-expire"):
-        counts = marketplace.expire_reservations()
+        counts = container().marketplace.reservations_expire()
         if counts["released"]:
             log.info("marketplace_reservations_expired", **counts)
 

@@ -15,9 +15,9 @@ import pytest
 from django.test import Client
 
 from adapters.gateways.sap import SapConfig
+from devtools.simulators import sap_views
 from entrypoints import bootstrap
 from entrypoints.bootstrap import erp
-from entrypoints.simulators import sap_views
 from tests.helpers import admin_token, bearer, post, register
 
 

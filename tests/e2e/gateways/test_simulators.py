@@ -50,9 +50,9 @@ class InProcessApp:
 
 @pytest.fixture
 def simulators(settings: Any, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    from devtools.simulators import cashfree, sslcommerz
     from entrypoints import bootstrap
     from entrypoints.bootstrap import providers
-    from entrypoints.simulators import cashfree, sslcommerz
 
     transport = httpx.WSGITransport(app=InProcessApp())
     settings.PUBLIC_BASE_URL = "http://testserver"

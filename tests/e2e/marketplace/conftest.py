@@ -129,5 +129,6 @@ def shift_clock(seconds: float) -> None:
     the payments services were built with."""
     from entrypoints import bootstrap
 
+    clock = ShiftedClock(seconds)
     built = bootstrap.container()
-    built.clock = built.payments.clock = ShiftedClock(seconds)
+    built.clock = built.payments.clock = built.catalog.clock = clock

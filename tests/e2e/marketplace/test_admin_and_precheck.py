@@ -38,9 +38,9 @@ def test_redis_pre_check_rejects_without_the_database_and_follows_released_stock
     http, settings, vendor, customer, variant
 ):
     settings.MARKETPLACE_STOCK_PRECHECK_URL = os.environ["REDIS_URL"]
-    from entrypoints.bootstrap import marketplace
+    from entrypoints.bootstrap import container
 
-    precheck = marketplace.precheck()
+    precheck = container().catalog.precheck
     assert precheck is not None
     precheck.forget(variant["id"])
     assert order(http, customer, variant["id"], quantity=4).status_code == 201  # counter seeded at 5, now 1

@@ -66,7 +66,7 @@ def test_five_hundred_buyers_of_random_quantities_never_oversell():
     from application.marketplace.orders import OutOfStock, PlaceOrder
     from application.payments.payments import CardData
     from domain.identity.user import Principal, Role
-    from entrypoints.bootstrap import marketplace
+    from entrypoints.bootstrap import container
 
     _, variant = _variant(stock=100)
     rng = random.Random(9)
@@ -79,8 +79,9 @@ def test_five_hundred_buyers_of_random_quantities_never_oversell():
         for quantity in quantities[worker * per_worker : (worker + 1) * per_worker]:
             customer = Principal(user_id=str(uuid.uuid4()), role=Role.CUSTOMER)
             try:
-                marketplace.place_order(
-                    customer, PlaceOrder(variant_id=variant["id"], quantity=quantity, method="card", card=card)
+                container().marketplace.marketplace_order_place(
+                    principal=customer,
+                    command=PlaceOrder(variant_id=variant["id"], quantity=quantity, method="card", card=card),
                 )
             except OutOfStock:
                 continue
@@ -100,7 +101,7 @@ def test_five_hundred_buyers_of_random_quantities_never_oversell():
 
 def test_late_payments_racing_new_buyers_after_expiry_are_never_oversold():
     from application.payments.ports import GatewayResult
-    from entrypoints.bootstrap import container, marketplace
+    from entrypoints.bootstrap import container
 
     vendor, variant = _variant(stock=3)
     late = [session_headers(register(Client(), "customer")) for _ in range(3)]
@@ -108,7 +109,7 @@ def test_late_payments_racing_new_buyers_after_expiry_are_never_oversold():
     pending = [order(Client(), c, variant["id"], **pay_with(PENDING)).json() for c in late]
     assert _stock(variant["id"]) == (0, 3, 0)
     shift_clock(16 * 60)
-    assert marketplace.expire_reservations()["released"] == 3
+    assert container().marketplace.reservations_expire()["released"] == 3
     assert _stock(variant["id"]) == (3, 0, 0)
 
     def race(i: int):

@@ -24,15 +24,15 @@ def test_an_expired_reservation_returns_its_stock_and_the_order_expires_once_no_
     http, vendor, customer, variant
 ):
     from application.payments.ports import GatewayResult
-    from entrypoints.bootstrap import container, marketplace
+    from entrypoints.bootstrap import container
 
     placed = order(http, customer, variant["id"], quantity=2, **pay_with(PENDING)).json()
     order_id = placed["order"]["id"]
     assert variant_state(http, vendor, variant)["available"] == 3
-    assert marketplace.expire_reservations() == {"released": 0, "skipped": 0}  # not yet
+    assert container().marketplace.reservations_expire() == {"released": 0, "skipped": 0}  # not yet
 
     shift_clock(PAST_EXPIRY)
-    assert marketplace.expire_reservations() == {"released": 1, "skipped": 0}
+    assert container().marketplace.reservations_expire() == {"released": 1, "skipped": 0}
     state = variant_state(http, vendor, variant)
     assert (state["available"], state["reserved"]) == (5, 0)
     current = _state(http, customer, order_id)
@@ -40,7 +40,7 @@ def test_an_expired_reservation_returns_its_stock_and_the_order_expires_once_no_
     assert current["reservation"]["release_reason"] == "expired"
     # The card payment is still pending at the processor: the order stays payable so a late success is not lost.
     assert current["status"] == "created"
-    assert marketplace.expire_reservations() == {"released": 0, "skipped": 0}
+    assert container().marketplace.reservations_expire() == {"released": 0, "skipped": 0}
 
     container().payments.payment_settle(
         payment_id=placed["payment"]["id"], result=GatewayResult(status="failed", failure_code="expired")
@@ -51,12 +51,12 @@ def test_an_expired_reservation_returns_its_stock_and_the_order_expires_once_no_
 
 
 def test_a_payment_after_expiry_is_re_reserved_when_stock_is_left(http, vendor, customer, variant):
-    from entrypoints.bootstrap import container, marketplace
+    from entrypoints.bootstrap import container
 
     placed = order(http, customer, variant["id"], quantity=2, **pay_with(PENDING)).json()
     order_id = placed["order"]["id"]
     shift_clock(PAST_EXPIRY)
-    marketplace.expire_reservations()
+    container().marketplace.reservations_expire()
     assert variant_state(http, vendor, variant)["available"] == 5
 
     assert container().payments.payments_reconcile(all_due_now=True)["settled"] == 1  # the processor approves, late
@@ -70,13 +70,13 @@ def test_a_payment_after_expiry_is_re_reserved_when_stock_is_left(http, vendor, 
 
 
 def test_a_payment_after_expiry_is_refunded_when_the_stock_was_sold_meanwhile(http, vendor, customer, variant):
-    from entrypoints.bootstrap import container, marketplace
+    from entrypoints.bootstrap import container
 
     late = order(http, customer, variant["id"], quantity=5, **pay_with(PENDING)).json()
     order_id = late["order"]["id"]
     assert variant_state(http, vendor, variant)["available"] == 0
     shift_clock(PAST_EXPIRY)
-    marketplace.expire_reservations()
+    container().marketplace.reservations_expire()
     rival = session_headers(register(http, "customer"))
     assert order(http, rival, variant["id"], quantity=4).status_code == 201
 
@@ -97,13 +97,13 @@ def test_a_payment_after_expiry_is_refunded_when_the_stock_was_sold_meanwhile(ht
 
 def test_a_paid_order_is_never_released_by_the_expiry_job(http, vendor, customer, variant):
     from application.payments.ports import GatewayResult
-    from entrypoints.bootstrap import container, marketplace
+    from entrypoints.bootstrap import container
 
     placed = order(http, customer, variant["id"], quantity=1, **pay_with(PENDING)).json()
     container().payments.payment_settle(payment_id=placed["payment"]["id"], result=GatewayResult(status="captured"))
     # The captured event has not been handled yet when the reservation runs out.
     shift_clock(PAST_EXPIRY)
-    assert marketplace.expire_reservations() == {"released": 0, "skipped": 1}
+    assert container().marketplace.reservations_expire() == {"released": 0, "skipped": 1}
     drain()
     current = _state(http, customer, placed["order"]["id"])
     assert (current["status"], current["reservation"]["status"]) == ("processing", "consumed")

@@ -36,18 +36,18 @@ def test_invoice_is_produced_after_payment_and_shown_to_the_parties_only(http, a
 
 
 def test_invoice_numbers_are_unique_and_sequential_and_issued_once(http, customer, variant):
-    from entrypoints.bootstrap import marketplace
+    from entrypoints.bootstrap import container
 
     first = order(http, customer, variant["id"]).json()["order"]["id"]
     second = order(http, customer, variant["id"]).json()["order"]["id"]
     drain()
-    a = marketplace.issue_invoice(first)
-    b = marketplace.issue_invoice(second)
+    a = container().marketplace.invoice_issue(order_id=first)
+    b = container().marketplace.invoice_issue(order_id=second)
     assert a
     assert b
     assert a != b
     assert int(b.rsplit("-", 1)[1]) == int(a.rsplit("-", 1)[1]) + 1
-    assert marketplace.issue_invoice(first) == a  # issuing again returns the first
+    assert container().marketplace.invoice_issue(order_id=first) == a  # issuing again returns the first
 
 
 def test_unpaid_orders_have_no_invoice(http, vendor, customer, variant):

@@ -59,6 +59,7 @@ class MovableClock:
 def clock() -> MovableClock:
     found = MovableClock()
     bootstrap.container().clock = found
+    bootstrap.container().notifications.clock = found
     return found
 
 

@@ -18,7 +18,6 @@ from adapters.django_orm.platform.models import OutboxMessage
 from domain.identity.user import Principal, Role
 from domain.shared.events import DomainEvent
 from entrypoints import bootstrap
-from entrypoints.bootstrap import notifications
 from tests.e2e.notifications.receiver import start_receiver
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
@@ -60,9 +59,12 @@ def _together(action: Callable[[], object]) -> list[BaseException]:
 def test_concurrent_fan_outs_and_workers_make_one_delivery_and_one_send(receiver):
     owner = str(uuid.uuid4())
     merchant = Principal(user_id=owner, role=Role.MERCHANT)
-    notifications.create_endpoint(merchant, url=receiver.url("/a"), events=["*"], description="")
-    notifications.create_endpoint(merchant, url=receiver.url("/b"), events=["payment.*"], description="")
     container = bootstrap.container()
+    notifications = container.notifications
+    notifications.endpoint_create(owner_id=merchant.user_id, url=receiver.url("/a"), events=["*"], description="")
+    notifications.endpoint_create(
+        owner_id=merchant.user_id, url=receiver.url("/b"), events=["payment.*"], description=""
+    )
     container.dispatch = None
     with container.uow() as uow:
         [event] = container.publish(uow.outbox, [DomainEvent(type="payment.captured", data={})], owner_id=owner)

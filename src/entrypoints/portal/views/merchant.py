@@ -26,10 +26,10 @@ from domain.payments.order import OrderStatus
 from domain.payments.payment import PaymentStatus
 from domain.shared.errors import DomainError
 from domain.shared.money import Money
-from entrypoints.api import notifications as notifications_api
 from entrypoints.api.identity import schemas as identity_api
+from entrypoints.api.notifications import schemas as notifications_api
 from entrypoints.api.payments import schemas as payments_api
-from entrypoints.bootstrap import container, notifications
+from entrypoints.bootstrap import container
 from entrypoints.portal.charts import bar_chart, meter
 from entrypoints.portal.formatting import format_money, format_percent
 from entrypoints.portal.web import (
@@ -246,8 +246,8 @@ def webhooks(request: HttpRequest) -> HttpResponse:
         )
         if payload is not None:
             try:
-                created = notifications.create_endpoint(
-                    principal, url=payload.url, events=payload.events, description=payload.description
+                created = container().notifications.endpoint_create(
+                    owner_id=principal.user_id, url=payload.url, events=payload.events, description=payload.description
                 )
             except (ApplicationError, DomainError) as exc:
                 errors = problem_of(exc)
@@ -255,7 +255,7 @@ def webhooks(request: HttpRequest) -> HttpResponse:
                 messages.success(request, "Endpoint created. Copy its signing secret now: it is shown only once.")
                 return _webhook_page(request, str(created.endpoint.id), secret=created.secret, status=201)
         status = errors.status
-    result = notifications.list_endpoints(principal, page_request(request))
+    result = container().notifications.endpoints_list(owner_id=principal.user_id, page=page_request(request))
     context = {
         "endpoints": [notifications_api.endpoint_out(e) for e in result.items],
         "next_cursor": result.next_cursor,
@@ -276,8 +276,13 @@ def _webhook_page(
     """An endpoint with its deliveries. A new secret is only ever in the response that created it:
     the portal keeps no copy (not in the session either), as the API answers it once."""
     principal = principal_of(request)
-    endpoint = notifications_api.endpoint_out(notifications.get_endpoint(principal, endpoint_id))
-    deliveries = notifications.list_deliveries(principal, endpoint_id, DeliveryFilter(), page_request(request))
+    notifications = container().notifications
+    endpoint = notifications_api.endpoint_out(
+        notifications.endpoint_get(owner_id=principal.user_id, endpoint_id=endpoint_id)
+    )
+    deliveries = notifications.deliveries_list(
+        owner_id=principal.user_id, endpoint_id=endpoint_id, filters=DeliveryFilter(), page=page_request(request)
+    )
     since = (timezone.now() - timedelta(days=1)).strftime("%Y-%m-%dT%H:%M")
     context = {
         "endpoint": endpoint,
@@ -298,7 +303,9 @@ def webhook_detail(request: HttpRequest, endpoint_id: str) -> HttpResponse:
 @merchant
 @require_POST
 def webhook_rotate(request: HttpRequest, endpoint_id: str) -> HttpResponse:
-    rotated = notifications.rotate_secret(principal_of(request), uuid_or_404(endpoint_id))
+    rotated = container().notifications.endpoint_rotate_secret(
+        owner_id=principal_of(request).user_id, endpoint_id=uuid_or_404(endpoint_id)
+    )
     messages.success(request, "Secret rotated. The old secret keeps signing for 24 hours; copy the new one now.")
     return _webhook_page(request, str(rotated.endpoint.id), secret=rotated.secret)
 
@@ -310,8 +317,11 @@ def webhook_replay(request: HttpRequest, endpoint_id: str) -> HttpResponse:
     payload, errors = validate(notifications_api.ReplayIn, form_data(request, "since", "until"))
     if payload is not None:
         try:
-            replayed = notifications.replay(
-                principal_of(request), endpoint_id, since=payload.since, until=payload.until
+            replayed = container().notifications.endpoint_replay(
+                owner_id=principal_of(request).user_id,
+                endpoint_id=endpoint_id,
+                since=payload.since,
+                until=payload.until,
             )
         except (ApplicationError, DomainError) as exc:
             errors = problem_of(exc)
@@ -324,7 +334,9 @@ def webhook_replay(request: HttpRequest, endpoint_id: str) -> HttpResponse:
 
 @merchant
 def delivery_detail(request: HttpRequest, delivery_id: str) -> HttpResponse:
-    detail = notifications.get_delivery(principal_of(request), uuid_or_404(delivery_id))
+    detail = container().notifications.delivery_get(
+        owner_id=principal_of(request).user_id, delivery_id=uuid_or_404(delivery_id)
+    )
     context = {
         "delivery": notifications_api.delivery_out(detail.delivery),
         "attempts": [notifications_api.attempt_out(a) for a in detail.attempts],
@@ -343,7 +355,9 @@ def _pretty(body: str) -> str:
 @merchant
 @require_POST
 def delivery_retry(request: HttpRequest, delivery_id: str) -> HttpResponse:
-    delivery = notifications.retry_delivery(principal_of(request), uuid_or_404(delivery_id))
+    delivery = container().notifications.delivery_retry(
+        owner_id=principal_of(request).user_id, delivery_id=uuid_or_404(delivery_id)
+    )
     messages.success(request, "Delivery sent again now (same webhook-id).")
     return HttpResponseRedirect(reverse("portal:merchant_delivery", args=[delivery.id]))
 

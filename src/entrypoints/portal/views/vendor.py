@@ -16,9 +16,9 @@ from application.shared.errors import ApplicationError
 from domain.identity.user import Role
 from domain.payments.order import OrderStatus
 from domain.shared.errors import DomainError
-from entrypoints.api import marketplace as marketplace_api
+from entrypoints.api.catalog import schemas as catalog_api
 from entrypoints.api.payments import schemas as payments_api
-from entrypoints.bootstrap import marketplace as service
+from entrypoints.bootstrap import container
 from entrypoints.portal.web import (
     FormErrors,
     form_data,
@@ -43,21 +43,23 @@ def services(request: HttpRequest) -> HttpResponse:
     errors = FormErrors()
     if request.method == "POST":
         form = {name: request.POST.get(name, "").strip() for name in names}
-        payload, errors = validate(marketplace_api.ServiceIn, form_data(request, *names))
+        payload, errors = validate(catalog_api.ServiceIn, form_data(request, *names))
         if payload is not None:
             try:
-                created = service.create_service(
-                    principal,
-                    CreateService(name=payload.name, description=payload.description, category=payload.category),
+                created = container().catalog.service_create(
+                    principal=principal,
+                    command=CreateService(
+                        name=payload.name, description=payload.description, category=payload.category
+                    ),
                 )
             except (ApplicationError, DomainError) as exc:
                 errors = problem_of(exc)
             else:
                 messages.success(request, f"Service {created.name} created. Add its variants and stock.")
                 return HttpResponseRedirect(reverse("portal:vendor_service", args=[created.id]))
-    found = service.list_services(principal, ServiceFilter(), page_request(request))
+    found = container().catalog.services_list(principal=principal, filters=ServiceFilter(), page=page_request(request))
     context = {
-        "services": [marketplace_api.service_out(s) for s in found.items],
+        "services": [catalog_api.service_out(s) for s in found.items],
         "next_cursor": found.next_cursor,
         "active": request.portal_user.profile.is_active,  # type: ignore[attr-defined]
         "form": form,
@@ -67,10 +69,10 @@ def services(request: HttpRequest) -> HttpResponse:
 
 
 def _service_context(request: HttpRequest, service_id: str) -> dict[str, Any]:
-    found, variants = service.get_service(principal_of(request), service_id)
+    found, variants = container().catalog.service_get(principal=principal_of(request), service_id=service_id)
     return {
-        "service": marketplace_api.service_out(found),
-        "variants": [marketplace_api.variant_out(v) for v in variants],
+        "service": catalog_api.service_out(found),
+        "variants": [catalog_api.variant_out(v) for v in variants],
         "form": {"name": "", "price": "", "currency": "INR", "stock": "0"},
         "errors": FormErrors(),
         "stock_errors": FormErrors(),
@@ -88,13 +90,15 @@ def variant_create(request: HttpRequest, service_id: str) -> HttpResponse:
     context = _service_context(request, service_id)
     names = ("name", "price", "currency", "stock")
     context["form"] = {name: request.POST.get(name, "").strip() for name in names}
-    payload, errors = validate(marketplace_api.VariantIn, form_data(request, *names))
+    payload, errors = validate(catalog_api.VariantIn, form_data(request, *names))
     if payload is not None:
         try:
-            created = service.create_variant(
-                principal_of(request),
-                context["service"].id,
-                CreateVariant(name=payload.name, price=payload.price, currency=payload.currency, stock=payload.stock),
+            created = container().catalog.variant_create(
+                principal=principal_of(request),
+                service_id=context["service"].id,
+                command=CreateVariant(
+                    name=payload.name, price=payload.price, currency=payload.currency, stock=payload.stock
+                ),
             )
         except (ApplicationError, DomainError) as exc:
             errors = problem_of(exc)
@@ -111,7 +115,9 @@ def variant_create(request: HttpRequest, service_id: str) -> HttpResponse:
 @require_POST
 def service_toggle(request: HttpRequest, service_id: str) -> HttpResponse:
     active = request.POST.get("is_active") == "true"
-    updated = service.update_service(principal_of(request), service_id, UpdateService(is_active=active))
+    updated = container().catalog.service_update(
+        principal=principal_of(request), service_id=service_id, command=UpdateService(is_active=active)
+    )
     messages.success(request, f"{updated.name} is {'on sale' if updated.is_active else 'hidden from the catalog'}.")
     return HttpResponseRedirect(reverse("portal:vendor_service", args=[updated.id]))
 
@@ -120,14 +126,16 @@ def service_toggle(request: HttpRequest, service_id: str) -> HttpResponse:
 @require_POST
 def variant_stock(request: HttpRequest, variant_id: str) -> HttpResponse:
     principal = principal_of(request)
-    payload, errors = validate(marketplace_api.VariantPatchIn, form_data(request, "stock_delta"))
+    payload, errors = validate(catalog_api.VariantPatchIn, form_data(request, "stock_delta"))
     if payload is not None and payload.stock_delta is None:
         errors = FormErrors(
             detail="stock_delta: Field required", code="validation_error", fields={"stock_delta": "required"}
         )
     if payload is not None and not errors:
         try:
-            updated = service.update_variant(principal, variant_id, UpdateVariant(stock_delta=payload.stock_delta))
+            updated = container().catalog.variant_update(
+                principal=principal, variant_id=variant_id, command=UpdateVariant(stock_delta=payload.stock_delta)
+            )
         except (ApplicationError, DomainError) as exc:
             errors = problem_of(exc)
         else:
@@ -143,7 +151,9 @@ def variant_stock(request: HttpRequest, variant_id: str) -> HttpResponse:
 def orders(request: HttpRequest) -> HttpResponse:
     raw = request.GET.get("status", "")
     status = OrderStatus(raw) if raw in {s.value for s in OrderStatus} else None
-    found = service.list_orders(principal_of(request), OrderFilter(status=status), page_request(request))
+    found = container().marketplace.marketplace_orders_list(
+        principal=principal_of(request), filters=OrderFilter(status=status), page=page_request(request)
+    )
     context = {
         "orders": [payments_api.order_out(o) for o in found.items],
         "next_cursor": found.next_cursor,
@@ -158,7 +168,7 @@ def orders(request: HttpRequest) -> HttpResponse:
 @require_POST
 def order_complete(request: HttpRequest, order_id: str) -> HttpResponse:
     try:
-        order = service.complete_order(principal_of(request), order_id)
+        order = container().marketplace.marketplace_order_complete(principal=principal_of(request), order_id=order_id)
     except (ApplicationError, DomainError) as exc:
         problem = problem_of(exc)
         if problem.status == 404:

@@ -1,6 +1,8 @@
 """Benchmark-only routes, mounted only when ``settings.BENCHMARK_ROUTES`` is true (see benchmarks/).
 
-They are unauthenticated by design and hidden from the OpenAPI document.
+They are unauthenticated by design and hidden from the OpenAPI document. ``/bench/insert`` is the
+"insert one row" ceiling: no use case and no unit of work on purpose, it measures what the web
+server, Django and one autocommitted INSERT cost, the floor under every real write endpoint.
 """
 
 from __future__ import annotations
@@ -10,9 +12,9 @@ import uuid
 from django.http import HttpRequest, HttpResponse
 from ninja import Field, Router, Schema, Status
 
+from adapters.django_orm.benchmarking.store import bench_row_insert
 from entrypoints.api.problems import problem_response
 from entrypoints.api.schemas import InputSchema
-from entrypoints.bootstrap.benchmarking import bench_row_insert
 
 router = Router(tags=["benchmark"])
 

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from entrypoints.simulators import sslcommerz
+from devtools.simulators import sslcommerz
 
 urlpatterns = [
     path("gwprocess/v4/api.php", sslcommerz.session_api, name="sslcommerz-sim-session"),

@@ -11,7 +11,7 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.views.decorators.csrf import csrf_exempt
 
-from entrypoints.simulators.sap_core import SapSimulator, SimRequest
+from devtools.simulators.sap_core import SapSimulator, SimRequest
 
 simulator = SapSimulator(username=settings.SAP_USERNAME, password=settings.SAP_PASSWORD)
 

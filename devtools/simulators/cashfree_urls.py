@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from entrypoints.simulators import cashfree
+from devtools.simulators import cashfree
 
 urlpatterns = [
     path("pg/orders", cashfree.orders, name="cashfree-sim-orders"),

@@ -2,6 +2,6 @@
 
 from django.urls import re_path
 
-from entrypoints.simulators.sap_views import sap_endpoint
+from devtools.simulators.sap_views import sap_endpoint
 
 urlpatterns = [re_path(r"^(?P<path>.*)$", sap_endpoint, name="sap-simulator")]

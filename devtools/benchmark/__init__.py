@@ -1,0 +1,1 @@
+"""Benchmark-only routes (``benchmarks/``), mounted only when ``settings.BENCHMARK_ROUTES`` is true."""

@@ -1,0 +1,1 @@
+"""Notifications' routes: outbound webhook endpoints and deliveries (webhooks.py), the event log (events.py)."""

@@ -1,1 +1,0 @@
-"""Simulators of outside systems, mounted only when the real system is not configured (see urls.py)."""

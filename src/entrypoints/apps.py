@@ -9,8 +9,7 @@ class EntrypointsConfig(AppConfig):
 
     def ready(self) -> None:
         # Once per process (web server, worker, command): say what is simulated here.
-        from entrypoints import bootstrap
-        from entrypoints.bootstrap import deployment
+        from entrypoints import bootstrap, deployment
         from entrypoints.tasks.outbox import enqueue_outbox_message
 
         bootstrap.dispatch_with(enqueue_outbox_message)

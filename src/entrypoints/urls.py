@@ -2,9 +2,9 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
+from entrypoints import deployment
 from entrypoints.api.app import api
 from entrypoints.api.problems import problem_response
-from entrypoints.bootstrap import deployment
 
 # Whoever opens the back office sees at once what is simulated (README "Live and sandbox").
 _banner = deployment.banner()

@@ -9,7 +9,7 @@ from adapters.django_orm.identity.repositories import DjangoUserRepository
 from application.distributors.ports import DistributorsUnitOfWork, Payments
 from application.distributors.services import DistributorsServices
 from application.erp.services import ErpServices
-from entrypoints.bootstrap import deployment
+from entrypoints import deployment
 from entrypoints.bootstrap.platform import Platform
 
 

@@ -21,7 +21,7 @@ from adapters.gateways.payouts_sandbox import SandboxPayoutGateway
 from application.earnings.ports import EarningsConfig, EarningsUnitOfWork, PayoutGateway
 from application.earnings.services import EarningsServices
 from domain.shared.money import Money, currency_exponent
-from entrypoints.bootstrap import deployment
+from entrypoints import deployment
 from entrypoints.bootstrap.platform import Platform, setting
 
 

@@ -15,7 +15,7 @@ from adapters.gateways.outside_transactions import OutsideTransactions
 from adapters.gateways.sap import SapConfig, SapGateway
 from application.erp.ports import ErpGateway, ErpUnitOfWork, JournalEntrySettings
 from application.erp.services import ErpServices
-from entrypoints.bootstrap import deployment
+from entrypoints import deployment
 from entrypoints.bootstrap.platform import Platform, setting
 
 

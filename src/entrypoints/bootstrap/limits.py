@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from adapters.cache.rate_limit import SlidingWindowLimiter, parse_rate
 from application.shared.errors import RateLimited
-from entrypoints.bootstrap import setting
+from entrypoints.bootstrap.platform import setting
 
 limiter = SlidingWindowLimiter()
 

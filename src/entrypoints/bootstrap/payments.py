@@ -19,7 +19,7 @@ from application.payments.deps import CheckPolicy
 from application.payments.ports import PaymentGateway, PaymentsUnitOfWork
 from application.payments.services import PaymentsServices
 from domain.payments.limits import AmountLimits, parse_overrides
-from entrypoints.bootstrap import deployment
+from entrypoints import deployment
 from entrypoints.bootstrap.platform import Platform
 
 

@@ -13,7 +13,7 @@ from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import transaction
 
 from adapters.crypto import SecretBox, derive_key, secret_keys_from_settings
 from adapters.django_orm.platform.event_log import DjangoEventLog
@@ -82,21 +82,6 @@ class Platform:
             clock=self.clock,
             lease=self.outbox_lease,
         )
-
-    def readiness(self) -> dict[str, str]:
-        checks = {"database": "ok", "queue": "ok"}
-        try:
-            with connection.cursor() as cursor:
-                cursor.execute("SELECT 1")
-        except Exception as exc:  # noqa: BLE001 - readiness reports, it does not raise
-            checks["database"] = f"error: {type(exc).__name__}"
-        try:
-            from huey.contrib.djhuey import HUEY
-
-            HUEY.storage.queue_size()
-        except Exception as exc:  # noqa: BLE001
-            checks["queue"] = f"error: {type(exc).__name__}"
-        return checks
 
 
 def setting(name: str, default: Any = None) -> Any:

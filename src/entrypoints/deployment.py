@@ -12,29 +12,32 @@ from __future__ import annotations
 from typing import Any
 
 import structlog
-
-from entrypoints.bootstrap.platform import setting
+from django.conf import settings
 
 log = structlog.get_logger("partnerpay.deployment")
 
 
+def _setting(name: str, default: Any = None) -> Any:
+    return getattr(settings, name, default)
+
+
 def named() -> tuple[str, ...]:
-    return tuple(setting("SANDBOX_COMPONENTS", ()))
+    return tuple(_setting("SANDBOX_COMPONENTS", ()))
 
 
 def is_live() -> bool:
     """A live deployment moves real money: sandbox-made money must have no real-world effect in it."""
-    return bool(setting("LIVEMODE", False))
+    return bool(_setting("LIVEMODE", False))
 
 
 def sandbox_in_use() -> list[str]:
     components = named()
     used = {"card", "payouts"} & set(components)
-    if "cashfree" in components and setting("CASHFREE_SIMULATED", True):
+    if "cashfree" in components and _setting("CASHFREE_SIMULATED", True):
         used.add("cashfree")
-    if "sslcommerz" in components and setting("SSLCOMMERZ_SIMULATED", True):
+    if "sslcommerz" in components and _setting("SSLCOMMERZ_SIMULATED", True):
         used.add("sslcommerz")
-    if setting("SAP_SIMULATOR", False):
+    if _setting("SAP_SIMULATOR", False):
         used.add("sap")
     return [name for name in components if name in used]
 
@@ -42,9 +45,9 @@ def sandbox_in_use() -> list[str]:
 def provider_sandboxes() -> list[str]:
     """Real providers reached with test credentials (e.g. CASHFREE_ENVIRONMENT=sandbox)."""
     found = []
-    if not setting("CASHFREE_SIMULATED", True) and not setting("CASHFREE_LIVEMODE", False):
+    if not _setting("CASHFREE_SIMULATED", True) and not _setting("CASHFREE_LIVEMODE", False):
         found.append("cashfree")
-    if not setting("SSLCOMMERZ_SIMULATED", True) and not setting("SSLCOMMERZ_LIVEMODE", False):
+    if not _setting("SSLCOMMERZ_SIMULATED", True) and not _setting("SSLCOMMERZ_LIVEMODE", False):
         found.append("sslcommerz")
     return found
 
@@ -54,9 +57,9 @@ def sandbox_methods() -> frozenset[str]:
     methods = set()
     if "card" in named():
         methods.add("card")
-    if not setting("CASHFREE_LIVEMODE", False):
+    if not _setting("CASHFREE_LIVEMODE", False):
         methods.add("cashfree")
-    if not setting("SSLCOMMERZ_LIVEMODE", False):
+    if not _setting("SSLCOMMERZ_LIVEMODE", False):
         methods.add("sslcommerz")
     return frozenset(methods)
 
@@ -66,7 +69,7 @@ def payouts_livemode() -> bool:
 
 
 def erp_livemode() -> bool:
-    return not setting("SAP_SIMULATOR", False)
+    return not _setting("SAP_SIMULATOR", False)
 
 
 def describe() -> dict[str, Any]:

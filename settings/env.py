@@ -160,6 +160,8 @@ class Env:
     login_rate_per_ip: str
     login_rate_per_account: str
     signup_rate_per_ip: str
+    api_key_cache_seconds: float
+    api_key_cache_size: int
     gateway_webhook_rate: str
     queue_workers_default: int
     queue_workers_ingest: int
@@ -267,6 +269,9 @@ def read_env() -> Env:
         login_rate_per_ip=os.environ.get("LOGIN_RATE_PER_IP", "5/minute"),
         login_rate_per_account=os.environ.get("LOGIN_RATE_PER_ACCOUNT", "10/15m"),
         signup_rate_per_ip=os.environ.get("SIGNUP_RATE_PER_IP", "10/hour"),
+        # How long a process trusts an API key it looked up: a revocation elsewhere takes at most this long.
+        api_key_cache_seconds=_float("API_KEY_CACHE_SECONDS", 5.0),
+        api_key_cache_size=_int("API_KEY_CACHE_SIZE", 10_000),
         gateway_webhook_rate=os.environ.get("GATEWAY_WEBHOOK_RATE", "600/minute"),
         # Consumer threads per queue (``manage.py run_queue <name>``); ingest waits on a slow call, so it is wide.
         queue_workers_default=_int("QUEUE_WORKERS_DEFAULT", 4),

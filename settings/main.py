@@ -243,6 +243,8 @@ TRUSTED_PROXIES = ENV.trusted_proxies
 LOGIN_RATE_PER_IP = ENV.login_rate_per_ip
 LOGIN_RATE_PER_ACCOUNT = ENV.login_rate_per_account
 SIGNUP_RATE_PER_IP = ENV.signup_rate_per_ip
+API_KEY_CACHE_SECONDS = ENV.api_key_cache_seconds
+API_KEY_CACHE_SIZE = ENV.api_key_cache_size
 GATEWAY_WEBHOOK_RATE = ENV.gateway_webhook_rate
 QUEUE_WORKERS = {
     "default": ENV.queue_workers_default,

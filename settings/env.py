@@ -110,6 +110,7 @@ class Env:
     outbox_sweep_seconds: int
     outbox_lease_seconds: float
     db_conn_max_age: int
+    db_conn_health_checks: bool
     payment_reconcile_after_seconds: float
     sandbox_card_delays: bool
     benchmark_routes: bool
@@ -204,6 +205,8 @@ def read_env() -> Env:
         outbox_sweep_seconds=_int("OUTBOX_SWEEP_SECONDS", 10),
         outbox_lease_seconds=_float("OUTBOX_LEASE_SECONDS", 120.0),
         db_conn_max_age=_int("DB_CONN_MAX_AGE", 60),
+        # Off: a per-request ``SELECT 1`` that CONN_MAX_AGE makes unnecessary (settings/main.py says why).
+        db_conn_health_checks=_bool("DB_CONN_HEALTH_CHECKS", False),
         payment_reconcile_after_seconds=_float("PAYMENT_RECONCILE_AFTER_SECONDS", 60.0),
         sandbox_card_delays=_bool("SANDBOX_CARD_DELAYS", True),
         # Unauthenticated write endpoints for benchmarks/ only; never enable on a public deployment.

@@ -110,6 +110,7 @@ class Env:
     outbox_sweep_seconds: int
     outbox_lease_seconds: float
     db_conn_max_age: int
+    db_conn_health_checks: bool
     payment_reconcile_after_seconds: float
     sandbox_card_delays: bool
     benchmark_routes: bool
@@ -160,6 +161,8 @@ class Env:
     login_rate_per_ip: str
     login_rate_per_account: str
     signup_rate_per_ip: str
+    api_key_cache_seconds: float
+    api_key_cache_size: int
     gateway_webhook_rate: str
     queue_workers_default: int
     queue_workers_ingest: int
@@ -202,6 +205,8 @@ def read_env() -> Env:
         outbox_sweep_seconds=_int("OUTBOX_SWEEP_SECONDS", 10),
         outbox_lease_seconds=_float("OUTBOX_LEASE_SECONDS", 120.0),
         db_conn_max_age=_int("DB_CONN_MAX_AGE", 60),
+        # Off: a per-request ``SELECT 1`` that CONN_MAX_AGE makes unnecessary (settings/main.py says why).
+        db_conn_health_checks=_bool("DB_CONN_HEALTH_CHECKS", False),
         payment_reconcile_after_seconds=_float("PAYMENT_RECONCILE_AFTER_SECONDS", 60.0),
         sandbox_card_delays=_bool("SANDBOX_CARD_DELAYS", True),
         # Unauthenticated write endpoints for benchmarks/ only; never enable on a public deployment.
@@ -267,6 +272,9 @@ def read_env() -> Env:
         login_rate_per_ip=os.environ.get("LOGIN_RATE_PER_IP", "5/minute"),
         login_rate_per_account=os.environ.get("LOGIN_RATE_PER_ACCOUNT", "10/15m"),
         signup_rate_per_ip=os.environ.get("SIGNUP_RATE_PER_IP", "10/hour"),
+        # How long a process trusts an API key it looked up: a revocation elsewhere takes at most this long.
+        api_key_cache_seconds=_float("API_KEY_CACHE_SECONDS", 5.0),
+        api_key_cache_size=_int("API_KEY_CACHE_SIZE", 10_000),
         gateway_webhook_rate=os.environ.get("GATEWAY_WEBHOOK_RATE", "600/minute"),
         # Consumer threads per queue (``manage.py run_queue <name>``); ingest waits on a slow call, so it is wide.
         queue_workers_default=_int("QUEUE_WORKERS_DEFAULT", 4),

@@ -55,10 +55,6 @@ def order_create(
         raise InvalidInput(
             "expires_at must be in the future and within 90 days", code="invalid_expiry", field="expires_at"
         )
-    if command.intent_key:
-        existing = uow.orders.get(str(intent_id(command.intent_key)))
-        if existing is not None:
-            return existing
     order = Order.create(
         id=intent_id(command.intent_key),
         seller_id=seller_id,
@@ -72,7 +68,15 @@ def order_create(
         kind=command.kind,
     )
     with uow:
-        uow.orders.add(order)
+        if command.intent_key:
+            # The id derives from the key: an earlier attempt (crashed, or its key released or purged)
+            # may have created this order already; then that order is the answer, created once. The
+            # insert itself decides, so a first attempt pays no read for it.
+            stored, added = uow.orders.add_if_absent(order)
+            if not added:
+                return stored
+        else:
+            uow.orders.add(order)
         uow.stats.record(seller_id=seller_id, day=now.date(), currency=amount.currency, orders=1)
         publish_changes(uow, publish, order=order)
     return order

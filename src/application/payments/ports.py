@@ -50,6 +50,10 @@ class RefundFilter:
 class OrderRepository(Protocol):
     def add(self, order: Order) -> None: ...
 
+    def add_if_absent(self, order: Order) -> tuple[Order, bool]:
+        """Adds the order unless one with its id exists: (the stored order, whether it was added)."""
+        ...
+
     def get(self, order_id: str) -> Order | None: ...
 
     def get_for_update(self, order_id: str) -> Order | None:

@@ -1,9 +1,10 @@
 """Idempotency-Key semantics (Stripe's, and the IETF draft's), independent of HTTP framework.
 
-begin() reserves the key in its own short transaction. The caller then runs the operation
-and calls complete() *inside the operation's transaction*, so the business change and the
-stored response commit together. A crash in between leaves an in-flight reservation whose
-lease expires, after which the same key may run again.
+begin() claims the key before the work, in one short statement of its own where the store can (an
+insert that does nothing if the key is taken; the existing record is read only then). The caller
+runs the operation, whose unit of work commits the change, then stores the response with
+complete(). A crash in between leaves an in-flight claim whose lease expires, after which the same
+key may run again.
 """
 
 from __future__ import annotations

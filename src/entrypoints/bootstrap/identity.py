@@ -6,6 +6,7 @@ from __future__ import annotations
 from adapters.bridges.reseller_codes import ApprovedResellerCodes
 from adapters.cache.rate_limit import SlidingWindowLimiter, parse_rate
 from adapters.django_orm.earnings.repositories import DjangoResellerRepository
+from adapters.django_orm.identity.api_key_cache import CachedApiKeyRepository
 from adapters.django_orm.identity.demo_accounts import DjangoDemoAccounts
 from adapters.django_orm.identity.policies import DjangoPasswordPolicy
 from adapters.django_orm.identity.repositories import DjangoApiKeyRepository, DjangoUserRepository
@@ -22,7 +23,13 @@ def _limit(name: str, default: str) -> Limit:
 
 
 def build(built: Platform) -> IdentityServices:
-    users, api_keys = DjangoUserRepository(), DjangoApiKeyRepository()
+    users = DjangoUserRepository()
+    # One cache per process, shared by lookups and by the unit of work that revokes (so it forgets at once).
+    api_keys = CachedApiKeyRepository(
+        DjangoApiKeyRepository(),
+        ttl_seconds=float(setting("API_KEY_CACHE_SECONDS", 5)),
+        max_entries=int(setting("API_KEY_CACHE_SIZE", 10_000)),
+    )
 
     def uow() -> IdentityUnitOfWork:
         unit: IdentityUnitOfWork = built.uow(users=users, api_keys=api_keys)

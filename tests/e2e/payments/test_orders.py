@@ -108,6 +108,43 @@ def test_idempotent_order_creation(http, merchant):
     assert_problem(post(http, "/api/v1/orders", {"amount": "8.00"}, **headers), 422, "idempotency_key_reused")
 
 
+def test_a_retry_after_a_crash_resumes_the_order_the_first_attempt_created(http, merchant):
+    """The first attempt committed its order, then died before storing its response (its claim is
+    left in flight, lease expired): the retry takes the key over and answers with that order."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from adapters.django_orm.payments.models import OrderRecord
+    from adapters.django_orm.platform.models import IdempotencyRecord
+
+    headers = {**merchant["headers"], "Idempotency-Key": "order-crashed"}
+    first = post(http, "/api/v1/orders", {"amount": "7.00"}, **headers).json()
+    IdempotencyRecord.objects.filter(key="order-crashed").update(
+        response_status=None, response_body=None, completed_at=None, locked_until=timezone.now() - timedelta(seconds=1)
+    )
+    retry = post(http, "/api/v1/orders", {"amount": "7.00"}, **headers)
+    assert retry.status_code == 201
+    assert "Idempotent-Replayed" not in retry
+    assert retry.json() == first
+    assert OrderRecord.objects.filter(seller_id=merchant["user"]["id"]).count() == 1
+
+
+def test_a_key_whose_record_is_gone_still_finds_its_order(http, merchant):
+    """Purged after its retention (or released by a failure after the commit): the claim is new again,
+    but the order the key names exists, and is the answer; no second order, no error."""
+    from adapters.django_orm.payments.models import OrderRecord
+    from adapters.django_orm.platform.models import IdempotencyRecord
+
+    headers = {**merchant["headers"], "Idempotency-Key": "order-purged"}
+    first = post(http, "/api/v1/orders", {"amount": "7.00"}, **headers).json()
+    IdempotencyRecord.objects.filter(key="order-purged").delete()
+    again = post(http, "/api/v1/orders", {"amount": "7.00"}, **headers)
+    assert again.status_code == 201
+    assert again.json() == first
+    assert OrderRecord.objects.filter(seller_id=merchant["user"]["id"]).count() == 1
+
+
 def test_an_unpaid_order_past_expires_at_expires_and_can_no_longer_be_paid(http, merchant):
     from datetime import UTC, datetime, timedelta
 

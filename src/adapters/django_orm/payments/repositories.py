@@ -8,6 +8,7 @@ from datetime import datetime
 from django.db.models import QuerySet
 
 from adapters.django_orm.payments.models import AlertRecord, OrderRecord, PaymentRecord, RefundRecord
+from adapters.django_orm.shared.claims import insert_unless_taken
 from adapters.django_orm.shared.keyset import keyset_page
 from adapters.django_orm.shared.rows import parse_uuid, row_by_id
 from application.payments.ports import AlertFilter, OrderFilter, PaymentFilter, RefundFilter
@@ -61,6 +62,13 @@ def _order_fields(order: Order) -> dict[str, object]:
 class DjangoOrderRepository:
     def add(self, order: Order) -> None:
         OrderRecord.objects.create(id=order.id, **_order_fields(order))
+
+    def add_if_absent(self, order: Order) -> tuple[Order, bool]:
+        # One statement when the id is new (no read first); the stored order is read only when it is not.
+        row = OrderRecord(id=order.id, **_order_fields(order))
+        if insert_unless_taken(row, unique=("id",), returning="id") is not None:
+            return order, True
+        return order_to_domain(OrderRecord.objects.get(pk=order.id)), False
 
     def get(self, order_id: str) -> Order | None:
         row = row_by_id(OrderRecord.objects, order_id)

@@ -12,10 +12,11 @@ from __future__ import annotations
 import uuid
 from datetime import datetime, timedelta
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 
 from adapters.crypto import SecretBox
 from adapters.django_orm.platform.models import IdempotencyRecord
+from adapters.django_orm.shared.claims import insert_unless_taken
 from application.shared.idempotency import StoredResponse
 
 # HKDF purpose label of the key that seals stored response bodies.
@@ -29,34 +30,44 @@ class DjangoIdempotencyStore:
     def reserve(
         self, *, scope: str, key: str, fingerprint: str, now: datetime, lease: timedelta
     ) -> tuple[str, str, StoredResponse | None, bool]:
-        try:
-            with transaction.atomic():
-                record = IdempotencyRecord.objects.create(
-                    scope=scope, key=key, fingerprint=fingerprint, locked_until=now + lease, created_at=now
-                )
+        while True:
+            claimed = self._claim(scope=scope, key=key, fingerprint=fingerprint, now=now, lease=lease)
+            if claimed is not None:
+                return claimed
+            # Released (deleted) by a failed attempt between our insert and our read: claim again.
+
+    def _claim(
+        self, *, scope: str, key: str, fingerprint: str, now: datetime, lease: timedelta
+    ) -> tuple[str, str, StoredResponse | None, bool] | None:
+        # A new key, the common case, costs one autocommitted statement (no BEGIN/COMMIT around
+        # it); the existing record is read, and locked to decide a takeover, only when the key is taken.
+        record = IdempotencyRecord(
+            scope=scope, key=key, fingerprint=fingerprint, locked_until=now + lease, created_at=now
+        )
+        if insert_unless_taken(record, unique=("scope", "key"), returning="id") is not None:
             return str(record.id), fingerprint, None, True
-        except IntegrityError:
-            pass
         with transaction.atomic():
-            record = IdempotencyRecord.objects.select_for_update().get(scope=scope, key=key)
-            if record.response_status is not None:
+            found = IdempotencyRecord.objects.select_for_update().filter(scope=scope, key=key).first()
+            if found is None:
+                return None
+            if found.response_status is not None:
                 return (
-                    str(record.id),
-                    record.fingerprint,
+                    str(found.id),
+                    found.fingerprint,
                     StoredResponse(
-                        status=record.response_status,
-                        body=self._open(str(record.id), bytes(record.response_body or b"")),
-                        content_type=record.response_content_type,
+                        status=found.response_status,
+                        body=self._open(str(found.id), bytes(found.response_body or b"")),
+                        content_type=found.response_content_type,
                     ),
                     False,
                 )
-            stale = record.locked_until is not None and record.locked_until < now
-            if stale and record.fingerprint == fingerprint:
+            stale = found.locked_until is not None and found.locked_until < now
+            if stale and found.fingerprint == fingerprint:
                 # The first attempt died without finishing: this one takes over.
-                record.locked_until = now + lease
-                record.save(update_fields=["locked_until"])
-                return str(record.id), fingerprint, None, True
-            return str(record.id), record.fingerprint, None, False
+                found.locked_until = now + lease
+                found.save(update_fields=["locked_until"])
+                return str(found.id), fingerprint, None, True
+            return str(found.id), found.fingerprint, None, False
 
     def complete(self, record_id: str, response: StoredResponse, *, now: datetime) -> None:
         IdempotencyRecord.objects.filter(pk=record_id).update(

@@ -63,6 +63,10 @@ def _order_fields(order: Order) -> dict[str, object]:
     }
 
 
+# Key of an order row locked together with a payment (DjangoPaymentRepository.get_for_update).
+_LOCKED_WITH_PAYMENT = "order locked with its payment:"
+
+
 class DjangoOrderRepository:
     def add(self, order: Order) -> None:
         write_batch.insert(OrderRecord(id=order.id, **_order_fields(order)))
@@ -72,6 +76,10 @@ class DjangoOrderRepository:
         return order_to_domain(row) if row else None
 
     def get_for_update(self, order_id: str) -> Order | None:
+        batch = write_batch.current_batch()
+        locked = batch.recall(_LOCKED_WITH_PAYMENT + str(order_id)) if batch is not None else None
+        if locked is not None:
+            return order_to_domain(locked)  # locked and read with its payment by the statement just before
         row = row_by_id(OrderRecord.objects, order_id, for_update=True)
         return order_to_domain(row) if row else None
 
@@ -189,8 +197,20 @@ class DjangoPaymentRepository:
         return payment_to_domain(row) if row else None
 
     def get_for_update(self, payment_id: str) -> Payment | None:
-        row = row_by_id(PaymentRecord.objects, payment_id, for_update=True)
-        return payment_to_domain(row) if row else None
+        """Locks the payment and, in the same statement, its order (lock order everywhere: payment, order).
+
+        Every use case that locks a payment locks its order next; ``orders.get_for_update`` hands out the
+        order read here when no other statement ran in between (so nothing can have changed it).
+        """
+        batch = write_batch.current_batch()
+        if batch is None:
+            row = row_by_id(PaymentRecord.objects, payment_id, for_update=True)
+            return payment_to_domain(row) if row else None
+        row = row_by_id(PaymentRecord.objects.select_related("order"), payment_id, for_update=True)
+        if row is None:
+            return None
+        batch.remember(_LOCKED_WITH_PAYMENT + str(row.order_id), row.order)
+        return payment_to_domain(row)
 
     def save(self, payment: Payment) -> None:
         write_batch.update(PaymentRecord, payment.id, _payment_fields(payment))

@@ -19,6 +19,10 @@ execute wrapper on the connection (Django's ``connection.execute_wrapper``):
   when the block exits with an exception (rolled back: nothing written).
 
 Writes while no unit of work is open on the connection go out at once (``current_batch`` is None).
+
+Knowing every statement, the batch also keeps a row a repository just read under lock with another
+(``remember``/``recall``) until the next statement: a payment locked with its order in one statement
+hands the order out to the next ``orders.get_for_update`` without a second read.
 """
 
 from __future__ import annotations
@@ -50,6 +54,9 @@ class WriteBatch:
         # one row overwrite earlier values (what sending them in order would have left).
         self._updates: dict[tuple[type[Model], Any], dict[str, Any]] = {}
         self._sending = False
+        # Rows a statement just read under lock, for a repository to hand out without reading them again:
+        # forgotten at the next statement (until then nothing in this transaction can have changed them).
+        self._just_read: dict[Any, Any] = {}
 
     # --- what writers hold back ---------------------------------------------------------------
 
@@ -82,6 +89,14 @@ class WriteBatch:
         for column, delta in deltas.items():
             counters[column] = counters.get(column, 0) + delta
 
+    def remember(self, key: Any, value: Any) -> None:
+        """Keeps ``value`` until the next statement on the connection (see ``recall``)."""
+        self._just_read[key] = value
+
+    def recall(self, key: Any) -> Any:
+        """What ``remember`` kept under ``key`` if no statement ran since; once."""
+        return self._just_read.pop(key, None)
+
     # --- sending -------------------------------------------------------------------------------
 
     def send(self) -> None:
@@ -105,6 +120,7 @@ class WriteBatch:
 
     def drop(self) -> None:
         self._inserts, self._held_rows, self._increments, self._updates = {}, {}, {}, {}
+        self._just_read.clear()
 
     def _statements(self) -> Iterator[Statement]:
         alias = self.connection.alias
@@ -124,6 +140,7 @@ class WriteBatch:
     # --- the execute wrapper: every other statement on the connection passes through here --------
 
     def __call__(self, execute: Callable[..., Any], sql: str, params: Any, many: bool, context: dict[str, Any]) -> Any:
+        self._just_read.clear()
         if not self._sending:
             if sql.lstrip()[:20].upper().startswith("ROLLBACK TO"):
                 self.drop()

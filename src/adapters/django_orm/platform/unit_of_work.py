@@ -41,20 +41,18 @@ class DjangoUnitOfWork:
         tb: TracebackType | None,
     ) -> None:
         atomic, installed = self._blocks.pop()
+        batch = current_batch()
         try:
-            batch = current_batch()
-            if batch is not None:
-                if exc_type is None:
-                    try:
-                        batch.send()
-                    except BaseException as failed:
-                        batch.drop()
-                        atomic.__exit__(type(failed), failed, failed.__traceback__)
-                        raise
-                else:
-                    # Everything held was written inside this block (a savepoint sends what came before).
-                    batch.drop()
-            atomic.__exit__(exc_type, exc, tb)
+            if batch is not None and exc_type is None:
+                batch.send()
+        except BaseException as failed:
+            exc_type, exc, tb = type(failed), failed, failed.__traceback__
+            raise
         finally:
+            if batch is not None and exc_type is not None:
+                # Everything held was written inside this block (a savepoint sends what came before).
+                batch.drop()
             if installed is not None:
+                # Removed before the commit: its on-commit callbacks (in-process workers) write on their own.
                 close_batch(installed)
+            atomic.__exit__(exc_type, exc, tb)

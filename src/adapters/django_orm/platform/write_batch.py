@@ -197,6 +197,8 @@ def _batch_or_now(hold: Callable[[WriteBatch], None]) -> None:
 
 def current_batch(connection: Any = default_connection) -> WriteBatch | None:
     """The batch of the unit of work open on ``connection``, or None: write at once."""
+    if not connection.in_atomic_block:
+        return None  # a batch lives inside its unit of work's block; outside it nothing may wait
     for wrapper in connection.execute_wrappers:
         if isinstance(wrapper, WriteBatch):
             return wrapper

@@ -27,6 +27,7 @@ hands the order out to the next ``orders.get_for_update`` without a second read.
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -63,12 +64,15 @@ class WriteBatch:
     def insert(self, row: Model, *, ignore_conflicts: bool = False) -> None:
         """``row.save(force_insert=True)``, or ``INSERT ... ON CONFLICT DO NOTHING`` when ignoring."""
         model = type(row)
+        for field in model._meta.concrete_fields:
+            setattr(row, field.attname, _as_of_now(getattr(row, field.attname)))
         self._inserts.setdefault((model, ignore_conflicts), []).append(row)
         self._held_rows[_row_key(model, row.pk)] = (row, ignore_conflicts)
 
     def update(self, model: type[Model], pk: Any, values: dict[str, Any]) -> None:
         """``model.objects.filter(pk=pk).update(**values)`` with plain values (no expressions)."""
         key = _row_key(model, pk)
+        values = {name: _as_of_now(value) for name, value in values.items()}
         held = self._held_rows.get(key)
         if held is not None:
             row, ignore_conflicts = held
@@ -147,6 +151,11 @@ class WriteBatch:
             else:
                 self.send()
         return execute(sql, params, many, context)
+
+
+def _as_of_now(value: Any) -> Any:
+    """A copy of a mutable value (JSON fields): what is sent is the value as it was when written."""
+    return copy.deepcopy(value) if isinstance(value, (dict, list)) else value
 
 
 def _row_key(model: type[Model], pk: Any) -> tuple[type[Model], Any]:

@@ -29,7 +29,7 @@ from application.shared.errors import Conflict, InvalidInput, NotFound, Unavaila
 from application.shared.pagination import Page, PageRequest
 from domain.identity.user import Principal
 from domain.payments.alert import Alert
-from domain.payments.payment import REFUNDABLE_STATUSES, PaymentMethod
+from domain.payments.payment import REFUNDABLE_STATUSES, Payment, PaymentMethod
 from domain.payments.refund import Refund, RefundKind, RefundStatus
 from domain.shared.errors import InvalidValue
 from domain.shared.ids import intent_id
@@ -51,9 +51,10 @@ class CreateRefund:
 def refund_create(
     *, uow: PaymentsUnitOfWork, principal: Principal, command: CreateRefund, deps: PaymentsDeps
 ) -> Refund:
-    refund = _record_intent(uow, principal, command, deps)
+    refund, payment = _record_intent(uow, principal, command, deps)
     if refund.is_requested:
-        refund = refund_submit(uow=uow, refund_id=str(refund.id), deps=deps)
+        # Phase 1 just committed both: phases 2 and 3 start from them rather than reading them back.
+        refund = _submit(uow, refund, payment, deps)
     if refund.status is RefundStatus.FAILED and not refund.reversed:
         raise Conflict(
             f"{refund.failure_message or 'The gateway refused the refund'} (refund {refund.id})", code="refund_failed"
@@ -61,7 +62,9 @@ def refund_create(
     return refund
 
 
-def _record_intent(uow: PaymentsUnitOfWork, principal: Principal, command: CreateRefund, deps: PaymentsDeps) -> Refund:
+def _record_intent(
+    uow: PaymentsUnitOfWork, principal: Principal, command: CreateRefund, deps: PaymentsDeps
+) -> tuple[Refund, Payment]:
     """Phase 1: every check that can be made here, then the intent and its reservation, committed."""
     refund_id = intent_id(command.intent_key)
     with uow:
@@ -77,7 +80,7 @@ def _record_intent(uow: PaymentsUnitOfWork, principal: Principal, command: Creat
         if command.intent_key:
             existing = uow.refunds.get(str(refund_id))
             if existing is not None and existing.payment_id == payment.id:
-                return existing  # a retry of the same request: resume, never a second refund
+                return existing, payment  # a retry of the same request: resume, never a second refund
         if deps.gateways.get(payment.method.value) is None:
             raise Unavailable(f"The {payment.method.value} gateway is not configured", code="gateway_unavailable")
         if payment.status not in REFUNDABLE_STATUSES:
@@ -106,7 +109,7 @@ def _record_intent(uow: PaymentsUnitOfWork, principal: Principal, command: Creat
         )
         uow.refunds.add(refund)
         uow.payments.save(payment)
-    return refund
+    return refund, payment
 
 
 def refund_submit(*, uow: PaymentsUnitOfWork, refund_id: str, deps: PaymentsDeps) -> Refund:
@@ -119,6 +122,11 @@ def refund_submit(*, uow: PaymentsUnitOfWork, refund_id: str, deps: PaymentsDeps
     payment = uow.payments.get(str(refund.payment_id))
     if payment is None:
         raise NotFound("No such payment")
+    return _submit(uow, refund, payment, deps)
+
+
+def _submit(uow: PaymentsUnitOfWork, refund: Refund, payment: Payment, deps: PaymentsDeps) -> Refund:
+    """Phases 2 and 3 of a requested refund of ``payment``."""
     gateway = deps.gateways.get(payment.method.value)
     if gateway is None:
         return refund  # stays requested; recovery tries again once the gateway is configured
@@ -135,26 +143,39 @@ def refund_submit(*, uow: PaymentsUnitOfWork, refund_id: str, deps: PaymentsDeps
     )
     return refund_apply(
         uow=uow,
-        refund_id=refund_id,
+        refund_id=str(refund.id),
         status=result.status,
         reference=result.reference,
         message=result.failure_message,
         deps=deps,
+        known=refund,
     )
 
 
 def refund_apply(
-    *, uow: PaymentsUnitOfWork, refund_id: str, status: str, reference: str, message: str, deps: PaymentsDeps
+    *,
+    uow: PaymentsUnitOfWork,
+    refund_id: str,
+    status: str,
+    reference: str,
+    message: str,
+    deps: PaymentsDeps,
+    known: Refund | None = None,
 ) -> Refund:
-    """Phase 3, and every later word from the provider: applied once, in one transaction."""
-    known = uow.refunds.get(refund_id)
+    """Phase 3, and every later word from the provider: applied once, in one transaction.
+
+    ``known`` is the refund as the caller last read it, if it has it: only its payment and order (which
+    never change) are taken from it, to lock them before the refund itself.
+    """
+    if known is None or str(known.id) != refund_id:
+        known = uow.refunds.get(refund_id)
     if known is None:
         raise NotFound("No such refund")
     with uow:
         # Lock order everywhere: payment, order, refund.
         payment = uow.payments.get_for_update(str(known.payment_id))
         order = uow.orders.get_for_update(str(known.order_id))
-        refund = uow.refunds.get_for_update(refund_id)
+        refund = uow.refunds.get_for_update(str(known.id))
         if payment is None or order is None or refund is None:
             raise NotFound("No such refund")
         if refund.status is not RefundStatus.PENDING or status not in ACCEPTED | {"failed"}:

@@ -1,4 +1,8 @@
-"""Payments repositories: mapping rows to aggregates and back. The only code touching these tables."""
+"""Payments repositories: mapping rows to aggregates and back. The only code touching these tables.
+
+Inserts and saves go through the write batch (platform/write_batch.py): inside a unit of work they are
+sent with its other writes in one statement before it commits; outside one, at once.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +12,7 @@ from datetime import datetime
 from django.db.models import QuerySet
 
 from adapters.django_orm.payments.models import AlertRecord, OrderRecord, PaymentRecord, RefundRecord
+from adapters.django_orm.platform import write_batch
 from adapters.django_orm.shared.claims import insert_unless_taken
 from adapters.django_orm.shared.keyset import keyset_page
 from adapters.django_orm.shared.rows import parse_uuid, row_by_id
@@ -59,9 +64,13 @@ def _order_fields(order: Order) -> dict[str, object]:
     }
 
 
+# Key of an order row locked together with a payment (DjangoPaymentRepository.get_for_update).
+_LOCKED_WITH_PAYMENT = "order locked with its payment:"
+
+
 class DjangoOrderRepository:
     def add(self, order: Order) -> None:
-        OrderRecord.objects.create(id=order.id, **_order_fields(order))
+        write_batch.insert(OrderRecord(id=order.id, **_order_fields(order)))
 
     def add_if_absent(self, order: Order) -> tuple[Order, bool]:
         # One statement when the id is new (no read first); the stored order is read only when it is not.
@@ -75,11 +84,15 @@ class DjangoOrderRepository:
         return order_to_domain(row) if row else None
 
     def get_for_update(self, order_id: str) -> Order | None:
+        batch = write_batch.current_batch()
+        locked = batch.recall(_LOCKED_WITH_PAYMENT + str(order_id)) if batch is not None else None
+        if locked is not None:
+            return order_to_domain(locked)  # locked and read with its payment by the statement just before
         row = row_by_id(OrderRecord.objects, order_id, for_update=True)
         return order_to_domain(row) if row else None
 
     def save(self, order: Order) -> None:
-        OrderRecord.objects.filter(pk=order.id).update(**_order_fields(order))
+        write_batch.update(OrderRecord, order.id, _order_fields(order))
 
     def expired_open_ids(self, *, now: datetime, kind: str, limit: int) -> Sequence[str]:
         """Unpaid orders of one kind past their ``expires_at``."""
@@ -183,8 +196,8 @@ def _payment_fields(payment: Payment) -> dict[str, object]:
 
 class DjangoPaymentRepository:
     def add(self, payment: Payment, *, buyer_id: str | None = None) -> None:
-        PaymentRecord.objects.create(
-            id=payment.id, order_id=payment.order_id, buyer_id=buyer_id, **_payment_fields(payment)
+        write_batch.insert(
+            PaymentRecord(id=payment.id, order_id=payment.order_id, buyer_id=buyer_id, **_payment_fields(payment))
         )
 
     def get(self, payment_id: str) -> Payment | None:
@@ -192,11 +205,23 @@ class DjangoPaymentRepository:
         return payment_to_domain(row) if row else None
 
     def get_for_update(self, payment_id: str) -> Payment | None:
-        row = row_by_id(PaymentRecord.objects, payment_id, for_update=True)
-        return payment_to_domain(row) if row else None
+        """Locks the payment and, in the same statement, its order (lock order everywhere: payment, order).
+
+        Every use case that locks a payment locks its order next; ``orders.get_for_update`` hands out the
+        order read here when no other statement ran in between (so nothing can have changed it).
+        """
+        batch = write_batch.current_batch()
+        if batch is None:
+            row = row_by_id(PaymentRecord.objects, payment_id, for_update=True)
+            return payment_to_domain(row) if row else None
+        row = row_by_id(PaymentRecord.objects.select_related("order"), payment_id, for_update=True)
+        if row is None:
+            return None
+        batch.remember(_LOCKED_WITH_PAYMENT + str(row.order_id), row.order)
+        return payment_to_domain(row)
 
     def save(self, payment: Payment) -> None:
-        PaymentRecord.objects.filter(pk=payment.id).update(**_payment_fields(payment))
+        write_batch.update(PaymentRecord, payment.id, _payment_fields(payment))
 
     def list(self, filters: PaymentFilter, page: PageRequest) -> Page[Payment]:
         queryset: QuerySet[PaymentRecord] = PaymentRecord.objects.all()
@@ -256,23 +281,25 @@ def refund_to_domain(row: RefundRecord) -> Refund:
 
 class DjangoRefundRepository:
     def add(self, refund: Refund) -> None:
-        RefundRecord.objects.create(
-            id=refund.id,
-            payment_id=refund.payment_id,
-            order_id=refund.order_id,
-            seller_id=refund.seller_id,
-            amount_minor=refund.amount.minor,
-            currency=refund.amount.currency,
-            status=refund.status.value,
-            kind=refund.kind.value,
-            reason=refund.reason,
-            gateway_reference=refund.gateway_reference,
-            failure_message=refund.failure_message,
-            accepted_at=refund.accepted_at,
-            reversed=refund.reversed,
-            livemode=refund.livemode,
-            created_at=refund.created_at,
-            updated_at=refund.updated_at,
+        write_batch.insert(
+            RefundRecord(
+                id=refund.id,
+                payment_id=refund.payment_id,
+                order_id=refund.order_id,
+                seller_id=refund.seller_id,
+                amount_minor=refund.amount.minor,
+                currency=refund.amount.currency,
+                status=refund.status.value,
+                kind=refund.kind.value,
+                reason=refund.reason,
+                gateway_reference=refund.gateway_reference,
+                failure_message=refund.failure_message,
+                accepted_at=refund.accepted_at,
+                reversed=refund.reversed,
+                livemode=refund.livemode,
+                created_at=refund.created_at,
+                updated_at=refund.updated_at,
+            )
         )
 
     def get(self, refund_id: str) -> Refund | None:
@@ -284,13 +311,17 @@ class DjangoRefundRepository:
         return refund_to_domain(row) if row else None
 
     def save(self, refund: Refund) -> None:
-        RefundRecord.objects.filter(pk=refund.id).update(
-            status=refund.status.value,
-            gateway_reference=refund.gateway_reference,
-            failure_message=refund.failure_message,
-            accepted_at=refund.accepted_at,
-            reversed=refund.reversed,
-            updated_at=refund.updated_at,
+        write_batch.update(
+            RefundRecord,
+            refund.id,
+            {
+                "status": refund.status.value,
+                "gateway_reference": refund.gateway_reference,
+                "failure_message": refund.failure_message,
+                "accepted_at": refund.accepted_at,
+                "reversed": refund.reversed,
+                "updated_at": refund.updated_at,
+            },
         )
 
     def requested_ids(self, *, older_than: datetime, limit: int) -> Sequence[str]:
@@ -328,18 +359,20 @@ def alert_to_domain(row: AlertRecord) -> Alert:
 
 class DjangoAlertRepository:
     def add(self, alert: Alert) -> None:
-        AlertRecord.objects.create(
-            id=alert.id,
-            code=alert.code,
-            message=alert.message,
-            seller_id=alert.seller_id,
-            payment_id=alert.payment_id,
-            order_id=alert.order_id,
-            refund_id=alert.refund_id,
-            amount_minor=alert.amount.minor if alert.amount else None,
-            currency=alert.amount.currency if alert.amount else "",
-            details=alert.details,
-            created_at=alert.created_at,
+        write_batch.insert(
+            AlertRecord(
+                id=alert.id,
+                code=alert.code,
+                message=alert.message,
+                seller_id=alert.seller_id,
+                payment_id=alert.payment_id,
+                order_id=alert.order_id,
+                refund_id=alert.refund_id,
+                amount_minor=alert.amount.minor if alert.amount else None,
+                currency=alert.amount.currency if alert.amount else "",
+                details=alert.details,
+                created_at=alert.created_at,
+            )
         )
 
     def list(self, filters: AlertFilter, page: PageRequest) -> Page[Alert]:

@@ -1,4 +1,4 @@
-"""Daily counters: an atomic upsert per change, and the summaries read from them."""
+"""Daily counters: an atomic upsert per change (sent with the unit of work's writes), and their summaries."""
 
 from __future__ import annotations
 
@@ -7,11 +7,11 @@ from collections import defaultdict
 from datetime import date
 from typing import Any
 
-from django.db import connection
 from django.db.models import Count, Sum
 
 from adapters.django_orm.identity.models import User
 from adapters.django_orm.payments.models import MerchantDailyStats, PlatformDailyStats
+from adapters.django_orm.platform import write_batch
 from application.payments.stats import DailyStats, PlatformCounts, StatsSummary
 
 COUNTERS = (
@@ -31,37 +31,16 @@ class DjangoStatsRecorder:
         if unknown:
             raise ValueError(f"unknown counters {sorted(unknown)}")
         # Random shards: concurrent changes rarely wait on each other's row lock.
-        merchant_shard = secrets.randbelow(MerchantDailyStats.SHARDS)
-        shard = secrets.randbelow(PlatformDailyStats.SHARDS)
-        with connection.cursor() as cursor:
-            cursor.execute(
-                *_upsert(
-                    MerchantDailyStats._meta.db_table,
-                    ("seller_id", "day", "currency", "shard"),
-                    (seller_id, day, currency, merchant_shard),
-                    deltas,
-                )
-            )
-            cursor.execute(
-                *_upsert(
-                    PlatformDailyStats._meta.db_table, ("day", "currency", "shard"), (day, currency, shard), deltas
-                )
-            )
-
-
-def _upsert(
-    table: str, keys: tuple[str, ...], values: tuple[object, ...], deltas: dict[str, int]
-) -> tuple[str, list[object]]:
-    """INSERT ... ON CONFLICT DO UPDATE is atomic on PostgreSQL and SQLite: no lost increments."""
-    columns = list(deltas)
-    names = ", ".join([*keys, *columns])
-    placeholders = ", ".join(["%s"] * (len(keys) + len(columns)))
-    updates = ", ".join(f"{c} = {table}.{c} + excluded.{c}" for c in columns)
-    sql = (
-        f"INSERT INTO {table} ({names}) VALUES ({placeholders}) "  # noqa: S608 - names are constants
-        f"ON CONFLICT ({', '.join(keys)}) DO UPDATE SET {updates}"
-    )
-    return sql, [*values, *deltas.values()]
+        merchant_keys = {
+            "seller_id": seller_id,
+            "day": day,
+            "currency": currency,
+            "shard": secrets.randbelow(MerchantDailyStats.SHARDS),
+        }
+        platform_keys = {"day": day, "currency": currency, "shard": secrets.randbelow(PlatformDailyStats.SHARDS)}
+        # Held by the open unit of work and sent with its other writes, in one statement before it commits.
+        write_batch.increment(MerchantDailyStats._meta.db_table, merchant_keys, deltas)
+        write_batch.increment(PlatformDailyStats._meta.db_table, platform_keys, deltas)
 
 
 class DjangoStatsQuery:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from adapters.django_orm.platform import write_batch
 from adapters.django_orm.platform.models import EventRecord
 from application.shared.events import StoredEvent
 
@@ -12,9 +13,10 @@ def event_to_domain(row: EventRecord) -> StoredEvent:
 
 class DjangoEventLog:
     def append(self, event: StoredEvent) -> None:
-        EventRecord.objects.create(
+        row = EventRecord(
             id=event.id, type=event.type, owner_id=event.owner_id, data=event.data, created_at=event.created_at
         )
+        write_batch.insert(row)  # held by the open unit of work, sent with its other writes before it commits
 
     def get(self, event_id: str) -> StoredEvent | None:
         row = EventRecord.objects.filter(pk=event_id).first()

@@ -12,6 +12,7 @@ from django.db.models import F, Q
 from django.db.models.functions import Greatest
 from django.utils import timezone
 
+from adapters.django_orm.platform import write_batch
 from adapters.django_orm.platform.models import OutboxMessage
 from adapters.django_orm.shared.rows import parse_uuid
 from application.shared.outbox import DEFAULT_MAX_ATTEMPTS, ClaimedMessage
@@ -47,12 +48,10 @@ class DjangoOutbox:
             next_attempt_at=not_before or now,
             created_at=now,
         )
-        if dedupe_key is not None:
-            # ON CONFLICT DO NOTHING: the same side effect asked for twice is one side effect, in one
-            # statement (a savepoint + insert + release costs three round trips on the hot path).
-            OutboxMessage.objects.bulk_create([message], ignore_conflicts=True)
-        else:
-            message.save(force_insert=True)
+        # ON CONFLICT DO NOTHING: the same side effect asked for twice is one side effect, in one
+        # statement (a savepoint + insert + release costs three round trips on the hot path).
+        # Held by the open unit of work and sent with its other writes, in one statement before it commits.
+        write_batch.insert(message, ignore_conflicts=dedupe_key is not None)
         if not_before is None or not_before <= now:
             self.nudge_on_commit(str(message.id), topic)
 

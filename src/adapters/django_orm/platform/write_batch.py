@@ -1,0 +1,231 @@
+"""The writes of a unit of work, held back and sent as one statement just before its block ends.
+
+A unit of work writes rows nobody reads in the same transaction (outbox messages, event log rows,
+daily stats increments) and saves the aggregates it changed. Sent one by one, each costs a round
+trip; held in a ``WriteBatch`` they go out together: on PostgreSQL as one statement (a data-modifying
+``WITH a AS (INSERT ...), b AS (UPDATE ...) INSERT ...``, multi-row ``VALUES``), elsewhere one
+statement per table and kind.
+
+Holding writes back must never change what the transaction sees or keeps, so the batch is an
+execute wrapper on the connection (Django's ``connection.execute_wrapper``):
+
+- before any other statement runs on the connection (a SELECT, a SAVEPOINT, a RELEASE, raw SQL), the
+  batch is sent first, so every read sees every earlier write, and every savepoint holds what was
+  written before it;
+- a ``ROLLBACK TO SAVEPOINT`` drops what is held instead: it was all written after the last statement,
+  hence after that savepoint, and is exactly what the rollback undoes (the transaction may be aborted,
+  so nothing may be sent before it);
+- the unit of work sends the batch before its block commits or releases its savepoint, and drops it
+  when the block exits with an exception (rolled back: nothing written).
+
+Writes while no unit of work is open on the connection go out at once (``current_batch`` is None).
+
+Knowing every statement, the batch also keeps a row a repository just read under lock with another
+(``remember``/``recall``) until the next statement: a payment locked with its order in one statement
+hands the order out to the next ``orders.get_for_update`` without a second read.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Callable, Iterator
+from typing import Any
+
+from django.db import connection as default_connection
+from django.db.models import Model
+from django.db.models.constants import OnConflict
+from django.db.models.sql import InsertQuery, UpdateQuery
+
+Statement = tuple[str, tuple[Any, ...]]
+
+
+class WriteBatch:
+    """Rows to insert, counters to add and aggregates to update, held for one unit of work."""
+
+    def __init__(self, connection: Any) -> None:
+        self.connection = connection
+        # (model, ignore conflicts) -> rows; a dict keeps the order tables were first written.
+        self._inserts: dict[tuple[type[Model], bool], list[Model]] = {}
+        # Rows held for insert by (model, pk), with their ignore-conflicts flag: a later update of one
+        # changes the held row instead.
+        self._held_rows: dict[tuple[type[Model], Any], tuple[Model, bool]] = {}
+        # (table, key columns) -> key values -> column -> delta.
+        self._increments: dict[tuple[str, tuple[str, ...]], dict[tuple[Any, ...], dict[str, int]]] = {}
+        # (model, pk) -> field values, merged: one statement may update a row once, and later saves of
+        # one row overwrite earlier values (what sending them in order would have left).
+        self._updates: dict[tuple[type[Model], Any], dict[str, Any]] = {}
+        self._sending = False
+        # Rows a statement just read under lock, for a repository to hand out without reading them again:
+        # forgotten at the next statement (until then nothing in this transaction can have changed them).
+        self._just_read: dict[Any, Any] = {}
+
+    # --- what writers hold back ---------------------------------------------------------------
+
+    def insert(self, row: Model, *, ignore_conflicts: bool = False) -> None:
+        """``row.save(force_insert=True)``, or ``INSERT ... ON CONFLICT DO NOTHING`` when ignoring."""
+        model = type(row)
+        for field in model._meta.concrete_fields:
+            setattr(row, field.attname, _as_of_now(getattr(row, field.attname)))
+        self._inserts.setdefault((model, ignore_conflicts), []).append(row)
+        self._held_rows[_row_key(model, row.pk)] = (row, ignore_conflicts)
+
+    def update(self, model: type[Model], pk: Any, values: dict[str, Any]) -> None:
+        """``model.objects.filter(pk=pk).update(**values)`` with plain values (no expressions)."""
+        key = _row_key(model, pk)
+        values = {name: _as_of_now(value) for name, value in values.items()}
+        held = self._held_rows.get(key)
+        if held is not None:
+            row, ignore_conflicts = held
+            if ignore_conflicts:
+                self.send()  # whether the row was inserted at all is known once it was sent
+            else:
+                # One statement may not insert and update one row (each part sees the rows as they were
+                # before it): the update becomes part of the insert.
+                for name, value in values.items():
+                    setattr(row, name, value)
+                return
+        self._updates.setdefault(key, {}).update(values)
+
+    def increment(self, table: str, keys: dict[str, Any], deltas: dict[str, int]) -> None:
+        """``INSERT ... ON CONFLICT (keys) DO UPDATE SET c = c + excluded.c``: atomic, no lost increments."""
+        rows = self._increments.setdefault((table, tuple(keys)), {})
+        counters = rows.setdefault(tuple(keys.values()), {})
+        for column, delta in deltas.items():
+            counters[column] = counters.get(column, 0) + delta
+
+    def remember(self, key: Any, value: Any) -> None:
+        """Keeps ``value`` until the next statement on the connection (see ``recall``)."""
+        self._just_read[key] = value
+
+    def recall(self, key: Any) -> Any:
+        """What ``remember`` kept under ``key`` if no statement ran since; once."""
+        return self._just_read.pop(key, None)
+
+    # --- sending -------------------------------------------------------------------------------
+
+    def send(self) -> None:
+        """Writes everything held, in one statement on PostgreSQL; the batch is empty afterwards."""
+        statements = list(self._statements())
+        self.drop()
+        if not statements:
+            return
+        if self.connection.vendor == "postgresql" and len(statements) > 1:
+            *parts, (last_sql, last_params) = statements
+            ctes = ", ".join(f"w{i} AS ({sql})" for i, (sql, _) in enumerate(parts))
+            params = tuple(p for _, part_params in parts for p in part_params) + tuple(last_params)
+            statements = [(f"WITH {ctes} {last_sql}", params)]
+        self._sending = True
+        try:
+            with self.connection.cursor() as cursor:
+                for sql, params in statements:
+                    cursor.execute(sql, params)
+        finally:
+            self._sending = False
+
+    def drop(self) -> None:
+        self._inserts, self._held_rows, self._increments, self._updates = {}, {}, {}, {}
+        self._just_read.clear()
+
+    def _statements(self) -> Iterator[Statement]:
+        alias = self.connection.alias
+        for (model, ignore), rows in self._inserts.items():
+            query = InsertQuery(model, on_conflict=OnConflict.IGNORE if ignore else None)
+            query.insert_values([f for f in model._meta.local_concrete_fields if not f.generated], rows)
+            for sql, params in query.get_compiler(using=alias).as_sql():
+                yield sql, tuple(params)
+        for (table, key_columns), counters in self._increments.items():
+            yield increments_sql(table, key_columns, counters)
+        for (model, pk), values in self._updates.items():
+            update = model._default_manager.filter(pk=pk).query.chain(UpdateQuery)
+            update.add_update_values(values)
+            sql, params = update.get_compiler(using=alias).as_sql()
+            yield sql, tuple(params)
+
+    # --- the execute wrapper: every other statement on the connection passes through here --------
+
+    def __call__(self, execute: Callable[..., Any], sql: str, params: Any, many: bool, context: dict[str, Any]) -> Any:
+        self._just_read.clear()
+        if not self._sending:
+            if sql.lstrip()[:20].upper().startswith("ROLLBACK TO"):
+                self.drop()
+            else:
+                self.send()
+        return execute(sql, params, many, context)
+
+
+def _as_of_now(value: Any) -> Any:
+    """A copy of a mutable value (JSON fields): what is sent is the value as it was when written."""
+    return copy.deepcopy(value) if isinstance(value, (dict, list)) else value
+
+
+def _row_key(model: type[Model], pk: Any) -> tuple[type[Model], Any]:
+    """One key per row whether its id came as a string or a UUID."""
+    return model, model._meta.pk.to_python(pk)
+
+
+def increments_sql(table: str, key_columns: tuple[str, ...], rows: dict[tuple[Any, ...], dict[str, int]]) -> Statement:
+    """One multi-row upsert; a counter one row does not change is added as 0."""
+    columns = sorted({column for counters in rows.values() for column in counters})
+    names = ", ".join([*key_columns, *columns])
+    row_sql = "(" + ", ".join(["%s"] * (len(key_columns) + len(columns))) + ")"
+    params: list[Any] = []
+    for key, counters in rows.items():
+        params.extend([*key, *(counters.get(column, 0) for column in columns)])
+    updates = ", ".join(f"{c} = {table}.{c} + excluded.{c}" for c in columns)
+    sql = (
+        f"INSERT INTO {table} ({names}) VALUES {', '.join([row_sql] * len(rows))} "  # noqa: S608 - names are constants
+        f"ON CONFLICT ({', '.join(key_columns)}) DO UPDATE SET {updates}"
+    )
+    return sql, tuple(params)
+
+
+# --- what writers call: held by the open unit of work, or written at once ---------------------------
+
+
+def insert(row: Model, *, ignore_conflicts: bool = False) -> None:
+    _batch_or_now(lambda batch: batch.insert(row, ignore_conflicts=ignore_conflicts))
+
+
+def update(model: type[Model], pk: Any, values: dict[str, Any]) -> None:
+    _batch_or_now(lambda batch: batch.update(model, pk, values))
+
+
+def increment(table: str, keys: dict[str, Any], deltas: dict[str, int]) -> None:
+    _batch_or_now(lambda batch: batch.increment(table, keys, deltas))
+
+
+def _batch_or_now(hold: Callable[[WriteBatch], None]) -> None:
+    batch = current_batch()
+    if batch is not None:
+        hold(batch)
+        return
+    once = WriteBatch(default_connection)  # not installed: sent right here
+    hold(once)
+    once.send()
+
+
+def current_batch(connection: Any = default_connection) -> WriteBatch | None:
+    """The batch of the unit of work open on ``connection``, or None: write at once."""
+    if not connection.in_atomic_block:
+        return None  # a batch lives inside its unit of work's block; outside it nothing may wait
+    for wrapper in connection.execute_wrappers:
+        if isinstance(wrapper, WriteBatch):
+            return wrapper
+    return None
+
+
+def open_batch(connection: Any = default_connection) -> WriteBatch | None:
+    """Installs a batch unless one is open (a nested unit of work shares its outer one's batch).
+
+    Returns the batch installed here, which the caller removes with ``close_batch``; None if shared.
+    """
+    if current_batch(connection) is not None:
+        return None
+    batch = WriteBatch(connection)
+    connection.execute_wrappers.append(batch)
+    return batch
+
+
+def close_batch(batch: WriteBatch) -> None:
+    batch.drop()
+    batch.connection.execute_wrappers.remove(batch)

@@ -19,7 +19,6 @@ from application.payments.access import visible_order
 from application.payments.orders import CreateOrder, order_cancel, order_create, orders_list
 from application.payments.payments import CardData, CreatePayment, payment_create
 from application.payments.ports import OrderFilter, OrderRepository, PaymentsUnitOfWork
-from application.payments.publishing import publish_changes
 from application.shared.access import may_see, require_role
 from application.shared.errors import ApplicationError, Conflict, InvalidInput, NotFound
 from application.shared.pagination import Page, PageRequest
@@ -145,7 +144,6 @@ def _reserve(
                     _order_command(offer, quantity, deps, principal, expires_at=expires_at), intent_key=intent_key
                 ),
                 clock=clock,
-                publish=deps.payments.publish,
                 limits=deps.payments.limits,
             )
             reservation = Reservation.create(
@@ -226,7 +224,6 @@ def _abandon(deps: MarketplaceDeps, order_id: str) -> None:
         if order is not None and order.is_payable():
             order.cancel(now)
             uow.orders.save(order)
-            publish_changes(uow, deps.payments.publish, order=order)
     if released is not None and deps.precheck is not None:
         deps.precheck.give_back(str(released.variant_id), released.quantity)
 
@@ -272,7 +269,6 @@ def marketplace_order_complete(
             )
         order.complete(deps.payments.clock.now())
         uow.orders.save(order)
-        publish_changes(uow, deps.payments.publish, order=order)
     return order
 
 
@@ -282,6 +278,4 @@ def marketplace_order_cancel(
     """The customer (or its vendor, or an admin) calls off an unpaid order; the stock comes back through the
     ``order.cancelled`` event, and any checkout still open at the provider is cancelled there."""
     _marketplace_order(principal, uow.orders.get(order_id))
-    return order_cancel(
-        uow=uow, principal=principal, order_id=order_id, clock=deps.payments.clock, publish=deps.payments.publish
-    )
+    return order_cancel(uow=uow, principal=principal, order_id=order_id, clock=deps.payments.clock)

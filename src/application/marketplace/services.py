@@ -26,6 +26,7 @@ from application.marketplace.ports import (
 )
 from application.payments.deps import PaymentsDeps
 from application.payments.ports import OrderFilter, OrderRepository, PaymentsUnitOfWork
+from application.payments.unit_of_work import publishing
 from application.shared.pagination import Page, PageRequest
 from domain.identity.user import Principal
 from domain.payments.order import Order
@@ -45,6 +46,11 @@ class MarketplaceServices:
     reservation_ttl: timedelta
     tax_rate: Decimal
     precheck: StockPrecheck | None = None
+
+    def __post_init__(self) -> None:
+        # Its units of work hold the payments repositories: they publish what those aggregates emitted
+        # as they commit, like the payments services' own (``payments_uow``).
+        self.uow = publishing(self.uow, lambda: self.payments().publish)
 
     def deps(self) -> MarketplaceDeps:
         return MarketplaceDeps(

@@ -22,7 +22,6 @@ from datetime import datetime
 
 from application.marketplace.ports import MarketplaceDeps, MarketplaceUnitOfWork
 from application.payments.ports import PaymentFilter
-from application.payments.publishing import publish_changes
 from application.payments.refunds import CreateRefund, refund_create
 from application.shared.pagination import PageRequest
 from domain.catalog.reservation import LatePayment, ReleaseReason, Reservation, ReservationStatus
@@ -50,7 +49,7 @@ class StockOutcome:
 
 def payment_captured(*, deps: MarketplaceDeps, order_id: str, payment_id: str) -> StockOutcome:
     """Consumed, re_reserved, refunded, or a no-op reason."""
-    clock, publish = deps.payments.clock, deps.payments.publish
+    clock = deps.payments.clock
     uow = deps.new_uow()
     with uow:
         reservation = uow.reservations.for_order(order_id, lock=True)
@@ -84,7 +83,6 @@ def payment_captured(*, deps: MarketplaceDeps, order_id: str, payment_id: str) -
             if order.status is OrderStatus.PAID:
                 order.start_processing(now)
                 uow.orders.save(order)
-                publish_changes(uow, publish, order=order)
             uow.outbox.add(INVOICE_TOPIC, {"order_id": order_id}, dedupe_key=f"{INVOICE_TOPIC}:{order_id}")
     if result == "released_refunded_order":
         _give_back(deps, variant_id, reservation.quantity)
@@ -179,7 +177,6 @@ def _expire_if_abandoned(deps: MarketplaceDeps, uow: MarketplaceUnitOfWork, orde
     if order.is_payable() and order.is_past_expiry(now) and not _payment_in_flight(uow, str(order.id)):
         order.expire(now)
         uow.orders.save(order)
-        publish_changes(uow, deps.payments.publish, order=order)
 
 
 def _payment_in_flight(uow: MarketplaceUnitOfWork, order_id: str) -> bool:

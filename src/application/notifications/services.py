@@ -25,6 +25,7 @@ from application.notifications.ports import (
     UserDirectory,
     WebhookSender,
 )
+from application.notifications.unit_of_work import publishing
 from application.shared.events import StoredEvent
 from application.shared.pagination import Page, PageRequest
 from domain.identity.user import Principal
@@ -48,6 +49,10 @@ class NotificationsServices:
     clock: Clock
     # Retry schedule (its length is the outbox's attempt budget), private URLs allowed, disable-after.
     policy: use_cases.DeliveryPolicy
+
+    def __post_init__(self) -> None:
+        # Every unit of work publishes what its endpoints emitted as it commits.
+        self.uow = publishing(self.uow, lambda: self.publish)
 
     @property
     def max_attempts(self) -> int:
@@ -135,7 +140,6 @@ class NotificationsServices:
             uow=self.uow(),
             sender=self.sender,
             resolver=self.resolver,
-            publish=self.publish,
             clock=self.clock,
             policy=self.policy,
             delivery_id=delivery_id,

@@ -18,7 +18,6 @@ from application.notifications.ports import (
     EndpointGuard,
     EndpointRepository,
     EventFilter,
-    EventPublisher,
     EventReader,
     NotificationsUnitOfWork,
     ResolutionFailed,
@@ -45,7 +44,6 @@ from domain.notifications.endpoint import ENDPOINT_DISABLED, DisabledReason, Web
 from domain.notifications.schedule import RetrySchedule
 from domain.notifications.url_rules import UnsafeUrl
 from domain.shared.clock import Clock
-from domain.shared.events import DomainEvent
 from domain.shared.signing import signature_header
 
 DELIVER_TOPIC = "webhooks.deliver"
@@ -244,7 +242,6 @@ def delivery_send(
     uow: NotificationsUnitOfWork,
     sender: WebhookSender,
     resolver: Resolver,
-    publish: EventPublisher,
     clock: Clock,
     policy: DeliveryPolicy,
     delivery_id: str,
@@ -331,9 +328,9 @@ def delivery_send(
         else:
             failing_since = uow.endpoints.mark_failing(endpoint.id, now=finished)
             if outcome is Outcome.GONE:
-                _disable(uow, publish, endpoint.id, DisabledReason.GONE, finished)
+                _disable(uow, endpoint.id, DisabledReason.GONE, finished)
             elif failing_since is not None and finished - failing_since >= policy.disable_after:
-                _disable(uow, publish, endpoint.id, DisabledReason.FAILING, finished)
+                _disable(uow, endpoint.id, DisabledReason.FAILING, finished)
 
     if outcome is Outcome.DELIVERED:
         return "delivered"
@@ -356,21 +353,13 @@ def _send(
     return sender.send(destination=destination, body=body, headers=headers)
 
 
-def _disable(
-    uow: NotificationsUnitOfWork, publish: EventPublisher, endpoint_id: str, reason: DisabledReason, now: datetime
-) -> None:
-    """Disable once, and tell the merchant through an ``endpoint.disabled`` event (to their other endpoints)."""
+def _disable(uow: NotificationsUnitOfWork, endpoint_id: str, reason: DisabledReason, now: datetime) -> None:
+    """Disable once; the merchant hears of it through ``endpoint.disabled`` (to their other endpoints)."""
     endpoint = uow.endpoints.get(endpoint_id, for_update=True)
     if endpoint is None or not endpoint.enabled:
         return
     endpoint.disable(reason, now=now)
     uow.endpoints.save(endpoint)
-    event = DomainEvent(
-        type=ENDPOINT_DISABLED,
-        data={"object": endpoint.public_view(), "reason": reason.value},
-        aggregate_id=endpoint.id,
-    )
-    publish(uow.outbox, [event], owner_id=endpoint.owner_id)
 
 
 # --------------------------------------------------------------------------- delivery log, retry, replay

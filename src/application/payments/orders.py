@@ -7,8 +7,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from application.payments.access import visible_order
-from application.payments.ports import EventPublisher, OrderFilter, OrderRepository, PaymentFilter, PaymentsUnitOfWork
-from application.payments.publishing import publish_changes
+from application.payments.ports import OrderFilter, OrderRepository, PaymentFilter, PaymentsUnitOfWork
 from application.shared.errors import Conflict, InvalidInput, NotFound
 from application.shared.pagination import Page, PageRequest
 from domain.identity.user import Principal, Role
@@ -46,7 +45,6 @@ def order_create(
     seller_id: str,
     command: CreateOrder,
     clock: Clock,
-    publish: EventPublisher,
     limits: AmountLimits = DEFAULT_LIMITS,
 ) -> Order:
     amount = limits.check(Money.parse(command.amount, command.currency))
@@ -78,7 +76,6 @@ def order_create(
         else:
             uow.orders.add(order)
         uow.stats.record(seller_id=seller_id, day=now.date(), currency=amount.currency, orders=1)
-        publish_changes(uow, publish, order=order)
     return order
 
 
@@ -98,9 +95,7 @@ def orders_list(
     return orders.list(filters, page)
 
 
-def order_cancel(
-    *, uow: PaymentsUnitOfWork, principal: Principal, order_id: str, clock: Clock, publish: EventPublisher
-) -> Order:
+def order_cancel(*, uow: PaymentsUnitOfWork, principal: Principal, order_id: str, clock: Clock) -> Order:
     with uow:
         order = visible_order(principal, uow.orders.get_for_update(order_id))
         if not _may_cancel(principal, order):
@@ -111,7 +106,6 @@ def order_cancel(
         order.cancel(now)
         uow.orders.save(order)
         uow.stats.record(seller_id=order.seller_id, day=now.date(), currency=order.amount.currency, cancelled=1)
-        publish_changes(uow, publish, order=order)
         _cancel_open_payments(uow, str(order.id))
     return order
 
@@ -133,7 +127,7 @@ def _cancel_open_payments(uow: PaymentsUnitOfWork, order_id: str) -> None:
             )
 
 
-def order_expire_if_abandoned(*, uow: PaymentsUnitOfWork, order_id: str, clock: Clock, publish: EventPublisher) -> bool:
+def order_expire_if_abandoned(*, uow: PaymentsUnitOfWork, order_id: str, clock: Clock) -> bool:
     """Expires an unpaid order past ``expires_at`` unless a payment of it is still open (a late success
     must find the order payable, or it is returned)."""
     with uow:
@@ -146,5 +140,4 @@ def order_expire_if_abandoned(*, uow: PaymentsUnitOfWork, order_id: str, clock: 
             return False
         order.expire(now)
         uow.orders.save(order)
-        publish_changes(uow, publish, order=order)
     return True

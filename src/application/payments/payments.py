@@ -32,7 +32,6 @@ from application.payments.ports import (
     PaymentRepository,
     PaymentsUnitOfWork,
 )
-from application.payments.publishing import publish_changes
 from application.payments.unexpected import return_unexpected_money
 from application.shared.access import may_see, require_admin
 from application.shared.errors import Conflict, InvalidInput, NotFound
@@ -247,7 +246,7 @@ def payment_start_apply(
 def _apply(
     uow: PaymentsUnitOfWork, deps: PaymentsDeps, order: Order, payment: Payment, result: GatewayResult, *, now: datetime
 ) -> None:
-    """Moves payment and order to what the gateway said, records stats, publishes events, saves."""
+    """Moves payment and order to what the gateway said, records stats, saves (their events publish at commit)."""
     day, currency = now.date(), payment.amount.currency
     session_news = result.status not in {"attempt_failed", "expired", "cancelled"}
     if (
@@ -303,7 +302,6 @@ def _apply(
         payment.schedule_check(None)  # the merchant captures (or voids) when it chooses
     uow.payments.save(payment)
     uow.orders.save(order)
-    publish_changes(uow, deps.publish, order=order, payment=payment)
 
 
 def _unexpected_money(order: Order, payment: Payment, result: GatewayResult) -> tuple[str, str] | None:
@@ -413,7 +411,7 @@ def payment_settle(
 def payment_check_reschedule(*, uow: PaymentsUnitOfWork, payment_id: str, deps: PaymentsDeps, expire: bool) -> None:
     """Reconciliation found nothing final: ask again later (backing off), or end an abandoned checkout."""
     with uow:
-        payment, order = _lock(uow, payment_id)
+        payment, _ = _lock(uow, payment_id)  # the order too: its view goes with the payment's events
         if payment.status not in {PaymentStatus.PENDING, PaymentStatus.AUTHORIZED}:
             payment.schedule_check(None)  # settled meanwhile: off the schedule for good
             uow.payments.save(payment)
@@ -425,7 +423,6 @@ def payment_check_reschedule(*, uow: PaymentsUnitOfWork, payment_id: str, deps: 
             payment.check_count += 1
             payment.schedule_check(deps.checks.next_check(now, payment.check_count))
         uow.payments.save(payment)
-        publish_changes(uow, deps.publish, order=order, payment=payment)
 
 
 def _lock(uow: PaymentsUnitOfWork, payment_id: str) -> tuple[Payment, Order]:

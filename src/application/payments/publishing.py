@@ -1,42 +1,75 @@
-"""Turning aggregate events into published events carrying the resource as it was."""
+"""Turning what the aggregates emitted into published events carrying the resources as they are.
+
+A payment's event carries the payment and its order; ``payment.refunded`` also the refund that made
+it; an order's event the order; a refund's news (``refund.succeeded`` / ``refund.failed`` /
+``refund.returned``) the refund, its order and its payment. They are published in the order payments,
+orders, refunds, each aggregate's in the order it emitted them, to the order's seller.
+"""
 
 from __future__ import annotations
 
-from application.payments.ports import EventPublisher, PaymentsUnitOfWork
+import uuid
+from collections.abc import Sequence
+from typing import Any, TypeVar
+
+from application.payments.ports import PaymentsUnitOfWork
 from application.payments.representations import order_view, payment_view, refund_view
+from application.shared.errors import NotFound
+from application.shared.publishing_unit_of_work import News
 from domain.payments.order import Order
 from domain.payments.payment import Payment
 from domain.payments.refund import Refund
 from domain.shared.events import DomainEvent
 
+Aggregate = Order | Payment | Refund
+T = TypeVar("T", Order, Payment, Refund)
 
-def publish_changes(
-    uow: PaymentsUnitOfWork,
-    publish: EventPublisher,
-    *,
-    order: Order,
-    payment: Payment | None = None,
-    refund: Refund | None = None,
-    refund_event: str = "",
-) -> None:
-    """Publishes what the aggregates emitted, in the order it happened, to the order's seller.
 
-    ``refund_event`` (``refund.succeeded`` / ``refund.failed`` / ``refund.returned``) is the refund's
-    own news, published after the payment's and order's with all three as they are now.
-    """
-    events: list[DomainEvent] = []
-    if payment is not None:
+def payments_news(unit: PaymentsUnitOfWork, seen: Sequence[Aggregate]) -> News:
+    """Every event the ``seen`` aggregates hold (they forget them), by seller, as published events."""
+    # The last object read or saved under an id is that resource as this transaction leaves it.
+    latest: dict[uuid.UUID, Any] = {item.id: item for item in seen}
+    news: dict[str, list[DomainEvent]] = {}
+
+    def order_of(item: Payment | Refund) -> Order:
+        found = latest.get(item.order_id)
+        if not isinstance(found, Order):
+            # Every path that changes a payment or refund holds its order; reading it keeps this honest.
+            found = unit.orders.get(str(item.order_id))
+            if found is None:
+                raise NotFound("No such order")
+            latest[found.id] = found
+        return found
+
+    def payment_of(refund: Refund) -> Payment | None:
+        found = latest.get(refund.payment_id)
+        return found if isinstance(found, Payment) else unit.payments.get(str(refund.payment_id))
+
+    def refund_for(payment: Payment) -> Refund | None:
+        return next((r for r in reversed(seen) if isinstance(r, Refund) and r.payment_id == payment.id), None)
+
+    for payment in _each(seen, Payment):
         for event in payment.pull_events():
-            data = {"object": payment_view(payment), "order": order_view(order)}
-            if refund is not None and event.type == "payment.refunded":
+            order = order_of(payment)
+            data = {"object": payment_view(latest[payment.id]), "order": order_view(order)}
+            refund = refund_for(payment) if event.type == "payment.refunded" else None
+            if refund is not None:
                 data["refund"] = refund_view(refund)
-            events.append(DomainEvent(event.type, data, aggregate_id=str(payment.id)))
-    for event in order.pull_events():
-        events.append(DomainEvent(event.type, {"object": order_view(order)}, aggregate_id=str(order.id)))
-    if refund is not None and refund_event:
-        data = {"object": refund_view(refund), "order": order_view(order)}
-        if payment is not None:
-            data["payment"] = payment_view(payment)
-        events.append(DomainEvent(refund_event, data, aggregate_id=str(refund.id)))
-    if events:
-        publish(uow.outbox, events, owner_id=order.seller_id)
+            news.setdefault(order.seller_id, []).append(DomainEvent(event.type, data, aggregate_id=str(payment.id)))
+    for order in _each(seen, Order):
+        for event in order.pull_events():
+            data = {"object": order_view(latest[order.id])}
+            news.setdefault(order.seller_id, []).append(DomainEvent(event.type, data, aggregate_id=str(order.id)))
+    for refund in _each(seen, Refund):
+        for event in refund.pull_events():
+            order = order_of(refund)
+            data = {"object": refund_view(latest[refund.id]), "order": order_view(order)}
+            paid = payment_of(refund)
+            if paid is not None:
+                data["payment"] = payment_view(paid)
+            news.setdefault(order.seller_id, []).append(DomainEvent(event.type, data, aggregate_id=str(refund.id)))
+    return list(news.items())
+
+
+def _each(seen: Sequence[Aggregate], kind: type[T]) -> list[T]:
+    return [item for item in seen if isinstance(item, kind)]

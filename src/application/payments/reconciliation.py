@@ -124,7 +124,7 @@ def orders_expire(*, uow: PaymentsUnitOfWork, deps: PaymentsDeps, limit: int = 5
     now = deps.clock.now()
     for kind in (OrderKind.MERCHANT, OrderKind.DISTRIBUTOR):
         for order_id in uow.orders.expired_open_ids(now=now, kind=kind.value, limit=limit):
-            if order_expire_if_abandoned(uow=uow, order_id=order_id, clock=deps.clock, publish=deps.publish):
+            if order_expire_if_abandoned(uow=uow, order_id=order_id, clock=deps.clock):
                 expired += 1
     return expired
 

@@ -23,7 +23,6 @@ from datetime import datetime, timedelta
 from application.payments.access import visible_payment
 from application.payments.deps import PaymentsDeps
 from application.payments.ports import PaymentsUnitOfWork, RefundFilter, RefundRepository, RefundRequest
-from application.payments.publishing import publish_changes
 from application.shared.access import may_see, owned_or_404, require_admin
 from application.shared.errors import Conflict, InvalidInput, NotFound, Unavailable
 from application.shared.pagination import Page, PageRequest
@@ -182,7 +181,6 @@ def refund_apply(
             return refund  # already final, or nothing final to apply
         now = deps.clock.now()
         counted = refund.kind is RefundKind.REFUND
-        event = ""
         if status == "failed":
             if refund.is_requested:
                 if counted:
@@ -208,7 +206,6 @@ def refund_apply(
                         details={"reversed": refund.reversed},
                     )
                 )
-            event = "refund.failed"
         else:
             if refund.is_requested:
                 if counted:
@@ -217,14 +214,11 @@ def refund_apply(
                     order.record_refund(refund.amount, now)
                     _count(uow, order.seller_id, refund, now=now, sign=1)
                 refund.accept(now, reference)
-                event = "refund.returned" if not counted else ""
             if status == "succeeded":
                 refund.succeed(now, reference)
-                event = "refund.succeeded"
         uow.refunds.save(refund)
         uow.payments.save(payment)
         uow.orders.save(order)
-        publish_changes(uow, deps.publish, order=order, payment=payment, refund=refund, refund_event=event)
     return refund
 
 

@@ -34,6 +34,7 @@ from application.payments.ports import (
     RefundFilter,
     RefundRepository,
 )
+from application.payments.unit_of_work import publishing
 from application.shared.pagination import Page, PageRequest
 from domain.identity.user import Principal
 from domain.payments.alert import Alert
@@ -68,6 +69,10 @@ class PaymentsServices:
     # Methods whose gateway is a sandbox here: their payments are made with livemode false.
     sandbox_methods: frozenset[str]
 
+    def __post_init__(self) -> None:
+        # Every unit of work publishes what its orders, payments and refunds emitted as it commits.
+        self.uow = publishing(self.uow, lambda: self.publish)
+
     def deps(self) -> PaymentsDeps:
         """The ports a payment use case needs beyond its unit of work (marketplace's checkout needs them too)."""
         return PaymentsDeps(
@@ -89,7 +94,6 @@ class PaymentsServices:
             seller_id=seller_id,
             command=command,
             clock=self.clock,
-            publish=self.publish,
             limits=self.limits,
         )
 
@@ -100,9 +104,7 @@ class PaymentsServices:
         return order_cases.orders_list(orders=self.orders, principal=principal, filters=filters, page=page)
 
     def order_cancel(self, *, principal: Principal, order_id: str) -> Order:
-        return order_cases.order_cancel(
-            uow=self.uow(), principal=principal, order_id=order_id, clock=self.clock, publish=self.publish
-        )
+        return order_cases.order_cancel(uow=self.uow(), principal=principal, order_id=order_id, clock=self.clock)
 
     def orders_expire(self) -> int:
         return reconciliation.orders_expire(uow=self.uow(), deps=self.deps())

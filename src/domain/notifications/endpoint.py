@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
 from domain.shared.errors import InvalidTransition, InvalidValue
+from domain.shared.events import DomainEvent
 from domain.shared.ids import new_id
 from domain.shared.signing import new_secret
 
@@ -89,6 +90,8 @@ class WebhookEndpoint:
     # "registration:<user id>" for the endpoint made from a merchant's sign-up webhook_url: the dedupe key.
     origin: str = ""
     deleted_at: datetime | None = None
+    # What happened to it, not yet handed out (``events`` above are the event types it subscribes to).
+    news: list[DomainEvent] = field(default_factory=list, compare=False)
 
     @classmethod
     def create(
@@ -157,6 +160,12 @@ class WebhookEndpoint:
             raise InvalidTransition("The endpoint is already disabled", code="endpoint_disabled")
         self.enabled, self.disabled_reason, self.disabled_at = False, reason.value, now
         self.updated_at = now
+        self.news.append(DomainEvent(ENDPOINT_DISABLED, {"reason": reason.value}, aggregate_id=self.id))
+
+    def pull_events(self) -> list[DomainEvent]:
+        """Hand pending events to the outbox writer and forget them."""
+        events, self.news = self.news, []
+        return events
 
     def delete(self, *, now: datetime) -> None:
         self.deleted_at = now

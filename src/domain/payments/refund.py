@@ -15,11 +15,12 @@ was already paid): it never counts as a refund of the payment.
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 
 from domain.shared.errors import InvalidTransition, InvalidValue
+from domain.shared.events import DomainEvent
 from domain.shared.ids import new_id
 from domain.shared.money import Money
 
@@ -52,6 +53,7 @@ class Refund:
     livemode: bool = True  # the payment's: a sandbox payment's refund moves no real money either
     created_at: datetime
     updated_at: datetime | None = None
+    events: list[DomainEvent] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         if not self.amount.is_positive():
@@ -106,6 +108,9 @@ class Refund:
         self.updated_at = now
         if gateway_reference:
             self.gateway_reference = gateway_reference
+        if self.kind is RefundKind.RETURN:
+            # A refund's acceptance is news on the payment (payment.refunded); a return's is its own.
+            self._emit("refund.returned")
 
     def succeed(self, now: datetime, gateway_reference: str = "") -> None:
         if self.accepted_at is None:
@@ -113,12 +118,14 @@ class Refund:
         self._settle(RefundStatus.SUCCEEDED, now)
         if gateway_reference:
             self.gateway_reference = gateway_reference
+        self._emit("refund.succeeded")
 
     def fail(self, message: str, now: datetime) -> None:
         """Failed at once (nothing counted) or after acceptance (``reversed``: the amount goes back)."""
         self._settle(RefundStatus.FAILED, now)
         self.reversed = self.accepted_at is not None and self.kind is RefundKind.REFUND
         self.failure_message = message[:500]
+        self._emit("refund.failed")
 
     def _settle(self, target: RefundStatus, now: datetime) -> None:
         # A gateway answers once; a second, different answer is a bug upstream, not a state change.
@@ -126,3 +133,15 @@ class Refund:
             raise InvalidTransition(f"Refund is already {self.status}", code="refund_already_settled")
         self.status = target
         self.updated_at = now
+
+    def _emit(self, event_type: str) -> None:
+        # A refund's news is its latest state: a later event in the same change supersedes an earlier
+        # one not yet handed out (a return accepted and succeeded at once is one ``refund.succeeded``).
+        self.events = [
+            DomainEvent(event_type, {"refund_id": str(self.id), "status": self.status.value}, aggregate_id=str(self.id))
+        ]
+
+    def pull_events(self) -> list[DomainEvent]:
+        """Hand pending events to the outbox writer and forget them."""
+        events, self.events = self.events, []
+        return events

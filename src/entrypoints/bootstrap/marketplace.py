@@ -1,7 +1,7 @@
 """Marketplace wiring (seed 001): reservations, invoices and their PDF, on top of the catalog and payments.
 
 A marketplace unit of work holds the payments repositories too, so stock, order and payment change
-in one transaction: the same repository instances the payments services' units of work hold.
+in one transaction, with the payments services' repositories.
 """
 
 from __future__ import annotations
@@ -10,6 +10,7 @@ from datetime import timedelta
 
 from adapters.django_orm.catalog.repositories import DjangoInvoiceRepository, DjangoReservationRepository
 from adapters.django_orm.catalog.vendors import DjangoPartyDirectory
+from adapters.django_orm.payments.stats import DjangoStatsRecorder
 from adapters.gateways.marketplace_invoice_pdf import InvoicePdfRenderer
 from application.catalog.services import CatalogServices
 from application.marketplace.ports import MarketplaceUnitOfWork
@@ -21,15 +22,14 @@ from entrypoints.bootstrap.platform import Platform, setting
 
 def build(built: Platform, *, catalog: CatalogServices, payments: PaymentsServices) -> MarketplaceServices:
     reservations, invoices = DjangoReservationRepository(), DjangoInvoiceRepository()
-    shared = payments.uow()  # not entered: only its repositories are taken
 
     def uow() -> MarketplaceUnitOfWork:
         unit: MarketplaceUnitOfWork = built.uow(
-            orders=shared.orders,
-            payments=shared.payments,
-            refunds=shared.refunds,
-            stats=shared.stats,
-            alerts=shared.alerts,
+            orders=payments.orders,
+            payments=payments.payments,
+            refunds=payments.refunds,
+            stats=DjangoStatsRecorder(),
+            alerts=payments.alerts,
             services=catalog.services,
             variants=catalog.variants,
             reservations=reservations,

@@ -8,9 +8,11 @@ import pytest
 from standardwebhooks.webhooks import Webhook
 
 from application.notifications import use_cases
+from application.notifications.unit_of_work import REMEMBERED, notifications_news
 from application.notifications.url_guard import destination_resolve, url_vet
 from application.shared.events import StoredEvent
 from application.shared.outbox import RetryLater
+from application.shared.publishing_unit_of_work import PublishingUnitOfWork
 from domain.notifications.delivery import AttemptTrigger, DeliveryStatus
 from domain.notifications.endpoint import WebhookEndpoint
 from domain.notifications.schedule import RetrySchedule
@@ -44,11 +46,14 @@ def world():
 
 def _send(uow, clock, delivery, sender, *, attempt, publish=None, resolver=None, schedule=None, run=1, days=5.0):
     schedule = schedule or RetrySchedule.default()
+    # As the services make it: the unit of work publishes what its endpoints emitted.
+    unit = PublishingUnitOfWork(
+        uow, remember=REMEMBERED, news=notifications_news, publish=publish or RecordingPublisher()
+    )
     return use_cases.delivery_send(
-        uow=uow,
+        uow=unit,
         sender=sender,
         resolver=resolver or FakeResolver({"hooks.example.com": ["93.184.215.14"]}),
-        publish=publish or RecordingPublisher(),
         clock=clock,
         policy=use_cases.DeliveryPolicy(schedule=schedule, disable_after=timedelta(days=days)),
         delivery_id=delivery.id,

@@ -9,7 +9,10 @@ from datetime import UTC, datetime
 from typing import Any
 
 from application.payments.ports import GatewayRequest, GatewayResult, RefundRequest, RefundResult
+from application.payments.publishing import payments_news
+from application.payments.unit_of_work import REMEMBERED
 from application.shared.pagination import Page
+from application.shared.publishing_unit_of_work import PublishingUnitOfWork
 from domain.payments.order import Order
 from domain.payments.payment import Payment
 from domain.payments.refund import Refund
@@ -30,7 +33,13 @@ class MemoryRepo:
         self.rows: dict[str, Any] = {}
 
     def add(self, item: Any, **_: Any) -> None:
-        self.rows[str(item.id)] = copy.deepcopy(item)
+        self.save(item)  # like a row: what is stored holds no pending events
+
+    def add_if_absent(self, item: Any) -> tuple[Any, bool]:
+        if str(item.id) in self.rows:
+            return self.get(str(item.id)), False
+        self.add(item)
+        return item, True
 
     def get(self, item_id: str) -> Any:
         found = self.rows.get(str(item_id))
@@ -92,14 +101,16 @@ class MemoryAlerts:
         return Page(items=list(self.rows), next_cursor=None)
 
 
-class FakeUow:
+class MemoryPaymentsUnit:
+    """The payments repositories in memory, in one transaction that a rollback restores."""
+
     def __init__(self) -> None:
         self.orders, self.payments, self.refunds = MemoryRepo(), MemoryRepo(), MemoryRepo()
         self.stats, self.outbox, self.alerts = MemoryStats(), MemoryOutbox(), MemoryAlerts()
         self.committed = 0
         self.depth = 0  # > 0 while a transaction is open: gateways assert it is 0 when called
 
-    def __enter__(self) -> FakeUow:
+    def __enter__(self) -> MemoryPaymentsUnit:
         self._snapshot = copy.deepcopy((self.orders.rows, self.payments.rows, self.refunds.rows))
         self.depth += 1
         return self
@@ -110,6 +121,17 @@ class FakeUow:
             self.orders.rows, self.payments.rows, self.refunds.rows = self._snapshot
         else:
             self.committed += 1
+
+
+class FakeUow(PublishingUnitOfWork):
+    """The memory unit of work as the services use it: it publishes what its aggregates emitted at commit.
+
+    ``publisher`` records what was published (pass it as the deps' ``publish`` to read it there).
+    """
+
+    def __init__(self, publisher: RecordingPublisher | None = None) -> None:
+        self.publisher = publisher or RecordingPublisher()
+        super().__init__(MemoryPaymentsUnit(), remember=REMEMBERED, news=payments_news, publish=self.publisher)
 
 
 @dataclass

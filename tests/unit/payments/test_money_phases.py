@@ -18,7 +18,7 @@ from application.payments.refunds import CreateRefund, refund_apply, refund_conf
 from domain.identity.user import Principal, Role
 from domain.shared.errors import InvalidValue
 from domain.shared.money import Money
-from tests.unit.payments.fakes import FakeUow, FixedClock, PlainFingerprinter, RecordingPublisher, ScriptedGateway
+from tests.unit.payments.fakes import FakeUow, FixedClock, PlainFingerprinter, ScriptedGateway
 
 SELLER = Principal(user_id="seller-1", role=Role.MERCHANT)
 ADMIN = Principal(user_id="admin-1", role=Role.ADMIN)
@@ -37,12 +37,10 @@ def setup(amount: str = "100.00") -> tuple[FakeUow, ScriptedGateway, PaymentsDep
         gateways={"cashfree": gateway, "card": gateway, "bank_transfer": gateway},
         fingerprinter=PlainFingerprinter(),
         clock=FixedClock(),
-        publish=RecordingPublisher(),
+        publish=uow.publisher,
         notify_url_for={},
     )
-    order = order_create(
-        uow=uow, seller_id=SELLER.user_id, command=CreateOrder(amount=amount), clock=deps.clock, publish=deps.publish
-    )
+    order = order_create(uow=uow, seller_id=SELLER.user_id, command=CreateOrder(amount=amount), clock=deps.clock)
     return uow, gateway, deps, str(order.id)
 
 
@@ -171,7 +169,7 @@ def test_success_on_a_cancelled_order_is_returned_and_listed():
     payment = payment_create(
         uow=uow, principal=SELLER, command=CreatePayment(order_id=order_id, method="cashfree"), deps=deps
     )
-    order_cancel(uow=uow, principal=SELLER, order_id=order_id, clock=deps.clock, publish=deps.publish)
+    order_cancel(uow=uow, principal=SELLER, order_id=order_id, clock=deps.clock)
     assert ("payments.cancel_at_provider", {"payment_id": str(payment.id)}) in uow.outbox.sent
     ok = GatewayResult(status="captured", reference="pay_1", amount=Money.parse("100.00", INR))
     payment_settle(uow=uow, payment_id=str(payment.id), result=ok, deps=deps)

@@ -30,9 +30,7 @@ def _deps(gateway: ScriptedGateway) -> PaymentsDeps:
 
 
 def _order(uow: FakeUow, deps: PaymentsDeps, amount: str = "100.00") -> str:
-    order = order_create(
-        uow=uow, seller_id=SELLER.user_id, command=CreateOrder(amount=amount), clock=deps.clock, publish=deps.publish
-    )
+    order = order_create(uow=uow, seller_id=SELLER.user_id, command=CreateOrder(amount=amount), clock=deps.clock)
     return str(order.id)
 
 
@@ -65,7 +63,7 @@ def test_settle_success_pays_the_order_once_and_replays_change_nothing():
     payment_settle(uow=uow, payment_id=payment_id, result=success, deps=deps)
     assert uow.orders.get(order_id).status.value == "paid"
     assert uow.stats.counters["successful_payments"] == 1
-    captured = [e for e in deps.publish.published if e.type == "payment.captured"]
+    captured = [e for e in uow.publisher.published if e.type == "payment.captured"]
     assert len(captured) == 1
 
 
@@ -197,7 +195,6 @@ def test_an_order_above_the_maximum_amount_is_refused_and_nothing_is_written():
             seller_id=SELLER.user_id,
             command=CreateOrder(amount="500.01"),
             clock=deps.clock,
-            publish=deps.publish,
             limits=deps.limits,
         )
     assert not uow.orders.rows

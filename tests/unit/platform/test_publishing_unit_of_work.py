@@ -104,3 +104,21 @@ def test_a_refunds_news_is_its_latest_state_and_carries_payment_and_order():
     assert event.type == "refund.succeeded"
     assert event.data["object"]["id"] == str(refund.id)
     assert event.data["order"]["id"] == str(order.id)
+
+
+def test_no_application_code_publishes_by_hand():
+    """Publishing is the unit of work's job: a use case that called the publisher could publish twice or
+    publish a change that then rolled back."""
+    import re
+    from pathlib import Path
+
+    import application
+
+    root = Path(application.__file__).parent
+    mechanism = root / "shared" / "publishing_unit_of_work.py"
+    offenders = [
+        str(path.relative_to(root))
+        for path in root.rglob("*.py")
+        if path != mechanism and re.search(r"\bpublish\(|\.publish\(", path.read_text())
+    ]
+    assert offenders == []

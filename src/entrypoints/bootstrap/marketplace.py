@@ -22,8 +22,8 @@ from entrypoints.bootstrap.platform import Platform, setting
 
 
 def build(built: Platform, *, catalog: CatalogServices, payments: PaymentsServices) -> MarketplaceServices:
-    reservations, invoices = DjangoReservationRepository(), DjangoInvoiceRepository()
     numbers = DjangoInvoiceNumbers({INVOICE_SERIES: InvoiceSequence})
+    reservations, invoices = DjangoReservationRepository(), DjangoInvoiceRepository()
     shared = payments.uow()  # not entered: only its repositories are taken
 
     def uow() -> MarketplaceUnitOfWork:

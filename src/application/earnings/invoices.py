@@ -22,7 +22,7 @@ from application.earnings.ports import (
 from application.shared.errors import Conflict, InvalidInput, NotFound
 from application.shared.pagination import Page, PageRequest
 from domain.earnings.commission import Commission, CommissionKind, CommissionStatus
-from domain.earnings.invoice import Invoice, InvoiceLine, Period, invoice_number
+from domain.earnings.invoice import INVOICE_SERIES, Invoice, InvoiceLine, Period
 from domain.earnings.tiers import Tier, format_percent
 from domain.identity.user import Principal, Role
 from domain.shared.clock import Clock
@@ -62,10 +62,10 @@ def invoice_issue(
         if not items:
             raise Conflict(f"No approved commissions left to invoice for {invoiced_period}", code="nothing_to_invoice")
         # Taken last, so the counter row is locked only briefly; a rollback gives the number back.
-        sequence = uow.invoices.next_sequence(invoiced_period)
+        number = uow.invoice_numbers.next_number(INVOICE_SERIES, invoiced_period.compact)
         invoice = Invoice(
             id=str(new_id()),
-            number=invoice_number(invoiced_period, sequence),
+            number=number,
             reseller_id=reseller.id,
             period=invoiced_period,
             currency=config.program_currency,

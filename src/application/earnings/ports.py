@@ -8,6 +8,7 @@ from datetime import datetime
 from typing import Protocol
 
 from application.shared.events import StoredEvent
+from application.shared.invoice_numbers import InvoiceNumbers
 from application.shared.pagination import Page, PageRequest
 from application.shared.ports import UnitOfWork
 from domain.earnings.activity import ActivityEntry
@@ -180,10 +181,6 @@ class CommissionRepository(Protocol):
 
 
 class InvoiceRepository(Protocol):
-    def next_sequence(self, period: Period) -> int:
-        """The next number for the period, taken under a lock held until the unit of work ends."""
-        ...
-
     def add(self, invoice: Invoice) -> None: ...
 
     def get(self, invoice_id: str) -> Invoice | None: ...
@@ -237,6 +234,7 @@ class EarningsUnitOfWork(UnitOfWork, Protocol):
     attributions: AttributionRepository
     commissions: CommissionRepository
     invoices: InvoiceRepository
+    invoice_numbers: InvoiceNumbers
     payouts: PayoutRepository
     leads: LeadRepository
     activity: ActivityLog

@@ -16,9 +16,10 @@ from __future__ import annotations
 from typing import Any
 
 from application.erp import use_cases
+from application.erp.journal import JOURNAL_TOPICS, JournalRequest
 from application.erp.services import ErpServices
 from application.shared.errors import InvalidInput
-from application.shared.outbox import Attempt, RetryLater
+from application.shared.outbox import Attempt, OutboxHandler, RetryLater
 from application.shared.subscriptions import Subscriptions
 from domain.erp.sync import SyncKind
 
@@ -31,26 +32,19 @@ def register(subscriptions: Subscriptions, erp: ErpServices) -> None:
             return
         erp.business_partner_sync(distributor_id=distributor_id, attempt=attempt)
 
-    def post_journal_entry(payload: dict[str, Any], *, attempt: Attempt) -> None:
-        try:
-            request = use_cases.JournalEntryRequest.from_payload(payload)
-        except InvalidInput as exc:
-            raise RetryLater(exc.message, give_up=True) from None
-        if erp.gateway is None:
-            erp.sync_not_configured(kind=SyncKind.JOURNAL_ENTRY, object_id=request.payment_id, payload=dict(payload))
-            return
-        erp.journal_entry_post(request=request, attempt=attempt)
+    def journal_poster(kind: SyncKind) -> OutboxHandler:
+        def post_journal(payload: dict[str, Any], *, attempt: Attempt) -> None:
+            try:
+                request = JournalRequest.from_payload(payload, kind=kind)
+            except InvalidInput as exc:
+                raise RetryLater(exc.message, give_up=True) from None
+            if erp.gateway is None:
+                erp.sync_not_configured(kind=kind, object_id=request.object_id, payload=dict(payload))
+                return
+            erp.journal_post(request=request, attempt=attempt)
 
-    def post_journal_reversal(payload: dict[str, Any], *, attempt: Attempt) -> None:
-        try:
-            request = use_cases.JournalReversalRequest.from_payload(payload)
-        except InvalidInput as exc:
-            raise RetryLater(exc.message, give_up=True) from None
-        if erp.gateway is None:
-            erp.sync_not_configured(kind=SyncKind.JOURNAL_REVERSAL, object_id=request.refund_id, payload=dict(payload))
-            return
-        erp.journal_reversal_post(request=request, attempt=attempt)
+        return post_journal
 
     subscriptions.subscribe(use_cases.BUSINESS_PARTNER_TOPIC, upsert_business_partner, max_attempts=erp.max_attempts)
-    subscriptions.subscribe(use_cases.JOURNAL_ENTRY_TOPIC, post_journal_entry, max_attempts=erp.max_attempts)
-    subscriptions.subscribe(use_cases.JOURNAL_REVERSAL_TOPIC, post_journal_reversal, max_attempts=erp.max_attempts)
+    for kind, topic in JOURNAL_TOPICS.items():
+        subscriptions.subscribe(topic, journal_poster(kind), max_attempts=erp.max_attempts)

@@ -8,11 +8,12 @@ Each method keeps its use case's name and takes only what the caller knows.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
 from application.erp import use_cases
+from application.erp.journal import JournalRequest
 from application.erp.ports import (
     BusinessPartnerSource,
     ErpGateway,
@@ -58,32 +59,24 @@ class ErpServices:
             sync_records=self.sync_records, outbox=outbox, distributor_id=distributor_id, clock=self.clock
         )
 
+    def journal_request(self, *, outbox: Outbox, request: JournalRequest) -> SyncRecord:
+        return use_cases.journal_request(
+            sync_records=self.sync_records, outbox=outbox, request=request, clock=self.clock
+        )
+
+    # What the distributors context asks for (adapters/bridges/erp_sync.py): a payment's entry, a refund's reversal.
+
     def journal_entry_request(
         self, *, outbox: Outbox, payment_id: str, distributor_id: str, amount: Money, posted_on: date
     ) -> SyncRecord:
-        return use_cases.journal_entry_request(
-            sync_records=self.sync_records,
-            outbox=outbox,
-            payment_id=payment_id,
-            distributor_id=distributor_id,
-            amount=amount,
-            posted_on=posted_on,
-            clock=self.clock,
-        )
+        entry = JournalRequest(payment_id=payment_id, distributor_id=distributor_id, amount=amount, posted_on=posted_on)
+        return self.journal_request(outbox=outbox, request=entry)
 
     def journal_reversal_request(
         self, *, outbox: Outbox, refund_id: str, payment_id: str, distributor_id: str, amount: Money, posted_on: date
     ) -> SyncRecord:
-        return use_cases.journal_reversal_request(
-            sync_records=self.sync_records,
-            outbox=outbox,
-            refund_id=refund_id,
-            payment_id=payment_id,
-            distributor_id=distributor_id,
-            amount=amount,
-            posted_on=posted_on,
-            clock=self.clock,
-        )
+        entry = JournalRequest(payment_id=payment_id, distributor_id=distributor_id, amount=amount, posted_on=posted_on)
+        return self.journal_request(outbox=outbox, request=replace(entry, refund_id=refund_id))
 
     # One attempt each, run by the outbox (application/erp/handlers.py).
 
@@ -98,29 +91,11 @@ class ErpServices:
             livemode=self.livemode,
         )
 
-    def journal_entry_post(self, *, request: use_cases.JournalEntryRequest, attempt: Attempt) -> SyncRecord:
-        return use_cases.journal_entry_post(
+    def journal_post(self, *, request: JournalRequest, attempt: Attempt) -> SyncRecord:
+        return use_cases.journal_post(
             uow=self.uow(),
             gateway=self._sap(),
-            payment_id=request.payment_id,
-            distributor_id=request.distributor_id,
-            amount=request.amount,
-            posted_on=request.posted_on,
-            settings=self.journal_settings,
-            clock=self.clock,
-            attempt=attempt,
-            livemode=self.livemode,
-        )
-
-    def journal_reversal_post(self, *, request: use_cases.JournalReversalRequest, attempt: Attempt) -> SyncRecord:
-        return use_cases.journal_reversal_post(
-            uow=self.uow(),
-            gateway=self._sap(),
-            refund_id=request.refund_id,
-            payment_id=request.payment_id,
-            distributor_id=request.distributor_id,
-            amount=request.amount,
-            posted_on=request.posted_on,
+            request=request,
             settings=self.journal_settings,
             clock=self.clock,
             attempt=attempt,

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any, NoReturn
 
+from application.erp.journal import JOURNAL_ENTRY_TOPIC, JOURNAL_REVERSAL_TOPIC, JOURNAL_TOPICS, JournalRequest
 from application.erp.ports import (
     BusinessPartnerSource,
     ErpFailure,
@@ -43,8 +44,6 @@ from domain.shared.errors import InvalidValue
 from domain.shared.money import Money
 
 BUSINESS_PARTNER_TOPIC = "erp.business_partner.upsert"
-JOURNAL_ENTRY_TOPIC = "erp.journal_entry.post"
-JOURNAL_REVERSAL_TOPIC = "erp.journal_reversal.post"
 JOURNAL_KINDS = (SyncKind.JOURNAL_ENTRY, SyncKind.JOURNAL_REVERSAL)
 # How long one attempt may hold a record before another worker may take it over.
 CLAIM_LEASE = timedelta(seconds=120)
@@ -84,120 +83,19 @@ def business_partner_sync_request(
     return record
 
 
-def journal_entry_payload(*, payment_id: str, distributor_id: str, amount: Money, posted_on: date) -> dict[str, Any]:
-    """The ``erp.journal_entry.post`` outbox payload (the payments context writes it)."""
-    return {
-        "payment_id": payment_id,
-        "distributor_id": distributor_id,
-        "amount_minor": amount.minor,
-        "currency": amount.currency,
-        "posted_on": posted_on.isoformat(),
-    }
-
-
-def journal_entry_request(
-    *,
-    sync_records: SyncRecordRepository,
-    outbox: Outbox,
-    payment_id: str,
-    distributor_id: str,
-    amount: Money,
-    posted_on: date,
-    clock: Clock,
+def journal_request(
+    *, sync_records: SyncRecordRepository, outbox: Outbox, request: JournalRequest, clock: Clock
 ) -> SyncRecord:
-    """Record a pending journal entry and queue its posting; asking twice for one payment is one entry."""
-    if not amount.is_positive():
-        raise InvalidInput("A journal entry needs a positive amount", code="invalid_amount", field="amount")
-    payload = journal_entry_payload(
-        payment_id=payment_id, distributor_id=distributor_id, amount=amount, posted_on=posted_on
-    )
+    """Record a pending journal posting and queue it; asking twice for one payment (or refund) is one posting."""
+    if not request.amount.is_positive():
+        raise InvalidInput(f"{request.label} needs a positive amount", code="invalid_amount", field="amount")
+    payload = request.payload()
     record, _ = _open(
         sync_records,
-        SyncRecord.requested(kind=SyncKind.JOURNAL_ENTRY, object_id=payment_id, now=clock.now(), payload=payload),
+        SyncRecord.requested(kind=request.kind, object_id=request.object_id, now=clock.now(), payload=payload),
     )
-    outbox.add(JOURNAL_ENTRY_TOPIC, payload, dedupe_key=f"erp:journal_entry:{payment_id}")
+    outbox.add(request.topic, payload, dedupe_key=request.dedupe_key)
     return record
-
-
-def journal_reversal_payload(
-    *, refund_id: str, payment_id: str, distributor_id: str, amount: Money, posted_on: date
-) -> dict[str, Any]:
-    """The ``erp.journal_reversal.post`` outbox payload."""
-    return {
-        "refund_id": refund_id,
-        "payment_id": payment_id,
-        "distributor_id": distributor_id,
-        "amount_minor": amount.minor,
-        "currency": amount.currency,
-        "posted_on": posted_on.isoformat(),
-    }
-
-
-def journal_reversal_request(
-    *,
-    sync_records: SyncRecordRepository,
-    outbox: Outbox,
-    refund_id: str,
-    payment_id: str,
-    distributor_id: str,
-    amount: Money,
-    posted_on: date,
-    clock: Clock,
-) -> SyncRecord:
-    """Record a pending reversal of the payment's entry for one refund and queue it; once per refund."""
-    if not amount.is_positive():
-        raise InvalidInput("A reversal needs a positive amount", code="invalid_amount", field="amount")
-    payload = journal_reversal_payload(
-        refund_id=refund_id, payment_id=payment_id, distributor_id=distributor_id, amount=amount, posted_on=posted_on
-    )
-    record, _ = _open(
-        sync_records,
-        SyncRecord.requested(kind=SyncKind.JOURNAL_REVERSAL, object_id=refund_id, now=clock.now(), payload=payload),
-    )
-    outbox.add(JOURNAL_REVERSAL_TOPIC, payload, dedupe_key=f"erp:journal_reversal:{refund_id}")
-    return record
-
-
-@dataclass(frozen=True, slots=True)
-class JournalReversalRequest:
-    refund_id: str
-    payment_id: str
-    distributor_id: str
-    amount: Money
-    posted_on: date
-
-    @classmethod
-    def from_payload(cls, payload: dict[str, Any]) -> JournalReversalRequest:
-        try:
-            return cls(
-                refund_id=str(payload["refund_id"]),
-                payment_id=str(payload["payment_id"]),
-                distributor_id=str(payload["distributor_id"]),
-                amount=Money(int(payload["amount_minor"]), str(payload["currency"])),
-                posted_on=date.fromisoformat(str(payload["posted_on"])),
-            )
-        except (KeyError, TypeError, ValueError, InvalidValue) as exc:
-            raise InvalidInput(f"Malformed journal reversal request: {exc}", code="invalid_payload") from None
-
-
-@dataclass(frozen=True, slots=True)
-class JournalEntryRequest:
-    payment_id: str
-    distributor_id: str
-    amount: Money
-    posted_on: date
-
-    @classmethod
-    def from_payload(cls, payload: dict[str, Any]) -> JournalEntryRequest:
-        try:
-            return cls(
-                payment_id=str(payload["payment_id"]),
-                distributor_id=str(payload["distributor_id"]),
-                amount=Money(int(payload["amount_minor"]), str(payload["currency"])),
-                posted_on=date.fromisoformat(str(payload["posted_on"])),
-            )
-        except (KeyError, TypeError, ValueError, InvalidValue) as exc:
-            raise InvalidInput(f"Malformed journal entry request: {exc}", code="invalid_payload") from None
 
 
 # ---------------------------------------------------------------------------------------------
@@ -263,82 +161,33 @@ def business_partner_sync(
     return _succeed(uow, record, result.business_partner, clock, livemode)
 
 
-def journal_entry_post(
+def journal_post(
     *,
     uow: ErpUnitOfWork,
     gateway: ErpGateway,
-    payment_id: str,
-    distributor_id: str,
-    amount: Money,
-    posted_on: date,
+    request: JournalRequest,
     settings: JournalEntrySettings,
     clock: Clock,
     attempt: Attempt = SINGLE_ATTEMPT,
     livemode: bool = True,
 ) -> SyncRecord:
-    """One attempt to post the payment's journal entry; a synced entry is never posted again."""
-    payload = journal_entry_payload(
-        payment_id=payment_id, distributor_id=distributor_id, amount=amount, posted_on=posted_on
-    )
-    record, synced = _claim_journal(uow, SyncKind.JOURNAL_ENTRY, payment_id, payload, clock)
+    """One attempt to post a payment's entry or a refund's reversal; a synced one is never posted again.
+
+    A reversal waits (retrying) until the payment's entry is in SAP, so SAP never holds a reversal
+    without the entry it reverses."""
+    record, synced = _claim_journal(uow, request.kind, request.object_id, request.payload(), clock)
     if synced:
         return record
-    debtor = _debtor(uow, record, distributor_id, attempt, clock)
+    original = ""
+    if request.refund_id is not None:
+        entry = uow.sync_records.get(SyncKind.JOURNAL_ENTRY, request.payment_id)
+        if entry is None or not entry.is_synced:
+            waiting = ErpFailure("the payment's journal entry is not in SAP yet", retryable=True)
+            _fail(uow, record, waiting, attempt, clock)
+        original = entry.sap_id
+    debtor = _debtor(uow, record, request.distributor_id, attempt, clock)
     try:
-        document = JournalEntryDocument.for_payment(
-            payment_id=payment_id,
-            debtor=debtor,
-            amount=amount,
-            posted_on=posted_on,
-            company_code=settings.company_code,
-            bank_gl_account=settings.bank_gl_account,
-            document_type=settings.document_type,
-        )
-    except InvalidValue as exc:
-        _fail(uow, record, ErpFailure(exc.message, retryable=False), attempt, clock)
-    return _post_document(
-        uow, gateway, record, document, settings=settings, clock=clock, attempt=attempt, livemode=livemode
-    )
-
-
-def journal_reversal_post(
-    *,
-    uow: ErpUnitOfWork,
-    gateway: ErpGateway,
-    refund_id: str,
-    payment_id: str,
-    distributor_id: str,
-    amount: Money,
-    posted_on: date,
-    settings: JournalEntrySettings,
-    clock: Clock,
-    attempt: Attempt = SINGLE_ATTEMPT,
-    livemode: bool = True,
-) -> SyncRecord:
-    """One attempt to post a refund's reversal entry; it waits until the payment's entry is in SAP."""
-    payload = journal_reversal_payload(
-        refund_id=refund_id, payment_id=payment_id, distributor_id=distributor_id, amount=amount, posted_on=posted_on
-    )
-    record, synced = _claim_journal(uow, SyncKind.JOURNAL_REVERSAL, refund_id, payload, clock)
-    if synced:
-        return record
-    original = uow.sync_records.get(SyncKind.JOURNAL_ENTRY, payment_id)
-    if original is None or not original.is_synced:
-        waiting = ErpFailure("the payment's journal entry is not in SAP yet", retryable=True)
-        _fail(uow, record, waiting, attempt, clock)
-    debtor = _debtor(uow, record, distributor_id, attempt, clock)
-    try:
-        document = JournalEntryDocument.for_refund(
-            refund_id=refund_id,
-            payment_id=payment_id,
-            debtor=debtor,
-            amount=amount,
-            posted_on=posted_on,
-            company_code=settings.company_code,
-            bank_gl_account=settings.bank_gl_account,
-            document_type=settings.document_type,
-            original_document=original.sap_id,
-        )
+        document = request.document(debtor=debtor, settings=settings, original_document=original)
     except InvalidValue as exc:
         _fail(uow, record, ErpFailure(exc.message, retryable=False), attempt, clock)
     return _post_document(
@@ -446,10 +295,8 @@ def sync_resync(*, uow: ErpUnitOfWork, kind: SyncKind, object_id: str, clock: Cl
         uow.sync_records.save(record, keep_claim=True)
         if kind is SyncKind.BUSINESS_PARTNER:
             uow.outbox.add(BUSINESS_PARTNER_TOPIC, {"distributor_id": object_id})
-        elif kind is SyncKind.JOURNAL_REVERSAL:
-            uow.outbox.add(JOURNAL_REVERSAL_TOPIC, dict(record.payload))
         else:
-            uow.outbox.add(JOURNAL_ENTRY_TOPIC, dict(record.payload))
+            uow.outbox.add(JOURNAL_TOPICS[kind], dict(record.payload))
     return record
 
 
@@ -613,16 +460,13 @@ __all__ = [
     "JOURNAL_ENTRY_TOPIC",
     "JOURNAL_REVERSAL_TOPIC",
     "Difference",
-    "JournalEntryRequest",
-    "JournalReversalRequest",
+    "JournalRequest",
     "ReconcileReport",
     "business_partner_sync",
     "business_partner_sync_request",
     "erp_reconcile",
-    "journal_entry_post",
-    "journal_entry_request",
-    "journal_reversal_post",
-    "journal_reversal_request",
+    "journal_post",
+    "journal_request",
     "sync_records_list",
     "sync_resync",
 ]

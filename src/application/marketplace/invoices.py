@@ -20,7 +20,7 @@ from application.payments.access import visible_order
 from application.payments.ports import PaymentFilter
 from application.shared.errors import Conflict, NotFound
 from application.shared.pagination import PageRequest
-from domain.catalog.invoice import Invoice, InvoiceLine, Party, invoice_number, invoice_period
+from domain.catalog.invoice import INVOICE_SERIES, Invoice, InvoiceLine, Party, invoice_period
 from domain.identity.user import Principal
 from domain.payments.order import Order, OrderKind, OrderStatus
 from domain.payments.payment import PaymentStatus
@@ -57,7 +57,7 @@ def invoice_issue(
         subtotal, tax_rate, tax, lines = _charges(order)
         invoice = Invoice(
             order_id=order_id,
-            number=invoice_number(now, uow.invoices.next_sequence(invoice_period(now))),
+            number=uow.invoice_numbers.next_number(INVOICE_SERIES, invoice_period(now)),
             issued_at=now,
             seller=parties.party(order.seller_id) or Party(id=order.seller_id, name=order.seller_id),
             buyer=_buyer(parties, order),

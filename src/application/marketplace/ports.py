@@ -17,6 +17,7 @@ from application.catalog.ports import StockPrecheck, VariantRepository
 from application.payments.deps import PaymentsDeps
 from application.payments.ports import PaymentsUnitOfWork
 from application.shared.events import StoredEvent
+from application.shared.invoice_numbers import InvoiceNumbers
 from domain.catalog.invoice import Invoice, Party
 from domain.catalog.reservation import Reservation
 from domain.shared.money import Money
@@ -54,10 +55,6 @@ class InvoiceRepository(Protocol):
 
     def document(self, order_id: str) -> InvoiceDocument | None: ...
 
-    def next_sequence(self, period: str) -> int:
-        """The next number of ``period`` (YYYYMM); taken in the caller's transaction, so a rollback gives it back."""
-        ...
-
     def add(self, invoice: Invoice, *, pdf: bytes) -> None: ...
 
 
@@ -81,6 +78,7 @@ class MarketplaceUnitOfWork(PaymentsUnitOfWork, Protocol):
     variants: VariantRepository
     reservations: ReservationRepository
     invoices: InvoiceRepository
+    invoice_numbers: InvoiceNumbers
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,23 +7,17 @@ the buyer was charged even if the rate changes later. Amounts are minor units; t
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from domain.shared.errors import InvalidValue
+from domain.shared.invoice_series import InvoiceSeries
 from domain.shared.money import Money
 
-NUMBER_PREFIX = "MKT"
-NUMBER_PATTERN = re.compile(r"^MKT-\d{6}-\d{5,}$")
-
-
-def invoice_number(issued_at: datetime, sequence: int) -> str:
-    """``MKT-YYYYMM-NNNNN``: a sequence per calendar month (UTC), five digits or more."""
-    if sequence < 1:
-        raise InvalidValue("invoice sequence starts at 1", code="invalid_sequence")
-    return f"{NUMBER_PREFIX}-{invoice_period(issued_at)}-{sequence:05d}"
+# ``MKT-YYYYMM-NNNNN``: a sequence per calendar month of issue (UTC), five digits or more.
+INVOICE_SERIES = InvoiceSeries(prefix="MKT", digits=5)
+NUMBER_PATTERN = INVOICE_SERIES.pattern
 
 
 def invoice_period(issued_at: datetime) -> str:

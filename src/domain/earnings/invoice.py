@@ -13,6 +13,7 @@ from datetime import UTC, datetime
 from enum import StrEnum
 
 from domain.shared.errors import InvalidValue
+from domain.shared.invoice_series import InvoiceSeries
 
 _PERIOD = re.compile(r"^(\d{4})-(\d{2})$")
 
@@ -54,10 +55,8 @@ class Period:
         return f"{self.year:04d}-{self.month:02d}"
 
 
-def invoice_number(period: Period, sequence: int) -> str:
-    if sequence < 1:
-        raise InvalidValue("Invoice sequence starts at 1")
-    return f"INV-{period.compact}-{sequence:04d}"
+# Numbered by period.compact: the invoiced month, not the month of issue.
+INVOICE_SERIES = InvoiceSeries(prefix="INV", digits=4)
 
 
 class InvoiceStatus(StrEnum):

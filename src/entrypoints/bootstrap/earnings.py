@@ -4,6 +4,7 @@ gateway (the sandbox's only when SANDBOX_COMPONENTS names it; there is no real o
 from __future__ import annotations
 
 from adapters.bridges.identity_accounts import IdentityAccounts
+from adapters.django_orm.earnings.models import InvoiceCounter
 from adapters.django_orm.earnings.repositories import (
     DjangoActivityLog,
     DjangoAttributionRepository,
@@ -15,11 +16,13 @@ from adapters.django_orm.earnings.repositories import (
     DjangoTierRepository,
 )
 from adapters.django_orm.identity.repositories import DjangoUserRepository
+from adapters.django_orm.shared.sequences import DjangoInvoiceNumbers
 from adapters.gateways.invoice_pdf import FpdfInvoiceRenderer
 from adapters.gateways.outside_transactions import OutsideTransactions
 from adapters.gateways.payouts_sandbox import SandboxPayoutGateway
 from application.earnings.ports import EarningsConfig, EarningsUnitOfWork, PayoutGateway
 from application.earnings.services import EarningsServices
+from domain.earnings.invoice import INVOICE_SERIES
 from domain.shared.money import Money, currency_exponent
 from entrypoints import deployment
 from entrypoints.bootstrap.platform import Platform, setting
@@ -52,6 +55,7 @@ def build(built: Platform) -> EarningsServices:
         "attributions": DjangoAttributionRepository(),
         "commissions": DjangoCommissionRepository(),
         "invoices": DjangoInvoiceRepository(),
+        "invoice_numbers": DjangoInvoiceNumbers({INVOICE_SERIES: InvoiceCounter}),
         "payouts": DjangoPayoutRepository(),
         "leads": DjangoLeadRepository(),
         "activity": DjangoActivityLog(),

@@ -8,19 +8,22 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from adapters.django_orm.catalog.models import InvoiceSequence
 from adapters.django_orm.catalog.repositories import DjangoInvoiceRepository, DjangoReservationRepository
 from adapters.django_orm.catalog.vendors import DjangoPartyDirectory
 from adapters.django_orm.payments.stats import DjangoStatsRecorder
+from adapters.django_orm.shared.sequences import DjangoInvoiceNumbers
 from adapters.gateways.marketplace_invoice_pdf import InvoicePdfRenderer
 from application.catalog.services import CatalogServices
 from application.marketplace.ports import MarketplaceUnitOfWork
 from application.marketplace.services import MarketplaceServices
 from application.payments.services import PaymentsServices
-from domain.catalog.invoice import parse_tax_rate
+from domain.catalog.invoice import INVOICE_SERIES, parse_tax_rate
 from entrypoints.bootstrap.platform import Platform, setting
 
 
 def build(built: Platform, *, catalog: CatalogServices, payments: PaymentsServices) -> MarketplaceServices:
+    numbers = DjangoInvoiceNumbers({INVOICE_SERIES: InvoiceSequence})
     reservations, invoices = DjangoReservationRepository(), DjangoInvoiceRepository()
 
     def uow() -> MarketplaceUnitOfWork:
@@ -34,6 +37,7 @@ def build(built: Platform, *, catalog: CatalogServices, payments: PaymentsServic
             variants=catalog.variants,
             reservations=reservations,
             invoices=invoices,
+            invoice_numbers=numbers,
         )
         return unit
 

@@ -525,11 +525,6 @@ def test_invoices_page_by_issue_date_without_lines(invoices):
     assert set(invoices.open_ids(str(reseller.id))) == {str(r.id) for r in reseller.invoices.filter(status="issued")}
 
 
-def test_invoice_numbers_are_gap_free_per_period(invoices):
-    assert [invoices.next_sequence(JANUARY) for _ in range(3)] == [1, 2, 3]
-    assert invoices.next_sequence(Period(2026, 2)) == 1
-
-
 # --- payouts ------------------------------------------------------------------------------------
 
 

@@ -16,7 +16,6 @@ from application.marketplace.ports import InvoiceDocument, InvoiceRepository, In
 from domain.catalog.invoice import Invoice, InvoiceLine, Party
 from domain.catalog.reservation import LatePayment, Reservation, ReservationStatus
 from domain.shared.money import Money
-from tests.concurrency import run_concurrently
 from tests.factories.catalog import CatalogInvoiceFactory, ReservationFactory, VariantFactory
 from tests.integration.repository_checks import NOW, assert_locks_row
 
@@ -172,20 +171,3 @@ def test_one_invoice_per_order_and_per_number(invoices):
         invoices.add(_invoice(str(existing.order_id), number="MKT-202601-99999"), pdf=b"")
     with pytest.raises(IntegrityError), transaction.atomic():
         invoices.add(_invoice(str(uuid.uuid4()), number=existing.number), pdf=b"")
-
-
-def test_sequences_count_per_month(invoices):
-    assert [invoices.next_sequence("202601") for _ in range(3)] == [1, 2, 3]
-    assert invoices.next_sequence("202602") == 1
-    assert invoices.next_sequence("202601") == 4
-
-
-@pytest.mark.postgres  # threads writing at once: SQLite would serialise them or lock up
-@pytest.mark.django_db(transaction=True)
-def test_concurrent_sequences_never_repeat_a_number(invoices):
-    def take(_: int) -> int:
-        with transaction.atomic():
-            return invoices.next_sequence("202603")
-
-    numbers = run_concurrently(take, 5)
-    assert sorted(numbers) == [1, 2, 3, 4, 5]

@@ -34,6 +34,7 @@ from domain.earnings.lead import Lead
 from domain.earnings.payout import RESERVING_STATUSES, Payout, PayoutStatus
 from domain.earnings.reseller import Attribution, Reseller, ResellerStatus
 from domain.earnings.tiers import TierTable, default_tier_table
+from tests.fakes.invoice_numbers import MemoryInvoiceNumbers
 from tests.fakes.outbox import MemoryOutbox
 
 
@@ -236,12 +237,7 @@ class MemoryCommissions:
 class MemoryInvoices:
     def __init__(self) -> None:
         self.rows: dict[str, Invoice] = {}
-        self.counters: dict[str, int] = {}
         self.pdfs: dict[str, bytes] = {}
-
-    def next_sequence(self, period: Period) -> int:
-        self.counters[period.compact] = self.counters.get(period.compact, 0) + 1
-        return self.counters[period.compact]
 
     def add(self, invoice: Invoice) -> None:
         assert all(i.number != invoice.number for i in self.rows.values()), "invoice numbers are unique"
@@ -349,6 +345,7 @@ class MemoryUnitOfWork:
         self.attributions = MemoryAttributions()
         self.commissions = MemoryCommissions()
         self.invoices = MemoryInvoices()
+        self.invoice_numbers = MemoryInvoiceNumbers()
         self.payouts = MemoryPayouts()
         self.leads = MemoryLeads()
         self.activity = MemoryActivity()
@@ -356,7 +353,18 @@ class MemoryUnitOfWork:
         self._snapshot: dict[str, Any] | None = None
         self.commits = 0
 
-    _STATE = ("resellers", "tiers", "attributions", "commissions", "invoices", "payouts", "leads", "activity", "outbox")
+    _STATE = (
+        "resellers",
+        "tiers",
+        "attributions",
+        "commissions",
+        "invoices",
+        "invoice_numbers",
+        "payouts",
+        "leads",
+        "activity",
+        "outbox",
+    )
 
     def __enter__(self) -> MemoryUnitOfWork:
         assert self._snapshot is None, "use cases never nest units of work"

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 import pytest
 
 from domain.earnings.commission import Commission, CommissionKind, CommissionStatus
-from domain.earnings.invoice import Period, invoice_number
+from domain.earnings.invoice import INVOICE_SERIES, Period
 from domain.earnings.lead import Lead, LeadDetails, LeadStatus
 from domain.earnings.ledger import Ledger, settled_by_payouts
 from domain.earnings.payout import Payout, PayoutMethod, PayoutStatus, validate_destination
@@ -245,7 +245,7 @@ def test_period_and_invoice_numbers():
     period = Period.parse("2026-12")
     assert period.start == datetime(2026, 12, 1, tzinfo=UTC)
     assert period.end == datetime(2027, 1, 1, tzinfo=UTC)
-    assert invoice_number(period, 7) == "INV-202612-0007"
+    assert INVOICE_SERIES.number(period.compact, 7) == "INV-202612-0007"
     for bad in ["2026-13", "26-01", "2026/01", ""]:
         with pytest.raises(InvalidValue):
             Period.parse(bad)

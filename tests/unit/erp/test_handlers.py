@@ -7,7 +7,12 @@ import pytest
 from application.erp.handlers import register
 from application.erp.ports import JournalEntrySettings
 from application.erp.services import ErpServices
-from application.erp.use_cases import BUSINESS_PARTNER_TOPIC, JOURNAL_ENTRY_TOPIC, NOT_CONFIGURED
+from application.erp.use_cases import (
+    BUSINESS_PARTNER_TOPIC,
+    JOURNAL_ENTRY_TOPIC,
+    JOURNAL_REVERSAL_TOPIC,
+    NOT_CONFIGURED,
+)
 from application.shared.errors import Unavailable
 from application.shared.outbox import Attempt, RetryLater, handler_call
 from application.shared.subscriptions import Subscriptions
@@ -60,7 +65,8 @@ def test_without_sap_the_record_waits_saying_so(erp, unit):
         erp.erp_reconcile()
 
 
-def test_a_malformed_journal_message_is_given_up(erp):
+@pytest.mark.parametrize("topic", [JOURNAL_ENTRY_TOPIC, JOURNAL_REVERSAL_TOPIC])
+def test_a_malformed_journal_message_is_given_up(erp, topic):
     with pytest.raises(RetryLater) as raised:
-        _run(erp, JOURNAL_ENTRY_TOPIC, {"payment_id": "broken"})
+        _run(erp, topic, {"payment_id": "broken"})
     assert raised.value.give_up

@@ -9,63 +9,24 @@ import pytest
 
 from adapters.gateways.sap import soap
 from application.erp import use_cases
-from application.erp.ports import JournalEntrySettings
-from application.shared.errors import Conflict
+from application.erp.journal import JournalRequest
 from application.shared.outbox import Attempt, RetryLater
 from domain.erp.journal_entry import CREDIT, DEBIT, JournalEntryDocument, document_reference_for, message_id_for
 from domain.erp.sync import SyncKind, SyncStatus
 from domain.shared.money import Money
-from tests.unit.erp.fakes import FakeUnitOfWork, FixedClock, ScriptedGateway, StaticPartners
+from tests.unit.erp.fakes import ScriptedGateway
+from tests.unit.erp.steps import FIRST, SETTINGS, entry, post, reversal, sync_partner
 
-DISTRIBUTOR = "d1"
 PAYMENT = str(uuid.UUID("6f1c9a52-3e1b-4d2a-9b7e-0c4f5a6b7c8d"))
 REFUND = str(uuid.UUID("0b8e7d6c-5a4f-4e3d-8c2b-1a0f9e8d7c6b"))
-SETTINGS = JournalEntrySettings(company_code="1010", bank_gl_account="11001000", document_type="DZ")
-FIRST = Attempt(1, 5)
 
 
-@pytest.fixture
-def uow() -> FakeUnitOfWork:
-    return FakeUnitOfWork()
-
-
-@pytest.fixture
-def clock() -> FixedClock:
-    return FixedClock()
-
-
-def partner_synced(uow, clock, gateway):
-    use_cases.business_partner_sync(
-        uow=uow, gateway=gateway, partners=StaticPartners({DISTRIBUTOR}), distributor_id=DISTRIBUTOR, clock=clock
-    )
-
-
-def post_entry(uow, clock, gateway, *, amount="1500.00"):
-    return use_cases.journal_entry_post(
-        uow=uow,
-        gateway=gateway,
-        payment_id=PAYMENT,
-        distributor_id=DISTRIBUTOR,
-        amount=Money.parse(amount, "INR"),
-        posted_on=date(2026, 4, 1),
-        settings=SETTINGS,
-        clock=clock,
-    )
+def post_entry(uow, clock, gateway):
+    return post(uow, clock, gateway, entry(PAYMENT))
 
 
 def post_reversal(uow, clock, gateway, *, refund_id=REFUND, amount="500.00", attempt=FIRST):
-    return use_cases.journal_reversal_post(
-        uow=uow,
-        gateway=gateway,
-        refund_id=refund_id,
-        payment_id=PAYMENT,
-        distributor_id=DISTRIBUTOR,
-        amount=Money.parse(amount, "INR"),
-        posted_on=date(2026, 4, 2),
-        settings=SETTINGS,
-        clock=clock,
-        attempt=attempt,
-    )
+    return post(uow, clock, gateway, reversal(refund_id, PAYMENT, amount=amount), attempt=attempt)
 
 
 def test_a_reversal_swaps_debit_and_credit_and_names_the_original_entry():
@@ -116,51 +77,29 @@ def test_a_reversal_swaps_debit_and_credit_and_names_the_original_entry():
     )
 
 
-def test_requesting_a_reversal_twice_is_one_record_and_one_message(uow, clock):
-    for _ in range(2):
-        with uow:
-            record = use_cases.journal_reversal_request(
-                sync_records=uow.sync_records,
-                outbox=uow.outbox,
-                refund_id=REFUND,
-                payment_id=PAYMENT,
-                distributor_id=DISTRIBUTOR,
-                amount=Money.parse("500.00", "INR"),
-                posted_on=date(2026, 4, 2),
-                clock=clock,
-            )
-    assert (record.kind, record.object_id, record.status) == (SyncKind.JOURNAL_REVERSAL, REFUND, SyncStatus.PENDING)
-    assert [m[0] for m in uow.outbox.messages] == [use_cases.JOURNAL_REVERSAL_TOPIC]
-    assert uow.outbox.messages[0][1]["payment_id"] == PAYMENT
-    assert uow.outbox.messages[0][1]["amount_minor"] == 50_000
-
-
-def test_a_reversal_waits_for_the_payments_entry_and_is_posted_once(uow, clock):
+def test_a_reversal_waits_for_the_payments_entry(uow, clock):
     gateway = ScriptedGateway()
-    partner_synced(uow, clock, gateway)
+    sync_partner(uow, clock, gateway)
     with pytest.raises(RetryLater) as waiting:
         post_reversal(uow, clock, gateway)
     assert not waiting.value.give_up
     assert "journal entry is not in SAP yet" in str(waiting.value)
     assert gateway.journal_calls == []
     assert uow.sync_records.get(SyncKind.JOURNAL_REVERSAL, REFUND).status is SyncStatus.PENDING
-    entry = post_entry(uow, clock, gateway)
+    payment_entry = post_entry(uow, clock, gateway)
     record = post_reversal(uow, clock, gateway)
     assert record.status is SyncStatus.SYNCED
     assert record.sap_id == "1010/0100000001/2026"
     posted = gateway.journal_calls[-1]
     assert posted.reversal
     assert posted.amount == Money.parse("500.00", "INR")
-    assert posted.original_document == entry.sap_id
+    assert posted.original_document == payment_entry.sap_id
     assert posted.debtor == "1000001"
-    # A replay posts nothing more.
-    assert post_reversal(uow, clock, gateway).sap_id == record.sap_id
-    assert len(gateway.journal_calls) == 2
 
 
 def test_a_reversal_left_without_its_entry_fails_on_the_last_attempt_and_resync_requeues_it(uow, clock):
     gateway = ScriptedGateway()
-    partner_synced(uow, clock, gateway)
+    sync_partner(uow, clock, gateway)
     with pytest.raises(RetryLater) as final:
         post_reversal(uow, clock, gateway, attempt=Attempt(5, 5))
     assert final.value.give_up
@@ -169,17 +108,12 @@ def test_a_reversal_left_without_its_entry_fails_on_the_last_attempt_and_resync_
     assert uow.sync_records.get(SyncKind.JOURNAL_REVERSAL, REFUND).status is SyncStatus.PENDING
     topic, payload, _ = uow.outbox.messages[-1]
     assert topic == use_cases.JOURNAL_REVERSAL_TOPIC
-    assert use_cases.JournalReversalRequest.from_payload(payload).refund_id == REFUND
-    post_entry(uow, clock, gateway)
-    post_reversal(uow, clock, gateway)
-    with pytest.raises(Conflict) as caught:
-        use_cases.sync_resync(uow=uow, kind=SyncKind.JOURNAL_REVERSAL, object_id=REFUND, clock=clock)
-    assert caught.value.code == "already_synced"
+    assert JournalRequest.from_payload(payload, kind=SyncKind.JOURNAL_REVERSAL).refund_id == REFUND
 
 
 def test_reconcile_matches_reversals_as_credits_and_nets_them(uow, clock):
     gateway = ScriptedGateway()
-    partner_synced(uow, clock, gateway)
+    sync_partner(uow, clock, gateway)
     post_entry(uow, clock, gateway)
     post_reversal(uow, clock, gateway)
     post_reversal(uow, clock, gateway, refund_id="re-2", amount="200.00")

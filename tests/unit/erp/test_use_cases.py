@@ -1,4 +1,7 @@
-"""ERP use cases on fakes: requesting, retrying, giving up, idempotent posting, resync, reconciliation."""
+"""ERP use cases on fakes: requesting, retrying, giving up, idempotent posting, resync, reconciliation.
+
+A payment's entry and a refund's reversal are posted by one use case: what holds for both is one
+parametrized test (tests/unit/erp/test_reversals.py holds what only a reversal does)."""
 
 from __future__ import annotations
 
@@ -7,60 +10,25 @@ from datetime import date
 import pytest
 
 from application.erp import use_cases
-from application.erp.ports import (
-    BusinessPartnerResult,
-    ErpFailure,
-    JournalEntryResult,
-    JournalEntrySettings,
-    SapJournalEntry,
-)
+from application.erp.journal import JournalRequest
+from application.erp.ports import BusinessPartnerResult, ErpFailure, JournalEntryResult, SapJournalEntry
 from application.shared.errors import Conflict, NotFound
 from application.shared.outbox import Attempt, RetryLater
 from domain.erp.journal_entry import SapDocumentKey, document_reference_for
 from domain.erp.sync import SyncKind, SyncStatus
 from domain.shared.money import Money
-from tests.unit.erp.fakes import FakeUnitOfWork, FixedClock, ScriptedGateway, StaticPartners
+from tests.unit.erp.fakes import ScriptedGateway
+from tests.unit.erp.steps import DISTRIBUTOR, SETTINGS, entry, post, ready_to_post, request, reversal, sync_partner
 
-DISTRIBUTOR = "d1"
 PAYMENT = "p1"
-SETTINGS = JournalEntrySettings(company_code="1010", bank_gl_account="11001000", document_type="DZ")
+REFUND = "r1"
 DOWN = ErpFailure("SAP unreachable: ConnectError", retryable=True)
-FIRST = Attempt(1, 5)
 
-
-@pytest.fixture
-def uow() -> FakeUnitOfWork:
-    return FakeUnitOfWork()
-
-
-@pytest.fixture
-def clock() -> FixedClock:
-    return FixedClock()
-
-
-def sync_partner(uow, clock, gateway, *, attempt=FIRST, known=(DISTRIBUTOR,)):
-    return use_cases.business_partner_sync(
-        uow=uow,
-        gateway=gateway,
-        partners=StaticPartners(set(known)),
-        distributor_id=DISTRIBUTOR,
-        clock=clock,
-        attempt=attempt,
-    )
-
-
-def post_entry(uow, clock, gateway, *, attempt=FIRST, amount="1500.00"):
-    return use_cases.journal_entry_post(
-        uow=uow,
-        gateway=gateway,
-        payment_id=PAYMENT,
-        distributor_id=DISTRIBUTOR,
-        amount=Money.parse(amount, "INR"),
-        posted_on=date(2026, 4, 1),
-        settings=SETTINGS,
-        clock=clock,
-        attempt=attempt,
-    )
+# Each posting with what must be in SAP before it: a reversal needs its payment's entry.
+JOURNALS = [
+    pytest.param(entry(PAYMENT), [], id="entry"),
+    pytest.param(reversal(REFUND, PAYMENT), [entry(PAYMENT)], id="reversal"),
+]
 
 
 def test_request_opens_a_pending_record_and_queues_one_message(uow, clock):
@@ -123,7 +91,7 @@ def test_a_record_held_by_another_worker_is_retried_later_untouched(uow, clock):
 def test_journal_entry_waits_for_the_business_partner(uow, clock):
     gateway = ScriptedGateway()
     with pytest.raises(RetryLater) as retry:
-        post_entry(uow, clock, gateway)
+        post(uow, clock, gateway, entry(PAYMENT))
     assert not retry.value.give_up
     record = uow.sync_records.get(SyncKind.JOURNAL_ENTRY, PAYMENT)
     assert record.status is SyncStatus.PENDING
@@ -136,7 +104,7 @@ def test_journal_entry_waits_for_the_business_partner(uow, clock):
         "posted_on": "2026-04-01",
     }
     sync_partner(uow, clock, gateway)
-    record = post_entry(uow, clock, gateway, attempt=Attempt(2, 5))
+    record = post(uow, clock, gateway, entry(PAYMENT), attempt=Attempt(2, 5))
     assert record.status is SyncStatus.SYNCED
     assert record.sap_id == "1010/0100000000/2026"
     [document] = gateway.journal_calls
@@ -144,31 +112,42 @@ def test_journal_entry_waits_for_the_business_partner(uow, clock):
     assert document.amount == Money(150000, "INR")
 
 
-def test_a_posted_journal_entry_is_never_posted_again(uow, clock):
-    gateway = ScriptedGateway()
-    sync_partner(uow, clock, gateway)
-    post_entry(uow, clock, gateway)
-    again = post_entry(uow, clock, gateway)
+@pytest.mark.parametrize(("journal", "before"), JOURNALS)
+def test_requesting_twice_is_one_record_and_one_message(uow, clock, journal: JournalRequest, before):
+    for _ in range(2):
+        record = request(uow, clock, journal)
+    assert (record.kind, record.object_id, record.status) == (journal.kind, journal.object_id, SyncStatus.PENDING)
+    assert [m[0] for m in uow.outbox.messages] == [journal.topic]
+    assert uow.outbox.messages[0][1]["payment_id"] == PAYMENT
+    assert uow.outbox.messages[0][1]["amount_minor"] == journal.amount.minor
+
+
+@pytest.mark.parametrize(("journal", "before"), JOURNALS)
+def test_a_posted_journal_document_is_never_posted_again(uow, clock, journal: JournalRequest, before):
+    gateway = ready_to_post(uow, clock, before)
+    first = post(uow, clock, gateway, journal)
+    again = post(uow, clock, gateway, journal)
     assert again.is_synced
+    assert again.sap_id == first.sap_id
     assert again.attempts == 1
-    assert len(gateway.journal_calls) == 1
+    assert len(gateway.journal_calls) == len(before) + 1
 
 
-def test_duplicate_answers_count_as_posted(uow, clock):
-    gateway = ScriptedGateway()
-    sync_partner(uow, clock, gateway)
+@pytest.mark.parametrize(("journal", "before"), JOURNALS)
+def test_duplicate_answers_count_as_posted(uow, clock, journal: JournalRequest, before):
+    gateway = ready_to_post(uow, clock, before)
     key = SapDocumentKey("1010", "0100000007", "2026")
     gateway.journal_answers = [JournalEntryResult(document=key, duplicate=True)]
-    assert post_entry(uow, clock, gateway).sap_id == str(key)
+    assert post(uow, clock, gateway, journal).sap_id == str(key)
 
 
-def test_duplicate_without_a_document_number_is_looked_up(uow, clock):
-    gateway = ScriptedGateway()
-    sync_partner(uow, clock, gateway)
+@pytest.mark.parametrize(("journal", "before"), JOURNALS)
+def test_duplicate_without_a_document_number_is_looked_up(uow, clock, journal: JournalRequest, before):
+    gateway = ready_to_post(uow, clock, before)
     key = SapDocumentKey("1010", "0100000009", "2026")
-    gateway.documents = [SapJournalEntry(key, document_reference_for(PAYMENT), Money(150000, "INR"))]
+    gateway.documents = [SapJournalEntry(key, document_reference_for(journal.object_id), journal.amount)]
     gateway.journal_answers = [JournalEntryResult(duplicate=True)]
-    assert post_entry(uow, clock, gateway).sap_id == str(key)
+    assert post(uow, clock, gateway, journal).sap_id == str(key)
 
 
 def test_resync_reopens_and_requeues(uow, clock):
@@ -183,44 +162,26 @@ def test_resync_reopens_and_requeues(uow, clock):
         use_cases.sync_resync(uow=uow, kind=SyncKind.JOURNAL_ENTRY, object_id="nope", clock=clock)
 
 
-def test_resync_of_a_posted_journal_entry_is_a_conflict(uow, clock):
-    gateway = ScriptedGateway()
-    sync_partner(uow, clock, gateway)
-    post_entry(uow, clock, gateway)
+@pytest.mark.parametrize(("journal", "before"), JOURNALS)
+def test_resync_of_a_posted_journal_document_is_a_conflict(uow, clock, journal: JournalRequest, before):
+    gateway = ready_to_post(uow, clock, before)
+    post(uow, clock, gateway, journal)
     with pytest.raises(Conflict) as caught:
-        use_cases.sync_resync(uow=uow, kind=SyncKind.JOURNAL_ENTRY, object_id=PAYMENT, clock=clock)
+        use_cases.sync_resync(uow=uow, kind=journal.kind, object_id=journal.object_id, clock=clock)
     assert caught.value.code == "already_synced"
 
 
 def test_reconcile_lists_every_kind_of_difference(uow, clock):
     gateway = ScriptedGateway()
     sync_partner(uow, clock, gateway)
-    post_entry(uow, clock, gateway)  # matched
+    post(uow, clock, gateway, entry(PAYMENT))  # matched
     for payment, amount in (("p2", "10.00"), ("p3", "20.00")):
-        use_cases.journal_entry_post(
-            uow=uow,
-            gateway=gateway,
-            payment_id=payment,
-            distributor_id=DISTRIBUTOR,
-            amount=Money.parse(amount, "INR"),
-            posted_on=date(2026, 4, 2),
-            settings=SETTINGS,
-            clock=clock,
-        )
+        post(uow, clock, gateway, entry(payment, amount=amount, posted_on=date(2026, 4, 2)))
     # p2: SAP holds another amount; p3: SAP lost it; plus one document nobody recorded; p4 still pending.
     gateway.documents[1] = SapJournalEntry(gateway.documents[1].key, gateway.documents[1].reference, Money(999, "INR"))
     del gateway.documents[2]
     gateway.documents.append(SapJournalEntry(SapDocumentKey("1010", "0100000099", "2026"), "PPX", Money(5, "INR")))
-    with uow:
-        use_cases.journal_entry_request(
-            sync_records=uow.sync_records,
-            outbox=uow.outbox,
-            payment_id="p4",
-            distributor_id=DISTRIBUTOR,
-            amount=Money(100, "INR"),
-            posted_on=date(2026, 4, 3),
-            clock=clock,
-        )
+    request(uow, clock, entry("p4", amount="1.00", posted_on=date(2026, 4, 3)))
     seen: list[tuple[int, int]] = []
     report = use_cases.erp_reconcile(
         sync_records=uow.sync_records, gateway=gateway, settings=SETTINGS, progress=lambda d, t: seen.append((d, t))

@@ -15,14 +15,12 @@ from django.db.models import Exists, F, OuterRef, Q, QuerySet, Sum
 
 from adapters.django_orm.catalog.models import (
     InvoiceRecord,
-    InvoiceSequence,
     ReservationRecord,
     ServiceRecord,
     VariantRecord,
 )
 from adapters.django_orm.shared.keyset import keyset_page
 from adapters.django_orm.shared.rows import first_row, parse_uuid, row_by_id
-from adapters.django_orm.shared.sequences import next_in_sequence
 from application.catalog.ports import CatalogEntry, CatalogFilter, ServiceFilter, VariantStock
 from application.marketplace.ports import InvoiceDocument, InvoiceSummary
 from application.shared.pagination import Page, PageRequest
@@ -346,9 +344,6 @@ class DjangoInvoiceRepository:
         key = parse_uuid(order_id)
         row = InvoiceRecord.objects.filter(order_id=key).only("number", "pdf").first() if key else None
         return InvoiceDocument(number=row.number, pdf=bytes(row.pdf)) if row else None
-
-    def next_sequence(self, period: str) -> int:
-        return next_in_sequence(InvoiceSequence, period)
 
     def add(self, invoice: Invoice, *, pdf: bytes) -> None:
         InvoiceRecord.objects.create(

@@ -15,7 +15,6 @@ from adapters.django_orm.earnings.models import (
     ActivityRecord,
     AttributionRecord,
     CommissionRecord,
-    InvoiceCounter,
     InvoiceLineRecord,
     InvoiceRecord,
     LeadRecord,
@@ -25,7 +24,6 @@ from adapters.django_orm.earnings.models import (
 )
 from adapters.django_orm.shared.keyset import keyset_page
 from adapters.django_orm.shared.rows import first_row, parse_uuid, row_by_id
-from adapters.django_orm.shared.sequences import next_in_sequence
 from application.earnings.ports import (
     CommissionFilter,
     CommissionTotals,
@@ -425,9 +423,6 @@ def invoice_to_domain(row: InvoiceRecord, *, with_lines: bool = True) -> Invoice
 
 
 class DjangoInvoiceRepository:
-    def next_sequence(self, period: Period) -> int:
-        return next_in_sequence(InvoiceCounter, period.compact)
-
     def add(self, invoice: Invoice) -> None:
         InvoiceRecord.objects.create(
             id=invoice.id,

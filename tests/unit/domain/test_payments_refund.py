@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -61,3 +62,24 @@ def test_amount_must_be_positive(amount: str) -> None:
     with pytest.raises(InvalidValue) as caught:
         new_refund(amount)
     assert caught.value.code == "invalid_amount"
+
+
+def test_a_refund_emits_its_final_state_once() -> None:
+    succeeded, failed = new_refund(), new_refund()
+    succeeded.accept(NOW, "rf_1")  # a counted refund's acceptance is the payment's news, not its own
+    assert succeeded.events == []
+    succeeded.succeed(LATER)
+    failed.fail("declined", LATER)
+    assert [e.type for e in succeeded.pull_events()] == ["refund.succeeded"]
+    assert [e.type for e in failed.pull_events()] == ["refund.failed"]
+    assert succeeded.pull_events() == []
+
+
+def test_a_return_accepted_is_news_until_a_final_answer_supersedes_it() -> None:
+    from domain.payments.refund import RefundKind
+
+    returned = replace(new_refund(), kind=RefundKind.RETURN)
+    returned.accept(NOW, "rt_1")
+    assert [e.type for e in returned.events] == ["refund.returned"]
+    returned.fail("bank closed", LATER)
+    assert [e.type for e in returned.pull_events()] == ["refund.failed"]

@@ -96,17 +96,16 @@ class WakeCoalescer:
 
     def __init__(self, push: Callable[[ByQueue], None]) -> None:
         self._push = push
-        self._reset()
-        # A forked child (a server's worker process) inherits no thread: it starts its own when needed.
-        os.register_at_fork(after_in_child=self._reset)
+        self.reset()
 
-    def _reset(self) -> None:
+    def reset(self) -> None:
+        """Starts afresh. A forked child inherits the parent's pending ids (the parent pushes them) and
+        lock state, but not its thread."""
         self._changed = threading.Condition()
         self._pending: ByQueue = {}
         self._count = 0
         self._pushing = False
         self._thread: threading.Thread | None = None
-        self.pushes = 0  # how many pushes this process made (tests, diagnostics)
 
     def offer(self, messages: ByQueue) -> None:
         """Adds ``messages`` to the next push and returns at once."""
@@ -141,11 +140,12 @@ class WakeCoalescer:
             finally:
                 with self._changed:
                     self._pushing = False
-                    self.pushes += 1
                     self._changed.notify_all()
 
 
 COALESCER = WakeCoalescer(push)
+# A server that forks its workers after loading the app: each child starts its own thread when needed.
+os.register_at_fork(after_in_child=COALESCER.reset)
 
 
 def wake(messages: Sequence[tuple[str, str]]) -> None:

@@ -10,7 +10,8 @@ class EntrypointsConfig(AppConfig):
     def ready(self) -> None:
         # Once per process (web server, worker, command): say what is simulated here.
         from entrypoints import bootstrap, deployment
-        from entrypoints.tasks.outbox import enqueue_outbox_message
+        from entrypoints.tasks.wake import wake
 
-        bootstrap.dispatch_with(enqueue_outbox_message)
+        # Once per commit, with every outbox message it made due (entrypoints/tasks/wake.py).
+        bootstrap.dispatch_with(wake)
         deployment.log_startup()

@@ -10,7 +10,7 @@ See docs/structure.md.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
 
@@ -66,12 +66,13 @@ class Container(Platform):
 
 
 _container: Container | None = None
-# How a committed outbox message reaches a worker: set by the entrypoints app at start-up
-# (entrypoints/apps.py), so the composition root never imports the task modules that import it.
-_dispatch: Callable[[str, str], None] | None = None
+# How committed outbox messages reach a worker (once per commit, with all of them): set by the
+# entrypoints app at start-up (entrypoints/apps.py), so the composition root never imports the task
+# modules that import it.
+_dispatch: Callable[[Sequence[tuple[str, str]]], None] | None = None
 
 
-def dispatch_with(dispatch: Callable[[str, str], None]) -> None:
+def dispatch_with(dispatch: Callable[[Sequence[tuple[str, str]]], None]) -> None:
     global _dispatch
     _dispatch = dispatch
     reset_container()

@@ -45,7 +45,7 @@ class Platform:
     outbox_store: DjangoOutboxStore = field(default_factory=DjangoOutboxStore)
     # Every outbox handler and event subscriber, declared by application/<context>/handlers.py.
     subscriptions: Subscriptions = field(default_factory=Subscriptions)
-    dispatch: Callable[[str, str], None] | None = None
+    dispatch: Callable[[Sequence[tuple[str, str]]], None] | None = None
     extras: dict[str, Any] = field(default_factory=dict)
     event_log: DjangoEventLog = field(default_factory=DjangoEventLog)
     outbox_lease: timedelta = DEFAULT_LEASE

@@ -1,5 +1,8 @@
 """Outbox tasks: one task per message id; the message row is the source of truth.
 
+Committed messages reach these tasks through ``wake.py`` (one push per commit, coalesced across
+requests) and, when that wake-up was lost, through the sweeper (``periodic.py``).
+
 The same task exists on every queue (entrypoints/tasks/queues.py); a message is enqueued on the
 queue its topic belongs to, so a slow workload only ever occupies its own workers.
 """
@@ -11,7 +14,7 @@ from typing import Any
 import structlog
 from huey.contrib.djhuey import HUEY, close_db, db_task
 
-from entrypoints.tasks.queues import INSTANCES, queue_for
+from entrypoints.tasks.queues import INSTANCES
 
 log = structlog.get_logger("partnerpay.outbox")
 
@@ -60,12 +63,4 @@ for _queue, _instance in INSTANCES.items():
         QUEUE_TASKS[_queue] = _instance.task(context=True, name=TASK_NAME)(close_db(_for_queue(_queue)))
 
 
-def enqueue_outbox_message(message_id: str, topic: str | None = None) -> None:
-    """Called on commit. If the queue is down the sweeper still finds the row later."""
-    try:
-        QUEUE_TASKS[queue_for(topic)](message_id)
-    except Exception:
-        log.warning("outbox_enqueue_failed", outbox_message_id=message_id, exc_info=True)
-
-
-__all__ = ["HUEY", "QUEUE_TASKS", "enqueue_outbox_message", "outbox_process_task"]
+__all__ = ["HUEY", "QUEUE_TASKS", "outbox_process_task"]

@@ -10,8 +10,8 @@ import structlog
 from huey import crontab
 from huey.contrib.djhuey import HUEY, close_db, db_periodic_task, db_task, lock_task
 
-from entrypoints.tasks.outbox import QUEUE_TASKS
-from entrypoints.tasks.queues import INSTANCES, queue_for
+from entrypoints.tasks.queues import INSTANCES
+from entrypoints.tasks.wake import by_queue, send
 
 log = structlog.get_logger("partnerpay.periodic")
 
@@ -25,18 +25,21 @@ def outbox_sweep_task() -> int:
 
 
 def _sweep(queue: str | None = None) -> int:
-    """Re-drives due messages, each on its topic's queue; ``queue`` limits it to one queue's topics."""
+    """Re-drives due messages, each on its topic's queue; ``queue`` limits it to one queue's topics.
+
+    The safety net of every lost wake-up (wake.py): a committed message whose push never happened
+    waits at most until the next sweep, a minute, plus its turn in the queue.
+    """
     from entrypoints import bootstrap
 
     container = bootstrap.container()
     due = container.outbox_store.due_messages(now=container.clock.now(), limit=SWEEP_BATCH)
-    sent = 0
-    for message_id, topic in due:
-        target = queue_for(topic)
-        if queue is None or target == queue:
-            QUEUE_TASKS[target](message_id)
-            sent += 1
+    found = by_queue(due)
+    if queue is not None:
+        found = {queue: found.get(queue, [])}
+    sent = sum(len(ids) for ids in found.values())
     if sent:
+        send(found)  # one push for the whole sweep
         log.info("outbox_swept", count=sent, queue=queue or "all")
     return sent
 

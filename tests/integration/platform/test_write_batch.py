@@ -34,7 +34,7 @@ DAY = date(2030, 1, 2)
 
 
 def _uow(nudged: list[str] | None = None) -> DjangoUnitOfWork:
-    dispatch = (lambda message_id, topic: nudged.append(message_id)) if nudged is not None else None
+    dispatch = (lambda messages: nudged.extend(m for m, _ in messages)) if nudged is not None else None
     return DjangoUnitOfWork(
         outbox=DjangoOutbox(dispatch=dispatch),
         stats=DjangoStatsRecorder(),

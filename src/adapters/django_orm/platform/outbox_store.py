@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -17,8 +17,9 @@ from adapters.django_orm.platform.models import OutboxMessage
 from adapters.django_orm.shared.rows import parse_uuid
 from application.shared.outbox import DEFAULT_MAX_ATTEMPTS, ClaimedMessage
 
-# Called after commit with (message id, topic): the topic picks the queue (entrypoints/tasks/queues.py).
-Dispatch = Callable[[str, str], None]
+# Called once per commit with every (message id, topic) it made due: the topic picks the queue
+# (entrypoints/tasks/queues.py), and the whole list is one wake-up (entrypoints/tasks/wake.py).
+Dispatch = Callable[[Sequence[tuple[str, str]]], None]
 
 
 class DjangoOutbox:
@@ -56,10 +57,60 @@ class DjangoOutbox:
             self.nudge_on_commit(str(message.id), topic)
 
     def nudge_on_commit(self, message_id: str, topic: str) -> None:
-        """After the caller's commit (at once in autocommit), tell a worker the message is due."""
-        if self._dispatch is not None:
-            dispatch = self._dispatch
-            transaction.on_commit(lambda: dispatch(message_id, topic))
+        """After the caller's commit (at once in autocommit), tell a worker the message is due.
+
+        Every message of one transaction joins one on-commit callback, so a commit wakes workers once
+        whatever number of messages it wrote.
+        """
+        if self._dispatch is None:
+            return
+        connection = transaction.get_connection()
+        wake = _open_wake(connection, self._dispatch) if connection.in_atomic_block else None
+        if wake is None:
+            wake = _CommitWake(self._dispatch, frozenset(connection.savepoint_ids))
+            wake.messages.append((message_id, topic))
+            transaction.on_commit(wake)  # in autocommit: runs right here
+        else:
+            wake.messages.append((message_id, topic))
+
+
+class _CommitWake:
+    """The on-commit callback that hands every message of one transaction to ``dispatch`` at once."""
+
+    __slots__ = ("dispatch", "messages", "savepoints", "spent")
+
+    def __init__(self, dispatch: Dispatch, savepoints: frozenset[str]) -> None:
+        self.dispatch = dispatch
+        self.messages: list[tuple[str, str]] = []
+        # The blocks open when it was registered: a rollback of any of them drops the callback (Django).
+        self.savepoints = savepoints
+        self.spent = False
+
+    def __call__(self) -> None:
+        self.spent = True
+        self.dispatch(self.messages)
+
+
+def _open_wake(connection: Any, dispatch: Dispatch) -> _CommitWake | None:
+    """This transaction's wake that a message written now may join, if any.
+
+    Django keeps the callbacks of the open transaction in ``run_on_commit`` and drops those of a
+    rolled-back savepoint from it, so a wake found there is still going to run. A message joins it
+    only if every block the wake was registered in is still open (the message lives or dies with
+    them); a message written after a nested block closed gets a wake of its own, registered where it
+    was written. A message of a savepoint rolled back later stays in an outer wake: its worker finds
+    no row to claim and skips it.
+    """
+    open_blocks = set(connection.savepoint_ids)
+    for _, callback, _ in reversed(connection.run_on_commit):
+        if (
+            isinstance(callback, _CommitWake)
+            and callback.dispatch is dispatch
+            and not callback.spent  # run by a test's captured callbacks: the transaction goes on
+            and callback.savepoints <= open_blocks
+        ):
+            return callback
+    return None
 
 
 class DjangoOutboxStore:

@@ -107,7 +107,6 @@ class Env:
     card_fingerprint_key: str
     transaction_processing_delay_seconds: float
     transaction_max_attempts: int
-    outbox_sweep_seconds: int
     outbox_lease_seconds: float
     db_conn_max_age: int
     db_conn_health_checks: bool
@@ -202,7 +201,6 @@ def read_env() -> Env:
         card_fingerprint_key=os.environ.get("CARD_FINGERPRINT_KEY", "") or secret_key + ":card-fingerprint",
         transaction_processing_delay_seconds=_float("TRANSACTION_PROCESSING_DELAY_SECONDS", 30.0),
         transaction_max_attempts=_int("TRANSACTION_MAX_ATTEMPTS", 5),
-        outbox_sweep_seconds=_int("OUTBOX_SWEEP_SECONDS", 10),
         outbox_lease_seconds=_float("OUTBOX_LEASE_SECONDS", 120.0),
         db_conn_max_age=_int("DB_CONN_MAX_AGE", 60),
         # Off: a per-request ``SELECT 1`` that CONN_MAX_AGE makes unnecessary (settings/main.py says why).

@@ -162,7 +162,6 @@ PAYMENT_RECONCILE_AFTER_SECONDS = ENV.payment_reconcile_after_seconds
 SANDBOX_CARD_DELAYS = ENV.sandbox_card_delays
 TRANSACTION_PROCESSING_DELAY_SECONDS = ENV.transaction_processing_delay_seconds
 TRANSACTION_MAX_ATTEMPTS = ENV.transaction_max_attempts
-OUTBOX_SWEEP_SECONDS = ENV.outbox_sweep_seconds
 OUTBOX_LEASE_SECONDS = ENV.outbox_lease_seconds
 BENCHMARK_ROUTES = ENV.benchmark_routes
 

@@ -15,7 +15,7 @@ from adapters.django_orm.payments.models import AlertRecord, OrderRecord, Paymen
 from adapters.django_orm.platform import write_batch
 from adapters.django_orm.shared.claims import insert_unless_taken
 from adapters.django_orm.shared.keyset import keyset_page
-from adapters.django_orm.shared.rows import parse_uuid, row_by_id
+from adapters.django_orm.shared.rows import parse_uuid, row_by_id, row_by_pk
 from application.payments.ports import AlertFilter, OrderFilter, PaymentFilter, RefundFilter
 from application.shared.pagination import Page, PageRequest
 from domain.payments.alert import Alert
@@ -80,7 +80,7 @@ class DjangoOrderRepository:
         return order_to_domain(OrderRecord.objects.get(pk=order.id)), False
 
     def get(self, order_id: str) -> Order | None:
-        row = row_by_id(OrderRecord.objects, order_id)
+        row = row_by_pk(OrderRecord, order_id)
         return order_to_domain(row) if row else None
 
     def get_for_update(self, order_id: str) -> Order | None:
@@ -88,7 +88,7 @@ class DjangoOrderRepository:
         locked = batch.recall(_LOCKED_WITH_PAYMENT + str(order_id)) if batch is not None else None
         if locked is not None:
             return order_to_domain(locked)  # locked and read with its payment by the statement just before
-        row = row_by_id(OrderRecord.objects, order_id, for_update=True)
+        row = row_by_pk(OrderRecord, order_id, for_update=True)
         return order_to_domain(row) if row else None
 
     def save(self, order: Order) -> None:
@@ -201,7 +201,7 @@ class DjangoPaymentRepository:
         )
 
     def get(self, payment_id: str) -> Payment | None:
-        row = row_by_id(PaymentRecord.objects, payment_id)
+        row = row_by_pk(PaymentRecord, payment_id)
         return payment_to_domain(row) if row else None
 
     def get_for_update(self, payment_id: str) -> Payment | None:
@@ -212,9 +212,9 @@ class DjangoPaymentRepository:
         """
         batch = write_batch.current_batch()
         if batch is None:
-            row = row_by_id(PaymentRecord.objects, payment_id, for_update=True)
+            row = row_by_pk(PaymentRecord, payment_id, for_update=True)
             return payment_to_domain(row) if row else None
-        row = row_by_id(PaymentRecord.objects.select_related("order"), payment_id, for_update=True)
+        row = row_by_pk(PaymentRecord, payment_id, for_update=True, related="order")
         if row is None:
             return None
         batch.remember(_LOCKED_WITH_PAYMENT + str(row.order_id), row.order)

@@ -36,6 +36,7 @@ from typing import Any
 from uuid import UUID
 
 from django.db import connection as default_connection
+from django.db import connections
 from django.db.models import Field, Model
 from django.db.models.constants import OnConflict
 from django.db.models.sql import InsertQuery, UpdateQuery
@@ -131,7 +132,9 @@ class WriteBatch:
         self._just_read.clear()
 
     def _statements(self) -> Iterator[Statement]:
-        connection = self.connection
+        # The connection itself, not django.db.connection's proxy: every field prepares its value with it,
+        # and each attribute read through the proxy is a thread-local lookup.
+        connection = connections[self.connection.alias]
         for (model, ignore), rows in self._inserts.items():
             yield from _insert_statements(connection, model, rows, ignore_conflicts=ignore)
         for (table, key_columns), counters in self._increments.items():

@@ -57,18 +57,49 @@ def row_by_pk(model: type[M], raw_id: object, *, for_update: bool = False, relat
         # The ORM refuses a row lock outside a transaction; let it say so.
         rows = model._default_manager.select_related(related) if related else model._default_manager
         return row_by_id(rows, key, for_update=True)
-    reader = _readers.get((connection.alias, model, for_update, related))
+    pk = model._meta.pk
+    assert pk is not None
+    found = _select(connection, model, (pk.name,), (), 1, for_update, related).rows(connection, [key])
+    return found[0] if found else None
+
+
+def rows_where(model: type[M], equal: dict[str, object], *, order_by: tuple[str, ...], limit: int) -> list[M]:
+    """``model.objects.filter(**equal).order_by(*order_by)[:limit]`` with plain values, its SQL built once."""
+    connection = connections[router.db_for_read(model)]
+    reader = _select(connection, model, tuple(equal), order_by, limit, False, None)
+    return reader.rows(connection, list(equal.values()))
+
+
+def _select(
+    connection: Any,
+    model: type[Model],
+    where: tuple[str, ...],
+    order_by: tuple[str, ...],
+    limit: int,
+    for_update: bool,
+    related: str | None,
+) -> _Select:
+    key = (connection.alias, model, where, order_by, limit, for_update, related)
+    reader = _selects.get(key)
     if reader is None:
-        reader = _readers[(connection.alias, model, for_update, related)] = _PkReader(
-            connection, model, for_update=for_update, related=related
-        )
-    return reader.read(connection, key)
+        reader = _selects[key] = _Select(connection, model, where, order_by, limit, for_update, related)
+    return reader
 
 
-class _PkReader:
-    """One by-primary-key SELECT (optionally joined to one parent row), its text and converters built once."""
+class _Select:
+    """One SELECT of a model's rows by equal columns (optionally joined to one parent row), built once:
+    its text, and what the ORM's compiler would apply to each column read (the converters)."""
 
-    def __init__(self, connection: Any, model: type[Model], *, for_update: bool, related: str | None) -> None:
+    def __init__(
+        self,
+        connection: Any,
+        model: type[Model],
+        where: tuple[str, ...],
+        order_by: tuple[str, ...],
+        limit: int,
+        for_update: bool,
+        related: str | None,
+    ) -> None:
         quote = connection.ops.quote_name
         meta = model._meta
         table = quote(meta.db_table)
@@ -90,12 +121,17 @@ class _PkReader:
         columns = ", ".join(
             f"{quote(part._meta.db_table)}.{quote(field.column)}" for part, fields in self.parts for field in fields
         )
-        pk = meta.pk
-        assert pk is not None
+        self.where = [meta.get_field(name) for name in where]
+        conditions = " AND ".join(f"{table}.{quote(field.column)} = %s" for field in self.where)  # type: ignore[union-attr]
+        ordering = ", ".join(
+            f"{table}.{quote(meta.get_field(name.lstrip('-')).column)} {'DESC' if name.startswith('-') else 'ASC'}"  # type: ignore[union-attr]
+            for name in order_by
+        )
         lock = " FOR UPDATE" if for_update and connection.features.has_select_for_update else ""
-        self.sql = f"SELECT {columns} FROM {table}{join} WHERE {table}.{quote(pk.column)} = %s LIMIT 1{lock}"  # noqa: S608 - names from model meta
-        self.pk = pk
-        # What the ORM's compiler applies to each column: the backend's converters, then the field's.
+        self.sql = (
+            f"SELECT {columns} FROM {table}{join} WHERE {conditions}"  # noqa: S608 - names from model meta
+            f"{f' ORDER BY {ordering}' if ordering else ''} LIMIT {int(limit)}{lock}"
+        )
         self.converters: list[tuple[int, Any, list[Any]]] = []
         index = 0
         for part, fields in self.parts:
@@ -107,13 +143,14 @@ class _PkReader:
                 index += 1
         self.names = [[field.attname for field in fields] for _, fields in self.parts]
 
-    def read(self, connection: Any, key: uuid.UUID) -> Any:
+    def rows(self, connection: Any, values: list[Any]) -> list[Any]:
+        params = [field.get_db_prep_value(value, connection) for field, value in zip(self.where, values, strict=True)]  # type: ignore[union-attr]
         with connection.cursor() as cursor:
-            cursor.execute(self.sql, [self.pk.get_db_prep_value(key, connection)])
-            found = cursor.fetchone()
-        if found is None:
-            return None
-        values = list(found)
+            cursor.execute(self.sql, params)
+            found = cursor.fetchall()
+        return [self._instance(connection, list(row)) for row in found]
+
+    def _instance(self, connection: Any, values: list[Any]) -> Any:
         for index, expression, functions in self.converters:
             value = values[index]
             for convert in functions:
@@ -129,4 +166,4 @@ class _PkReader:
         return instances[0]
 
 
-_readers: dict[tuple[str, type[Model], bool, str | None], _PkReader] = {}
+_selects: dict[tuple[Any, ...], _Select] = {}

@@ -230,9 +230,9 @@ def _update_statement(connection: Any, model: type[Model], pk_value: Any, values
     """What ``filter(pk=pk).update(**values)`` compiles for plain values of the model's own columns."""
     meta = model._meta
     fields = [meta.get_field(name) for name in values]
-    if any(
-        not f.concrete or f.model is not model or hasattr(f, "get_placeholder") or f.many_to_many for f in fields
-    ) or any(hasattr(v, "resolve_expression") or hasattr(v, "prepare_database_save") for v in values.values()):
+    if any(not f.concrete or f.model is not model or f.many_to_many for f in fields) or any(
+        hasattr(v, "resolve_expression") or hasattr(v, "prepare_database_save") for v in values.values()
+    ):
         update = model._default_manager.filter(pk=pk_value).query.chain(UpdateQuery)
         update.add_update_values(values)
         sql, params = update.get_compiler(connection=connection).as_sql()
@@ -240,8 +240,12 @@ def _update_statement(connection: Any, model: type[Model], pk_value: Any, values
     quote, pk = connection.ops.quote_name, meta.pk
     assert pk is not None
     table = quote(meta.db_table)
-    assignments = ", ".join(f"{quote(f.column)} = %s" for f in fields)
     params = [f.get_db_prep_save(v, connection) for f, v in zip(fields, values.values(), strict=True)]
+    # A field with its own placeholder (binary data, arrays) says it, as the compiler would ask it.
+    assignments = ", ".join(
+        f"{quote(f.column)} = {f.get_placeholder(p, None, connection) if hasattr(f, 'get_placeholder') else '%s'}"
+        for f, p in zip(fields, params, strict=True)
+    )
     params.append(pk.get_db_prep_value(pk_value, connection))
     sql = f"UPDATE {table} SET {assignments} WHERE {table}.{quote(pk.column)} = %s"  # noqa: S608 - names from model meta
     return sql, tuple(params)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import re
 import time
 import uuid
@@ -15,6 +16,7 @@ from django.http import HttpRequest, HttpResponse
 from entrypoints.api.problems import PROBLEM_CONTENT_TYPE, problem_response
 
 log = structlog.get_logger("partnerpay.http")
+_access_log = logging.getLogger("partnerpay.http")
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
 
 # Paths whose senders post forms (SSLCommerz IPN and browser returns) rather than JSON.
@@ -29,7 +31,8 @@ class RequestContextMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        incoming = request.headers.get("X-Request-ID", "")
+        # From META, not request.headers: that builds a dict of every header, on every request.
+        incoming = request.META.get("HTTP_X_REQUEST_ID", "")
         request_id = incoming if _REQUEST_ID.match(incoming) else uuid.uuid4().hex
         request.request_id = request_id  # type: ignore[attr-defined]
         structlog.contextvars.clear_contextvars()
@@ -37,13 +40,16 @@ class RequestContextMiddleware:
         started = time.perf_counter()
         response = self.get_response(request)
         response["X-Request-ID"] = request_id
-        log.info(
-            "request",
-            method=request.method,
-            path=request.path,
-            status=response.status_code,
-            duration_ms=round((time.perf_counter() - started) * 1000, 2),
-        )
+        # The access line is built only when it is written (LOG_LEVEL=WARNING drops it: a filtered
+        # structlog call still runs its processor chain up to the level filter).
+        if _access_log.isEnabledFor(logging.INFO):
+            log.info(
+                "request",
+                method=request.method,
+                path=request.path,
+                status=response.status_code,
+                duration_ms=round((time.perf_counter() - started) * 1000, 2),
+            )
         structlog.contextvars.clear_contextvars()
         return response
 

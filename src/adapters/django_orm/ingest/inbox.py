@@ -14,8 +14,9 @@ import json
 import uuid
 from collections.abc import Callable
 
-from django.db import connection
+from django.db import DEFAULT_DB_ALIAS, connections
 from django.db import transaction as db
+from django.db.backends.base.base import BaseDatabaseWrapper
 from django.utils import timezone
 
 from adapters.django_orm.ingest.models import IngestedTransaction
@@ -37,6 +38,7 @@ class DjangoTransactionInbox:
         self._transactions = DjangoTransactionRepository()
 
     def receive(self, transaction: Transaction, *, process_topic: str) -> tuple[Transaction, bool]:
+        connection = _connection()
         if connection.vendor != "postgresql":
             return self._receive_in_a_transaction(transaction, process_topic)
         message_id = uuid.uuid4()
@@ -74,6 +76,7 @@ def _dedupe_key(candidate: Transaction) -> str:
 def _insert_with_job(
     candidate: Transaction, topic: str, message_id: uuid.UUID, max_attempts: int
 ) -> tuple[str, list[object]]:
+    connection = _connection()
     insert, params = insert_ignoring_conflict(from_domain(candidate), returning="transaction_id")
     quote = connection.ops.quote_name
     outbox = quote(OutboxMessage._meta.db_table)
@@ -104,10 +107,12 @@ def _insert_with_job(
 
 
 def _columns() -> list[str]:
+    connection = _connection()
     return [connection.ops.quote_name(field.column) for field in IngestedTransaction._meta.concrete_fields]
 
 
 def _stored(values: tuple[object, ...]) -> Transaction | None:
+    connection = _connection()
     if values[0] is None:
         return None
     fields = [field.attname for field in IngestedTransaction._meta.concrete_fields]
@@ -117,3 +122,9 @@ def _stored(values: tuple[object, ...]) -> Transaction | None:
             value = converter(value, field, connection)
         converted.append(value)
     return to_domain(IngestedTransaction.from_db("default", fields, converted))
+
+
+def _connection() -> BaseDatabaseWrapper:
+    """The default connection itself: each attribute read through django.db.connection's proxy is a
+    thread-local lookup, and a request here makes dozens."""
+    return connections[DEFAULT_DB_ALIAS]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from django.db import connection
+from django.db import DEFAULT_DB_ALIAS, connection, connections
 from django.db.models import F, QuerySet
 
 from adapters.django_orm.ingest.models import IngestedTransaction, SourceMessageReceipt, TransactionSourceRow
@@ -77,6 +77,7 @@ def _still_processing(transaction: Transaction) -> QuerySet[IngestedTransaction]
 
 
 def insert_ignoring_conflict(row: IngestedTransaction, *, returning: str = "id") -> tuple[str, list[object]]:
+    connection = connections[DEFAULT_DB_ALIAS]  # not the thread-local proxy: one lookup, not one per field
     meta = IngestedTransaction._meta
     quote = connection.ops.quote_name
     fields = [field for field in meta.concrete_fields if not field.primary_key]

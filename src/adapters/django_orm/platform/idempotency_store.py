@@ -15,6 +15,7 @@ from datetime import datetime, timedelta
 from django.db import transaction
 
 from adapters.crypto import SecretBox
+from adapters.django_orm.platform import write_batch
 from adapters.django_orm.platform.models import IdempotencyRecord
 from adapters.django_orm.shared.claims import insert_unless_taken
 from application.shared.idempotency import StoredResponse
@@ -70,12 +71,17 @@ class DjangoIdempotencyStore:
             return str(found.id), found.fingerprint, None, False
 
     def complete(self, record_id: str, response: StoredResponse, *, now: datetime) -> None:
-        IdempotencyRecord.objects.filter(pk=record_id).update(
-            response_status=response.status,
-            response_body=self._box.seal(response.body, context=sealing_context(record_id)),
-            response_content_type=response.content_type,
-            completed_at=now,
-            locked_until=None,
+        # One UPDATE by id, its text built once (write_batch): sent at once outside a unit of work.
+        write_batch.update(
+            IdempotencyRecord,
+            record_id,
+            {
+                "response_status": response.status,
+                "response_body": self._box.seal(response.body, context=sealing_context(record_id)),
+                "response_content_type": response.content_type,
+                "completed_at": now,
+                "locked_until": None,
+            },
         )
 
     def release(self, record_id: str) -> None:

@@ -11,12 +11,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from django.db import connection
+from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import Model
 
 
 def insert_unless_taken(row: Model, *, unique: Sequence[str], returning: str) -> Any | None:
     """Inserts ``row`` unless a row with the same ``unique`` fields exists: its ``returning`` column, or None."""
+    # The connection itself, not django.db.connection's proxy (a thread-local lookup per attribute read).
+    connection = connections[DEFAULT_DB_ALIAS]
     meta = row._meta
     quote = connection.ops.quote_name
     fields = list(meta.concrete_fields)

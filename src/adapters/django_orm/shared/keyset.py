@@ -44,6 +44,13 @@ def keyset_page(
             # A crafted cursor (an id of the wrong type for this list): the client's error, not ours.
             raise InvalidInput("cursor is not valid", code="invalid_cursor", field="cursor") from None
     rows = list(queryset.order_by(f"-{time_field}", "-pk")[: page.limit + 1])
+    return page_of(rows, page, to_domain, time_field=time_field)
+
+
+def page_of(
+    rows: list[M], page: PageRequest, to_domain: Callable[[M], T], *, time_field: str = "created_at"
+) -> Page[T]:
+    """The page of up to ``page.limit + 1`` rows read newest first: the extra row says there is more."""
     has_more = len(rows) > page.limit
     rows = rows[: page.limit]
     next_cursor = None

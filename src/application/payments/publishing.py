@@ -30,6 +30,20 @@ def payments_news(unit: PaymentsUnitOfWork, seen: Sequence[Aggregate]) -> News:
     # The last object read or saved under an id is that resource as this transaction leaves it.
     latest: dict[uuid.UUID, Any] = {item.id: item for item in seen}
     news: dict[str, list[DomainEvent]] = {}
+    views: dict[uuid.UUID, dict[str, Any]] = {}
+
+    def view(item: Aggregate) -> dict[str, Any]:
+        # One view per resource per commit, however many events carry it (a capture moves payment and order).
+        current = latest.get(item.id, item)
+        if item.id not in views:
+            views[item.id] = (
+                payment_view(current)
+                if isinstance(current, Payment)
+                else order_view(current)
+                if isinstance(current, Order)
+                else refund_view(current)
+            )
+        return views[item.id]
 
     def order_of(item: Payment | Refund) -> Order:
         found = latest.get(item.order_id)
@@ -51,22 +65,22 @@ def payments_news(unit: PaymentsUnitOfWork, seen: Sequence[Aggregate]) -> News:
     for payment in _each(seen, Payment):
         for event in payment.pull_events():
             order = order_of(payment)
-            data = {"object": payment_view(latest[payment.id]), "order": order_view(order)}
+            data = {"object": view(payment), "order": view(order)}
             refund = refund_for(payment) if event.type == "payment.refunded" else None
             if refund is not None:
-                data["refund"] = refund_view(refund)
+                data["refund"] = view(refund)
             news.setdefault(order.seller_id, []).append(DomainEvent(event.type, data, aggregate_id=str(payment.id)))
     for order in _each(seen, Order):
         for event in order.pull_events():
-            data = {"object": order_view(latest[order.id])}
+            data = {"object": view(order)}
             news.setdefault(order.seller_id, []).append(DomainEvent(event.type, data, aggregate_id=str(order.id)))
     for refund in _each(seen, Refund):
         for event in refund.pull_events():
             order = order_of(refund)
-            data = {"object": refund_view(latest[refund.id]), "order": order_view(order)}
+            data = {"object": view(refund), "order": view(order)}
             paid = payment_of(refund)
             if paid is not None:
-                data["payment"] = payment_view(paid)
+                data["payment"] = view(paid)
             news.setdefault(order.seller_id, []).append(DomainEvent(event.type, data, aggregate_id=str(refund.id)))
     return list(news.items())
 

@@ -9,7 +9,6 @@ from adapters.django_orm.catalog.repositories import (
     DjangoVariantRepository,
 )
 from adapters.django_orm.catalog.vendors import DjangoVendorAccounts
-from application.catalog.ports import CatalogUnitOfWork
 from application.catalog.services import CatalogServices
 from entrypoints.bootstrap.platform import Platform, setting
 
@@ -17,14 +16,10 @@ from entrypoints.bootstrap.platform import Platform, setting
 def build(built: Platform) -> CatalogServices:
     services, variants = DjangoServiceRepository(), DjangoVariantRepository()
 
-    def uow() -> CatalogUnitOfWork:
-        unit: CatalogUnitOfWork = built.uow(services=services, variants=variants)
-        return unit
-
     # Seed 001's Redis counter, only when MARKETPLACE_STOCK_PRECHECK_URL names a Redis.
     precheck_url = setting("MARKETPLACE_STOCK_PRECHECK_URL", None)
     return CatalogServices(
-        uow=uow,
+        uow=built.uow_factory(services=services, variants=variants),
         services=services,
         variants=variants,
         vendors=DjangoVendorAccounts(),

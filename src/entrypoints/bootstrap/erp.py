@@ -13,7 +13,7 @@ from adapters.django_orm.distributors.repositories import DjangoDistributorRepos
 from adapters.django_orm.erp.repositories import DjangoSyncRecordRepository
 from adapters.gateways.outside_transactions import OutsideTransactions
 from adapters.gateways.sap import SapConfig, SapGateway
-from application.erp.ports import ErpGateway, ErpUnitOfWork, JournalEntrySettings
+from application.erp.ports import ErpGateway, JournalEntrySettings
 from application.erp.services import ErpServices
 from entrypoints import deployment
 from entrypoints.bootstrap.platform import Platform, setting
@@ -52,12 +52,8 @@ def journal_settings() -> JournalEntrySettings:
 def build(built: Platform) -> ErpServices:
     sync_records = DjangoSyncRecordRepository()
 
-    def uow() -> ErpUnitOfWork:
-        unit: ErpUnitOfWork = built.uow(sync_records=sync_records)
-        return unit
-
     return ErpServices(
-        uow=uow,
+        uow=built.uow_factory(sync_records=sync_records),
         sync_records=sync_records,
         gateway=build_gateway() if setting("SAP_CONFIGURED", True) else None,
         partners=DistributorPartners(DjangoDistributorRepository()),

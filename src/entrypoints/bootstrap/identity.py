@@ -11,7 +11,6 @@ from adapters.django_orm.identity.demo_accounts import DjangoDemoAccounts
 from adapters.django_orm.identity.policies import DjangoPasswordPolicy
 from adapters.django_orm.identity.repositories import DjangoApiKeyRepository, DjangoUserRepository
 from adapters.django_orm.identity.tokens import JwtTokenService
-from application.identity.ports import IdentityUnitOfWork
 from application.identity.services import IdentityServices
 from application.identity.use_cases import AccessLimits, Limit
 from entrypoints.bootstrap.platform import Platform, setting
@@ -31,12 +30,8 @@ def build(built: Platform) -> IdentityServices:
         max_entries=int(setting("API_KEY_CACHE_SIZE", 10_000)),
     )
 
-    def uow() -> IdentityUnitOfWork:
-        unit: IdentityUnitOfWork = built.uow(users=users, api_keys=api_keys)
-        return unit
-
     return IdentityServices(
-        uow=uow,
+        uow=built.uow_factory(users=users, api_keys=api_keys),
         users=users,
         api_keys=api_keys,
         tokens=JwtTokenService(),

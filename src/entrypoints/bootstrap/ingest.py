@@ -14,7 +14,7 @@ from adapters.django_orm.ingest.repository import (
     DjangoTransactionRepository,
 )
 from adapters.gateways.simulated_processor import SimulatedTransactionProcessor
-from application.ingest.services import IngestServices, IngestUnitOfWork
+from application.ingest.services import IngestServices
 from application.ingest.sources import SourceLimit
 from entrypoints.bootstrap.platform import Platform, setting
 
@@ -24,10 +24,6 @@ log = structlog.get_logger("partnerpay.ingest")
 def build(built: Platform) -> IngestServices:
     transactions, sources, receipts = DjangoTransactionRepository(), DjangoSourceRepository(), DjangoMessageReceipts()
 
-    def uow() -> IngestUnitOfWork:
-        unit: IngestUnitOfWork = built.uow(transactions=transactions, sources=sources, receipts=receipts)
-        return unit
-
     delay = float(setting("TRANSACTION_PROCESSING_DELAY_SECONDS", 30.0))
     if delay >= built.outbox_lease.total_seconds():
         # A call outliving its lease is handed to a second worker: the processor would be called twice.
@@ -35,7 +31,7 @@ def build(built: Platform) -> IngestServices:
     limit, window = parse_rate(str(setting("INGEST_SOURCE_RATE", "6000/minute")))
     max_attempts = int(setting("TRANSACTION_MAX_ATTEMPTS", 5))
     return IngestServices(
-        uow=uow,
+        uow=built.uow_factory(transactions=transactions, sources=sources, receipts=receipts),
         inbox=DjangoTransactionInbox(outbox=built.outbox, max_attempts=max_attempts),
         transactions=transactions,
         sources=sources,

@@ -14,7 +14,6 @@ from adapters.django_orm.notifications.repositories import (
     DjangoEventReader,
 )
 from adapters.gateways.webhook_sender import HttpxWebhookSender, SocketResolver
-from application.notifications.ports import NotificationsUnitOfWork
 from application.notifications.services import NotificationsServices
 from application.notifications.use_cases import DeliveryPolicy
 from domain.notifications.schedule import RetrySchedule
@@ -26,16 +25,12 @@ log = structlog.get_logger("partnerpay.webhooks")
 def build(built: Platform) -> NotificationsServices:
     endpoints, deliveries = DjangoEndpointRepository(), DjangoDeliveryRepository()
 
-    def uow() -> NotificationsUnitOfWork:
-        unit: NotificationsUnitOfWork = built.uow(endpoints=endpoints, deliveries=deliveries)
-        return unit
-
     allow_private = bool(setting("WEBHOOK_ALLOW_PRIVATE_URLS", False))
     if allow_private and setting("PRODUCTION", False):
         log.warning("webhook_private_urls_allowed_in_production")
     deadline = float(setting("WEBHOOK_ATTEMPT_DEADLINE_SECONDS", 15.0))
     return NotificationsServices(
-        uow=uow,
+        uow=built.uow_factory(endpoints=endpoints, deliveries=deliveries),
         endpoints=endpoints,
         deliveries=deliveries,
         events=DjangoEventReader(),

@@ -15,7 +15,6 @@ from entrypoints.bootstrap.platform import Platform
 
 def build(built: Platform, *, erp: ErpServices, payments: Payments) -> DistributorsServices:
     distributors, history = DjangoDistributorRepository(), DjangoStatusHistory()
-
     return DistributorsServices(
         uow=built.uow_factory(distributors=distributors, history=history),
         distributors=distributors,

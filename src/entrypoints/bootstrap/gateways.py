@@ -12,7 +12,6 @@ from entrypoints.bootstrap.platform import Platform
 
 def build(built: Platform, *, providers: ProviderRegistry, payments: PaymentsServices) -> GatewaysServices:
     inbound_events = DjangoInboundEventRepository()
-
     return GatewaysServices(
         uow=built.uow_factory(inbound_events=inbound_events),
         inbound_events=inbound_events,

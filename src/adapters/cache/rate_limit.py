@@ -12,6 +12,7 @@ import contextlib
 import re
 import time
 
+from django.conf import settings
 from django.core.cache import cache
 
 _UNITS = {"second": 1, "minute": 60, "hour": 3600, "day": 86400, "s": 1, "m": 60, "h": 3600, "d": 86400}
@@ -28,6 +29,11 @@ def parse_rate(rate: str) -> tuple[int, int]:
     if limit < 1 or count < 1:
         raise ValueError(f"not a rate: {rate!r}")
     return limit, count * unit
+
+
+def rate_setting(name: str, default: str) -> tuple[int, int]:
+    """The rate the setting ``name`` holds (``"5/minute"``), parsed; ``default`` when it is not set."""
+    return parse_rate(str(getattr(settings, name, default)))
 
 
 class SlidingWindowLimiter:

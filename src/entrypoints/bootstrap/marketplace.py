@@ -12,7 +12,6 @@ from adapters.django_orm.catalog.repositories import DjangoInvoiceRepository, Dj
 from adapters.django_orm.catalog.vendors import DjangoPartyDirectory
 from adapters.gateways.marketplace_invoice_pdf import InvoicePdfRenderer
 from application.catalog.services import CatalogServices
-from application.marketplace.ports import MarketplaceUnitOfWork
 from application.marketplace.services import MarketplaceServices
 from application.payments.services import PaymentsServices
 from domain.catalog.invoice import parse_tax_rate
@@ -22,9 +21,8 @@ from entrypoints.bootstrap.platform import Platform, setting
 def build(built: Platform, *, catalog: CatalogServices, payments: PaymentsServices) -> MarketplaceServices:
     reservations, invoices = DjangoReservationRepository(), DjangoInvoiceRepository()
     shared = payments.uow()  # not entered: only its repositories are taken
-
-    def uow() -> MarketplaceUnitOfWork:
-        unit: MarketplaceUnitOfWork = built.uow(
+    return MarketplaceServices(
+        uow=built.uow_factory(
             orders=shared.orders,
             payments=shared.payments,
             refunds=shared.refunds,
@@ -34,11 +32,7 @@ def build(built: Platform, *, catalog: CatalogServices, payments: PaymentsServic
             variants=catalog.variants,
             reservations=reservations,
             invoices=invoices,
-        )
-        return unit
-
-    return MarketplaceServices(
-        uow=uow,
+        ),
         payments_uow=payments.uow,
         payments=payments.deps,
         orders=payments.orders,

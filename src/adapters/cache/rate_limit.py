@@ -15,6 +15,8 @@ import time
 from django.conf import settings
 from django.core.cache import cache
 
+from application.shared.errors import RateLimited
+
 _UNITS = {"second": 1, "minute": 60, "hour": 3600, "day": 86400, "s": 1, "m": 60, "h": 3600, "d": 86400}
 _RATE = re.compile(r"^\s*(\d+)\s*/\s*(\d*)\s*([a-z]+)\s*$")
 
@@ -64,6 +66,13 @@ class SlidingWindowLimiter:
             needed = (estimated - limit) / previous
             return max(1, int(needed * window_seconds) + 1)
         return max(1, int((window + 1) * window_seconds - now) + 1)
+
+    def check(self, bucket: str, *, setting: str, default: str) -> None:
+        """One hit at the rate the setting holds (read on every call); raises RateLimited over it."""
+        limit, window = rate_setting(setting, default)
+        wait = self.hit(bucket, limit=limit, window_seconds=window)
+        if wait is not None:
+            raise RateLimited("Too many requests; retry later", retry_after=wait)
 
     def blocked(self, bucket: str, *, limit: int, window_seconds: int) -> int | None:
         """What ``hit`` would answer, without counting."""

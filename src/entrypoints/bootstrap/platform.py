@@ -8,10 +8,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
 
+from adapters.cache.rate_limit import SlidingWindowLimiter
+from adapters.django_orm.platform import conf
 from adapters.django_orm.platform.event_log import DjangoEventLog
 from adapters.django_orm.platform.idempotency_store import DjangoIdempotencyStore, fingerprint_key_from_settings
 from adapters.django_orm.platform.outbox_store import DjangoOutbox, DjangoOutboxStore
@@ -23,16 +26,19 @@ from domain.shared.clock import Clock, SystemClock
 
 @dataclass
 class Platform(PlatformServices):
-    """The shared use cases on the Django adapters, plus what the entrypoints share (idempotency)."""
+    """The shared use cases on the Django adapters, plus what entrypoints share: idempotency, a limiter."""
 
     clock: Clock = field(default_factory=SystemClock)
     event_log: DjangoEventLog = field(default_factory=DjangoEventLog)
     outbox_store: DjangoOutboxStore = field(default_factory=DjangoOutboxStore)
     subscriptions: Subscriptions = field(default_factory=Subscriptions)
+    outbox_lease: timedelta = field(default_factory=conf.outbox_lease)
     idempotency_store: DjangoIdempotencyStore = field(default_factory=DjangoIdempotencyStore.from_settings)
     # The HMAC key of Idempotency-Key request fingerprints (application.shared.idempotency).
     idempotency_key: bytes = field(default_factory=fingerprint_key_from_settings)
     dispatch: Callable[[str, str], None] | None = None
+    # The rate limits routers apply themselves (gateway webhooks), on the shared cache.
+    limiter: SlidingWindowLimiter = field(default_factory=SlidingWindowLimiter)
 
     def outbox(self) -> DjangoOutbox:
         return DjangoOutbox(dispatch=self.dispatch, max_attempts=self.subscriptions.max_attempts())
@@ -43,9 +49,7 @@ class Platform(PlatformServices):
     def uow_factory(self, **repositories: Any) -> Callable[[], Any]:
         """A context's ``uow``: a fresh unit of work over these repositories on every call.
 
-        Typed ``Any`` on purpose: the one ``DjangoUnitOfWork`` plays every context's UnitOfWork
-        protocol through attributes set at run time, which the services field it is passed to names.
-        """
+        ``Any``: the one ``DjangoUnitOfWork`` plays every context's protocol; the services field names it."""
         return lambda: self.uow(**repositories)
 
 

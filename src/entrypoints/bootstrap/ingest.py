@@ -19,7 +19,6 @@ from entrypoints.bootstrap.platform import Platform, setting
 
 def build(built: Platform) -> IngestServices:
     transactions, sources, receipts = DjangoTransactionRepository(), DjangoSourceRepository(), DjangoMessageReceipts()
-    limit, window = rate_setting("INGEST_SOURCE_RATE", "6000/minute")
     max_attempts = int(setting("TRANSACTION_MAX_ATTEMPTS", 5))
     return IngestServices(
         uow=built.uow_factory(transactions=transactions, sources=sources, receipts=receipts),
@@ -31,7 +30,7 @@ def build(built: Platform) -> IngestServices:
         limiter=SlidingWindowLimiter(),
         clock=built.clock,
         allow_unsigned=bool(setting("INGEST_ALLOW_UNSIGNED", False)),
-        source_limit=SourceLimit(limit=limit, window_seconds=window),
+        source_limit=SourceLimit(*rate_setting("INGEST_SOURCE_RATE", "6000/minute")),
         signature_tolerance=timedelta(seconds=int(setting("INGEST_SIGNATURE_TOLERANCE_SECONDS", 300))),
         max_attempts=max_attempts,
     )

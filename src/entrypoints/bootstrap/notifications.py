@@ -10,23 +10,22 @@ from adapters.django_orm.notifications.repositories import (
     DjangoEndpointRepository,
     DjangoEventReader,
 )
-from adapters.gateways.webhook_sender import HttpxWebhookSender, SocketResolver
+from adapters.gateways.webhook_sender import HttpxWebhookSender, SocketResolver, attempt_deadline
 from application.notifications.services import NotificationsServices
-from entrypoints.bootstrap.platform import Platform, setting
+from entrypoints.bootstrap.platform import Platform
 
 
 def build(built: Platform) -> NotificationsServices:
     endpoints, deliveries = DjangoEndpointRepository(), DjangoDeliveryRepository()
-    deadline = float(setting("WEBHOOK_ATTEMPT_DEADLINE_SECONDS", 15.0))
     return NotificationsServices(
         uow=built.uow_factory(endpoints=endpoints, deliveries=deliveries),
         endpoints=endpoints,
         deliveries=deliveries,
         events=DjangoEventReader(),
         users=DjangoUserRepository(),
-        sender=HttpxWebhookSender(deadline=deadline),
+        sender=HttpxWebhookSender.from_settings(),
         resolver=SocketResolver(),
-        guard=CacheEndpointGuard.from_settings(deadline_seconds=deadline),
+        guard=CacheEndpointGuard.from_settings(deadline_seconds=attempt_deadline()),
         publish=built.publish,
         clock=built.clock,
         policy=conf.delivery_policy(),

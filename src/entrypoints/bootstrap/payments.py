@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from django.conf import settings
-
 from adapters.crypto.card_fingerprint import HmacCardFingerprinter
 from adapters.django_orm.payments import conf
 from adapters.django_orm.payments.repositories import (
@@ -31,7 +29,6 @@ def build(built: Platform, *, gateways: Mapping[str, PaymentGateway]) -> Payment
         )
         return unit
 
-    base = settings.PUBLIC_BASE_URL
     return PaymentsServices(
         uow=uow,
         orders=orders,
@@ -43,10 +40,7 @@ def build(built: Platform, *, gateways: Mapping[str, PaymentGateway]) -> Payment
         fingerprinter=HmacCardFingerprinter.from_settings(),
         clock=built.clock,
         publish=built.publish,
-        notify_url_for={
-            "cashfree": f"{base}/api/v1/webhooks/cashfree",
-            "sslcommerz": f"{base}/api/v1/webhooks/sslcommerz",
-        },
+        notify_url_for=conf.notify_urls(),
         checks=conf.check_policy(),
         limits=conf.amount_limits(),
         sandbox_methods=deployment.sandbox_methods(),

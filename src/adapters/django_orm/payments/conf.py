@@ -1,4 +1,4 @@
-"""Payments' settings, read into the application's check policy and amount limits when the container is built."""
+"""Payments' settings, read into the application's values when the container is built."""
 
 from __future__ import annotations
 
@@ -23,3 +23,9 @@ def check_policy() -> CheckPolicy:
 def amount_limits() -> AmountLimits:
     overrides = parse_overrides(settings.MAX_PAYMENT_AMOUNT_BY_CURRENCY)
     return AmountLimits(default=settings.MAX_PAYMENT_AMOUNT, per_currency=overrides)
+
+
+def notify_urls() -> dict[str, str]:
+    """Where each provider posts its webhooks and IPNs: our routes under ``PUBLIC_BASE_URL``."""
+    base = settings.PUBLIC_BASE_URL
+    return {"cashfree": f"{base}/api/v1/webhooks/cashfree", "sslcommerz": f"{base}/api/v1/webhooks/sslcommerz"}

@@ -13,7 +13,7 @@ from adapters.django_orm.payments.repositories import (
     DjangoRefundRepository,
 )
 from adapters.django_orm.payments.stats import DjangoStatsQuery, DjangoStatsRecorder
-from application.payments.ports import PaymentGateway, PaymentsUnitOfWork
+from application.payments.ports import PaymentGateway
 from application.payments.services import PaymentsServices
 from entrypoints import deployment
 from entrypoints.bootstrap.platform import Platform
@@ -22,15 +22,8 @@ from entrypoints.bootstrap.platform import Platform
 def build(built: Platform, *, gateways: Mapping[str, PaymentGateway]) -> PaymentsServices:
     orders, payments, refunds = DjangoOrderRepository(), DjangoPaymentRepository(), DjangoRefundRepository()
     alerts, stats = DjangoAlertRepository(), DjangoStatsRecorder()
-
-    def uow() -> PaymentsUnitOfWork:
-        unit: PaymentsUnitOfWork = built.uow(
-            orders=orders, payments=payments, refunds=refunds, stats=stats, alerts=alerts
-        )
-        return unit
-
     return PaymentsServices(
-        uow=uow,
+        uow=built.uow_factory(orders=orders, payments=payments, refunds=refunds, stats=stats, alerts=alerts),
         orders=orders,
         payments=payments,
         refunds=refunds,

@@ -1,6 +1,6 @@
 """The shared kernel's use cases bound to their ports, as each context's ``<Context>Services`` are.
 
-Every context publishes its events through ``publish`` (handed to it as its ``EventPublisher``) and
+Every context publishes its events through ``events_publish`` (handed to it as its ``EventPublisher``) and
 every worker runs an outbox message through ``process_outbox_message``. The composition root's
 ``Platform`` is this object with the Django adapters plugged in.
 """
@@ -28,7 +28,7 @@ class PlatformServices:
     subscriptions: Subscriptions
     outbox_lease: timedelta = DEFAULT_LEASE
 
-    def publish(self, outbox: Any, events: Sequence[DomainEvent], *, owner_id: str) -> list[StoredEvent]:
+    def events_publish(self, outbox: Any, events: Sequence[DomainEvent], *, owner_id: str) -> list[StoredEvent]:
         """Call inside a unit of work with its outbox, so events commit with the change."""
         return events_publish(
             events=events,

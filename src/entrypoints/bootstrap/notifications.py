@@ -26,7 +26,7 @@ def build(built: Platform) -> NotificationsServices:
         sender=HttpxWebhookSender.from_settings(),
         resolver=SocketResolver(),
         guard=CacheEndpointGuard.from_settings(deadline_seconds=attempt_deadline()),
-        publish=built.publish,
+        publish=built.events_publish,
         clock=built.clock,
         policy=conf.delivery_policy(),
     )

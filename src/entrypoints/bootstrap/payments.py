@@ -32,7 +32,7 @@ def build(built: Platform, *, gateways: Mapping[str, PaymentGateway]) -> Payment
         gateways=gateways,
         fingerprinter=HmacCardFingerprinter.from_settings(),
         clock=built.clock,
-        publish=built.publish,
+        publish=built.events_publish,
         notify_url_for=conf.notify_urls(),
         checks=conf.check_policy(),
         limits=conf.amount_limits(),

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import time
 
+from django.conf import settings
 from django.core.cache import cache
 
 
@@ -22,6 +23,16 @@ class CacheEndpointGuard:
         self.failures = max(1, failures)
         self.cooldown = max(1, cooldown_seconds)
         self._slot_ttl = int(deadline_seconds) + 30
+
+    @classmethod
+    def from_settings(cls, *, deadline_seconds: float) -> CacheEndpointGuard:
+        """The ``WEBHOOK_ENDPOINT_CONCURRENCY`` cap and the ``WEBHOOK_BREAKER_*`` circuit breaker."""
+        return cls(
+            concurrency=int(getattr(settings, "WEBHOOK_ENDPOINT_CONCURRENCY", 4)),
+            failures=int(getattr(settings, "WEBHOOK_BREAKER_FAILURES", 5)),
+            cooldown_seconds=int(getattr(settings, "WEBHOOK_BREAKER_COOLDOWN_SECONDS", 60)),
+            deadline_seconds=deadline_seconds,
+        )
 
     def paused_for(self, endpoint_id: str) -> float:
         until = cache.get(f"wh:open:{endpoint_id}")

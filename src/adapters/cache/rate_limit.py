@@ -12,7 +12,10 @@ import contextlib
 import re
 import time
 
+from django.conf import settings
 from django.core.cache import cache
+
+from application.shared.errors import RateLimited
 
 _UNITS = {"second": 1, "minute": 60, "hour": 3600, "day": 86400, "s": 1, "m": 60, "h": 3600, "d": 86400}
 _RATE = re.compile(r"^\s*(\d+)\s*/\s*(\d*)\s*([a-z]+)\s*$")
@@ -28,6 +31,11 @@ def parse_rate(rate: str) -> tuple[int, int]:
     if limit < 1 or count < 1:
         raise ValueError(f"not a rate: {rate!r}")
     return limit, count * unit
+
+
+def rate_setting(name: str, default: str) -> tuple[int, int]:
+    """The rate the setting ``name`` holds (``"5/minute"``), parsed; ``default`` when it is not set."""
+    return parse_rate(str(getattr(settings, name, default)))
 
 
 class SlidingWindowLimiter:
@@ -58,6 +66,13 @@ class SlidingWindowLimiter:
             needed = (estimated - limit) / previous
             return max(1, int(needed * window_seconds) + 1)
         return max(1, int((window + 1) * window_seconds - now) + 1)
+
+    def check(self, bucket: str, *, setting: str, default: str) -> None:
+        """One hit at the rate the setting holds (read on every call); raises RateLimited over it."""
+        limit, window = rate_setting(setting, default)
+        wait = self.hit(bucket, limit=limit, window_seconds=window)
+        if wait is not None:
+            raise RateLimited("Too many requests; retry later", retry_after=wait)
 
     def blocked(self, bucket: str, *, limit: int, window_seconds: int) -> int | None:
         """What ``hit`` would answer, without counting."""

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from typing import Any
 
 import redis
+from django.conf import settings
 
 _TAKE = """
 local have = redis.call('GET', KEYS[1])
@@ -26,6 +27,12 @@ _GIVE_BACK = """
 if redis.call('EXISTS', KEYS[1]) == 1 then redis.call('INCRBY', KEYS[1], ARGV[1]) end
 return 1
 """
+
+
+def stock_precheck_from_settings() -> RedisStockPrecheck | None:
+    """Only when ``MARKETPLACE_STOCK_PRECHECK_URL`` names a Redis; otherwise the database alone decides."""
+    url = getattr(settings, "MARKETPLACE_STOCK_PRECHECK_URL", None)
+    return RedisStockPrecheck(url) if url else None
 
 
 class RedisStockPrecheck:

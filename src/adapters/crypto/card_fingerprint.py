@@ -6,10 +6,16 @@ from __future__ import annotations
 import hashlib
 import hmac
 
+from django.conf import settings
+
 
 class HmacCardFingerprinter:
     def __init__(self, key: str) -> None:
         self._key = key.encode()
+
+    @classmethod
+    def from_settings(cls) -> HmacCardFingerprinter:
+        return cls(settings.CARD_FINGERPRINT_KEY)
 
     def fingerprint(self, digits: str) -> str:
         return hmac.new(self._key, digits.encode(), hashlib.sha256).hexdigest()

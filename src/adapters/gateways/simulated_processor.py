@@ -9,9 +9,15 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterable
+from datetime import timedelta
+
+import structlog
+from django.conf import settings
 
 from application.ingest.ports import ProcessingResult
 from domain.ingest.transaction import Transaction
+
+log = structlog.get_logger("partnerpay.ingest")
 
 
 class SimulatedTransactionProcessor:
@@ -25,6 +31,14 @@ class SimulatedTransactionProcessor:
         self.delay_seconds = max(float(delay_seconds), 0.0)
         self.fail_ids = frozenset(fail_ids)
         self._sleep = sleep
+
+    @classmethod
+    def from_settings(cls, *, lease: timedelta) -> SimulatedTransactionProcessor:
+        delay = float(getattr(settings, "TRANSACTION_PROCESSING_DELAY_SECONDS", 30.0))
+        if delay >= lease.total_seconds():
+            # A call outliving its lease is handed to a second worker: the processor would be called twice.
+            log.warning("ingest_delay_exceeds_outbox_lease", delay_seconds=delay, lease=lease.total_seconds())
+        return cls(delay_seconds=delay)
 
     def process(self, transaction: Transaction) -> ProcessingResult:
         if self.delay_seconds:

@@ -21,6 +21,7 @@ from collections.abc import Mapping
 
 import httpcore
 import httpx
+from django.conf import settings
 
 from application.notifications.ports import Destination, ResolutionFailed
 from domain.notifications.delivery import RESPONSE_BODY_LIMIT, SendResult
@@ -33,6 +34,11 @@ WRITE_CHUNK = 16 * 1024
 # One connection pool per (scheme, host, port): a TLS connection verified for one host name must
 # never carry another host's request, even when both names share an address.
 MAX_POOLS = 256
+
+
+def attempt_deadline() -> float:
+    """``WEBHOOK_ATTEMPT_DEADLINE_SECONDS``: the sender's deadline, which the endpoint guard's slots outlive."""
+    return float(getattr(settings, "WEBHOOK_ATTEMPT_DEADLINE_SECONDS", DEFAULT_DEADLINE_SECONDS))
 
 
 class SocketResolver:
@@ -138,6 +144,10 @@ class HttpxWebhookSender:
         )
         self._pools: OrderedDict[tuple[str, str, int], httpx.Client] = OrderedDict()
         self._lock = threading.Lock()
+
+    @classmethod
+    def from_settings(cls) -> HttpxWebhookSender:
+        return cls(deadline=attempt_deadline())
 
     def send(self, *, destination: Destination, body: bytes, headers: Mapping[str, str]) -> SendResult:
         target = destination.target

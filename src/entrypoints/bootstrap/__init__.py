@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import timedelta
 
 from application.catalog.services import CatalogServices
 from application.distributors.handlers import register as distributors_handlers
@@ -32,7 +31,6 @@ from application.notifications.handlers import register as notifications_handler
 from application.notifications.services import NotificationsServices
 from application.payments.handlers import register as payments_handlers
 from application.payments.services import PaymentsServices
-from application.shared.outbox import DEFAULT_LEASE
 from entrypoints.bootstrap import (
     catalog,
     distributors,
@@ -46,7 +44,7 @@ from entrypoints.bootstrap import (
     payments,
     providers,
 )
-from entrypoints.bootstrap.platform import Platform, setting
+from entrypoints.bootstrap.platform import Platform
 
 
 @dataclass
@@ -79,10 +77,7 @@ def dispatch_with(dispatch: Callable[[Sequence[tuple[str, str]]], None]) -> None
 
 
 def _build() -> Container:
-    built = Container(
-        dispatch=_dispatch,
-        outbox_lease=timedelta(seconds=setting("OUTBOX_LEASE_SECONDS", DEFAULT_LEASE.total_seconds())),
-    )
+    built = Container(dispatch=_dispatch)
     built.ingest = ingest.build(built)
     ingest_handlers(built.subscriptions, built.ingest)
     built.identity = identity.build(built)
@@ -119,4 +114,4 @@ def reset_container() -> None:
     _container = None
 
 
-__all__ = ["Container", "Platform", "container", "dispatch_with", "reset_container", "setting"]
+__all__ = ["Container", "Platform", "container", "dispatch_with", "reset_container"]

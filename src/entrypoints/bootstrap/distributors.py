@@ -6,7 +6,7 @@ from adapters.bridges.erp_sync import ErpSyncReader, ErpSyncRequester
 from adapters.bridges.identity_users import IdentityUsers
 from adapters.django_orm.distributors.repositories import DjangoDistributorRepository, DjangoStatusHistory
 from adapters.django_orm.identity.repositories import DjangoUserRepository
-from application.distributors.ports import DistributorsUnitOfWork, Payments
+from application.distributors.ports import Payments
 from application.distributors.services import DistributorsServices
 from application.erp.services import ErpServices
 from entrypoints import deployment
@@ -15,13 +15,8 @@ from entrypoints.bootstrap.platform import Platform
 
 def build(built: Platform, *, erp: ErpServices, payments: Payments) -> DistributorsServices:
     distributors, history = DjangoDistributorRepository(), DjangoStatusHistory()
-
-    def uow() -> DistributorsUnitOfWork:
-        unit: DistributorsUnitOfWork = built.uow(distributors=distributors, history=history)
-        return unit
-
     return DistributorsServices(
-        uow=uow,
+        uow=built.uow_factory(distributors=distributors, history=history),
         distributors=distributors,
         history=history,
         users=IdentityUsers(DjangoUserRepository()),

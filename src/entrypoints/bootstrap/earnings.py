@@ -4,6 +4,7 @@ gateway (the sandbox's only when SANDBOX_COMPONENTS names it; there is no real o
 from __future__ import annotations
 
 from adapters.bridges.identity_accounts import IdentityAccounts
+from adapters.django_orm.earnings import conf
 from adapters.django_orm.earnings.models import InvoiceCounter
 from adapters.django_orm.earnings.repositories import (
     DjangoActivityLog,
@@ -20,23 +21,12 @@ from adapters.django_orm.shared.sequences import DjangoInvoiceNumbers
 from adapters.gateways.invoice_pdf import FpdfInvoiceRenderer
 from adapters.gateways.outside_transactions import OutsideTransactions
 from adapters.gateways.payouts_sandbox import SandboxPayoutGateway
-from application.earnings.ports import EarningsConfig, EarningsUnitOfWork, PayoutGateway
+from application.earnings.ports import PayoutGateway
 from application.earnings.services import EarningsServices
 from domain.earnings.invoice import INVOICE_SERIES
-from domain.shared.money import Money, currency_exponent
+from domain.shared.money import currency_exponent
 from entrypoints import deployment
-from entrypoints.bootstrap.platform import Platform, setting
-
-
-def _config() -> EarningsConfig:
-    currency = str(setting("EARNINGS_PROGRAM_CURRENCY", "INR")).upper()
-    return EarningsConfig(
-        program_currency=currency,
-        hold_days=int(setting("COMMISSION_HOLD_DAYS", 14)),
-        payout_minimum_minor=Money.parse(str(setting("PAYOUT_MINIMUM", "500.00")), currency).minor,
-        live_deployment=deployment.is_live(),
-        payouts_livemode=deployment.payouts_livemode(),
-    )
+from entrypoints.bootstrap.platform import Platform
 
 
 def _payout_gateway() -> PayoutGateway | None:
@@ -47,7 +37,7 @@ def _payout_gateway() -> PayoutGateway | None:
 
 
 def build(built: Platform) -> EarningsServices:
-    config = _config()
+    config = conf.earnings_config(live_deployment=deployment.is_live(), payouts_livemode=deployment.payouts_livemode())
     resellers = DjangoResellerRepository()
     repositories = {
         "resellers": resellers,
@@ -60,13 +50,8 @@ def build(built: Platform) -> EarningsServices:
         "leads": DjangoLeadRepository(),
         "activity": DjangoActivityLog(),
     }
-
-    def uow() -> EarningsUnitOfWork:
-        unit: EarningsUnitOfWork = built.uow(**repositories)
-        return unit
-
     return EarningsServices(
-        uow=uow,
+        uow=built.uow_factory(**repositories),
         resellers=resellers,
         accounts=IdentityAccounts(DjangoUserRepository()),
         events=built.event_log,

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from adapters.bridges.payment_effects import PaymentServicesEffects
 from adapters.django_orm.gateways.repository import DjangoInboundEventRepository
-from application.gateways.ports import GatewaysUnitOfWork
 from application.gateways.providers import ProviderRegistry
 from application.gateways.services import GatewaysServices
 from application.payments.services import PaymentsServices
@@ -13,13 +12,8 @@ from entrypoints.bootstrap.platform import Platform
 
 def build(built: Platform, *, providers: ProviderRegistry, payments: PaymentsServices) -> GatewaysServices:
     inbound_events = DjangoInboundEventRepository()
-
-    def uow() -> GatewaysUnitOfWork:
-        unit: GatewaysUnitOfWork = built.uow(inbound_events=inbound_events)
-        return unit
-
     return GatewaysServices(
-        uow=uow,
+        uow=built.uow_factory(inbound_events=inbound_events),
         inbound_events=inbound_events,
         providers=providers,
         effects=PaymentServicesEffects(payments),

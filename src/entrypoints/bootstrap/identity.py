@@ -4,39 +4,24 @@ earnings' approved resellers as the directory of referral codes sign-up accepts.
 from __future__ import annotations
 
 from adapters.bridges.reseller_codes import ApprovedResellerCodes
-from adapters.cache.rate_limit import SlidingWindowLimiter, parse_rate
+from adapters.cache.rate_limit import SlidingWindowLimiter
 from adapters.django_orm.earnings.repositories import DjangoResellerRepository
+from adapters.django_orm.identity import conf
 from adapters.django_orm.identity.api_key_cache import CachedApiKeyRepository
 from adapters.django_orm.identity.demo_accounts import DjangoDemoAccounts
 from adapters.django_orm.identity.policies import DjangoPasswordPolicy
 from adapters.django_orm.identity.repositories import DjangoApiKeyRepository, DjangoUserRepository
 from adapters.django_orm.identity.tokens import JwtTokenService
-from application.identity.ports import IdentityUnitOfWork
 from application.identity.services import IdentityServices
-from application.identity.use_cases import AccessLimits, Limit
-from entrypoints.bootstrap.platform import Platform, setting
-
-
-def _limit(name: str, default: str) -> Limit:
-    count, window = parse_rate(str(setting(name, default)))
-    return Limit(count, window)
+from entrypoints.bootstrap.platform import Platform
 
 
 def build(built: Platform) -> IdentityServices:
     users = DjangoUserRepository()
     # One cache per process, shared by lookups and by the unit of work that revokes (so it forgets at once).
-    api_keys = CachedApiKeyRepository(
-        DjangoApiKeyRepository(),
-        ttl_seconds=float(setting("API_KEY_CACHE_SECONDS", 5)),
-        max_entries=int(setting("API_KEY_CACHE_SIZE", 10_000)),
-    )
-
-    def uow() -> IdentityUnitOfWork:
-        unit: IdentityUnitOfWork = built.uow(users=users, api_keys=api_keys)
-        return unit
-
+    api_keys = CachedApiKeyRepository.from_settings(DjangoApiKeyRepository())
     return IdentityServices(
-        uow=uow,
+        uow=built.uow_factory(users=users, api_keys=api_keys),
         users=users,
         api_keys=api_keys,
         tokens=JwtTokenService(),
@@ -45,9 +30,5 @@ def build(built: Platform) -> IdentityServices:
         limiter=SlidingWindowLimiter(),
         demo=DjangoDemoAccounts(),
         clock=built.clock,
-        limits=AccessLimits(
-            login_per_ip=_limit("LOGIN_RATE_PER_IP", "5/minute"),
-            login_failures_per_account=_limit("LOGIN_RATE_PER_ACCOUNT", "10/15m"),
-            signup_per_ip=_limit("SIGNUP_RATE_PER_IP", "10/hour"),
-        ),
+        limits=conf.access_limits(),
     )

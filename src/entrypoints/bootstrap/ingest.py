@@ -4,9 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-import structlog
-
-from adapters.cache.rate_limit import SlidingWindowLimiter, parse_rate
+from adapters.cache.rate_limit import SlidingWindowLimiter, rate_setting
 from adapters.django_orm.ingest.inbox import DjangoTransactionInbox
 from adapters.django_orm.ingest.repository import (
     DjangoMessageReceipts,
@@ -14,37 +12,25 @@ from adapters.django_orm.ingest.repository import (
     DjangoTransactionRepository,
 )
 from adapters.gateways.simulated_processor import SimulatedTransactionProcessor
-from application.ingest.services import IngestServices, IngestUnitOfWork
+from application.ingest.services import IngestServices
 from application.ingest.sources import SourceLimit
 from entrypoints.bootstrap.platform import Platform, setting
-
-log = structlog.get_logger("partnerpay.ingest")
 
 
 def build(built: Platform) -> IngestServices:
     transactions, sources, receipts = DjangoTransactionRepository(), DjangoSourceRepository(), DjangoMessageReceipts()
-
-    def uow() -> IngestUnitOfWork:
-        unit: IngestUnitOfWork = built.uow(transactions=transactions, sources=sources, receipts=receipts)
-        return unit
-
-    delay = float(setting("TRANSACTION_PROCESSING_DELAY_SECONDS", 30.0))
-    if delay >= built.outbox_lease.total_seconds():
-        # A call outliving its lease is handed to a second worker: the processor would be called twice.
-        log.warning("ingest_delay_exceeds_outbox_lease", delay_seconds=delay, lease=built.outbox_lease.total_seconds())
-    limit, window = parse_rate(str(setting("INGEST_SOURCE_RATE", "6000/minute")))
     max_attempts = int(setting("TRANSACTION_MAX_ATTEMPTS", 5))
     return IngestServices(
-        uow=uow,
+        uow=built.uow_factory(transactions=transactions, sources=sources, receipts=receipts),
         inbox=DjangoTransactionInbox(outbox=built.outbox, max_attempts=max_attempts),
         transactions=transactions,
         sources=sources,
         receipts=receipts,
-        processor=SimulatedTransactionProcessor(delay_seconds=delay),
+        processor=SimulatedTransactionProcessor.from_settings(lease=built.outbox_lease),
         limiter=SlidingWindowLimiter(),
         clock=built.clock,
         allow_unsigned=bool(setting("INGEST_ALLOW_UNSIGNED", False)),
-        source_limit=SourceLimit(limit=limit, window_seconds=window),
+        source_limit=SourceLimit(*rate_setting("INGEST_SOURCE_RATE", "6000/minute")),
         signature_tolerance=timedelta(seconds=int(setting("INGEST_SIGNATURE_TOLERANCE_SECONDS", 300))),
         max_attempts=max_attempts,
     )

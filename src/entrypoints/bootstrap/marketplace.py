@@ -15,7 +15,6 @@ from adapters.django_orm.payments.stats import DjangoStatsRecorder
 from adapters.django_orm.shared.sequences import DjangoInvoiceNumbers
 from adapters.gateways.marketplace_invoice_pdf import InvoicePdfRenderer
 from application.catalog.services import CatalogServices
-from application.marketplace.ports import MarketplaceUnitOfWork
 from application.marketplace.services import MarketplaceServices
 from application.payments.services import PaymentsServices
 from domain.catalog.invoice import INVOICE_SERIES, parse_tax_rate
@@ -25,9 +24,8 @@ from entrypoints.bootstrap.platform import Platform, setting
 def build(built: Platform, *, catalog: CatalogServices, payments: PaymentsServices) -> MarketplaceServices:
     numbers = DjangoInvoiceNumbers({INVOICE_SERIES: InvoiceSequence})
     reservations, invoices = DjangoReservationRepository(), DjangoInvoiceRepository()
-
-    def uow() -> MarketplaceUnitOfWork:
-        unit: MarketplaceUnitOfWork = built.uow(
+    return MarketplaceServices(
+        uow=built.uow_factory(
             orders=payments.orders,
             payments=payments.payments,
             refunds=payments.refunds,
@@ -38,11 +36,7 @@ def build(built: Platform, *, catalog: CatalogServices, payments: PaymentsServic
             reservations=reservations,
             invoices=invoices,
             invoice_numbers=numbers,
-        )
-        return unit
-
-    return MarketplaceServices(
-        uow=uow,
+        ),
         payments_uow=payments.uow,
         payments=payments.deps,
         orders=payments.orders,

@@ -6,51 +6,39 @@ Context wiring modules (``bootstrap/<context>.py``) build their services from a 
 
 from __future__ import annotations
 
-import contextlib
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
 
-from adapters.crypto import SecretBox, derive_key, secret_keys_from_settings
+from adapters.cache.rate_limit import SlidingWindowLimiter
+from adapters.django_orm.platform import conf
 from adapters.django_orm.platform.event_log import DjangoEventLog
-from adapters.django_orm.platform.idempotency_store import BODY_KEY_PURPOSE, DjangoIdempotencyStore
+from adapters.django_orm.platform.idempotency_store import DjangoIdempotencyStore, fingerprint_key_from_settings
 from adapters.django_orm.platform.outbox_store import DjangoOutbox, DjangoOutboxStore
 from adapters.django_orm.platform.unit_of_work import DjangoUnitOfWork
-from application.shared.events import StoredEvent, events_publish
-from application.shared.outbox import DEFAULT_LEASE, OutboxOutcome, outbox_message_process
+from application.shared.services import PlatformServices
 from application.shared.subscriptions import Subscriptions
 from domain.shared.clock import Clock, SystemClock
-from domain.shared.events import DomainEvent
-
-# HKDF purpose label of the Idempotency-Key request fingerprint's HMAC key.
-FINGERPRINT_KEY_PURPOSE = "partnerpay/idempotency/fingerprint/v1"
-
-
-def _idempotency_store() -> DjangoIdempotencyStore:
-    return DjangoIdempotencyStore(SecretBox.from_secret_keys(secret_keys_from_settings(), BODY_KEY_PURPOSE))
-
-
-def _fingerprint_key() -> bytes:
-    return derive_key(settings.SECRET_KEY, FINGERPRINT_KEY_PURPOSE)
 
 
 @dataclass
-class Platform:
+class Platform(PlatformServices):
+    """The shared use cases on the Django adapters, plus what entrypoints share: idempotency, a limiter."""
+
     clock: Clock = field(default_factory=SystemClock)
-    idempotency_store: DjangoIdempotencyStore = field(default_factory=_idempotency_store)
-    outbox_store: DjangoOutboxStore = field(default_factory=DjangoOutboxStore)
-    # Every outbox handler and event subscriber, declared by application/<context>/handlers.py.
-    subscriptions: Subscriptions = field(default_factory=Subscriptions)
-    dispatch: Callable[[Sequence[tuple[str, str]]], None] | None = None
-    extras: dict[str, Any] = field(default_factory=dict)
     event_log: DjangoEventLog = field(default_factory=DjangoEventLog)
-    outbox_lease: timedelta = DEFAULT_LEASE
+    outbox_store: DjangoOutboxStore = field(default_factory=DjangoOutboxStore)
+    subscriptions: Subscriptions = field(default_factory=Subscriptions)
+    outbox_lease: timedelta = field(default_factory=conf.outbox_lease)
+    idempotency_store: DjangoIdempotencyStore = field(default_factory=DjangoIdempotencyStore.from_settings)
     # The HMAC key of Idempotency-Key request fingerprints (application.shared.idempotency).
-    idempotency_key: bytes = field(default_factory=_fingerprint_key)
+    idempotency_key: bytes = field(default_factory=fingerprint_key_from_settings)
+    dispatch: Callable[[Sequence[tuple[str, str]]], None] | None = None
+    # The rate limits routers apply themselves (gateway webhooks), on the shared cache.
+    limiter: SlidingWindowLimiter = field(default_factory=SlidingWindowLimiter)
 
     def outbox(self) -> DjangoOutbox:
         return DjangoOutbox(dispatch=self.dispatch, max_attempts=self.subscriptions.max_attempts())
@@ -58,30 +46,11 @@ class Platform:
     def uow(self, **repositories: Any) -> DjangoUnitOfWork:
         return DjangoUnitOfWork(outbox=self.outbox(), **repositories)
 
-    @contextlib.contextmanager
-    def atomic(self) -> Iterator[None]:
-        with transaction.atomic():
-            yield
+    def uow_factory(self, **repositories: Any) -> Callable[[], Any]:
+        """A context's ``uow``: a fresh unit of work over these repositories on every call.
 
-    def publish(self, outbox: Any, events: Sequence[DomainEvent], *, owner_id: str) -> list[StoredEvent]:
-        """Call inside a unit of work with its outbox, so events commit with the change."""
-        return events_publish(
-            events=events,
-            owner_id=owner_id,
-            log=self.event_log,
-            outbox=outbox,
-            subscribers=self.subscriptions.event_subscribers(),
-            now=self.clock.now(),
-        )
-
-    def process_outbox_message(self, message_id: str) -> OutboxOutcome:
-        return outbox_message_process(
-            message_id=message_id,
-            store=self.outbox_store,
-            handlers=self.subscriptions.handlers(),
-            clock=self.clock,
-            lease=self.outbox_lease,
-        )
+        ``Any``: the one ``DjangoUnitOfWork`` plays every context's protocol; the services field names it."""
+        return lambda: self.uow(**repositories)
 
 
 def setting(name: str, default: Any = None) -> Any:

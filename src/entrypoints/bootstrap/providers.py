@@ -15,17 +15,16 @@ settings with every container, so tests can point them at a server of their own.
 
 from __future__ import annotations
 
-from typing import Any, cast
+from typing import cast
 
 import httpx
 from django.conf import settings
 
 from adapters.gateways.outside_transactions import OutsideTransactions
 from adapters.providers.bank_transfer import BankTransferGateway
-from adapters.providers.cashfree.provider import CashfreeConfig, CashfreeGateway
-from adapters.providers.http import ProviderHttp
+from adapters.providers.cashfree.provider import CashfreeGateway
 from adapters.providers.sandbox_card import SandboxCardGateway
-from adapters.providers.sslcommerz.provider import SslcommerzConfig, SslcommerzGateway
+from adapters.providers.sslcommerz.provider import SslcommerzGateway
 from application.gateways.providers import Provider, ProviderRegistry
 
 # Tests may route every provider call through a transport of their own (e.g. httpx.WSGITransport).
@@ -38,9 +37,9 @@ def build() -> ProviderRegistry:
         registry.add(_guarded(SandboxCardGateway(sleep=getattr(settings, "SANDBOX_CARD_DELAYS", True))))
     registry.add(_guarded(BankTransferGateway()))
     if _offered(settings.CASHFREE_SIMULATED, "cashfree"):
-        registry.add(_guarded(_cashfree()))
+        registry.add(_guarded(CashfreeGateway.from_settings(transport=HTTP_TRANSPORT)))
     if _offered(settings.SSLCOMMERZ_SIMULATED, "sslcommerz"):
-        registry.add(_guarded(_sslcommerz()))
+        registry.add(_guarded(SslcommerzGateway.from_settings(transport=HTTP_TRANSPORT)))
     return registry
 
 
@@ -51,38 +50,3 @@ def _guarded(provider: Provider) -> Provider:
 
 def _offered(simulated: bool, component: str) -> bool:
     return not simulated or component in settings.SANDBOX_COMPONENTS
-
-
-def _http(base_url: str) -> ProviderHttp:
-    return ProviderHttp(base_url=base_url, timeout=settings.GATEWAY_HTTP_TIMEOUT_SECONDS, transport=HTTP_TRANSPORT)
-
-
-def _cashfree() -> CashfreeGateway:
-    config = CashfreeConfig(
-        base_url=settings.CASHFREE_BASE_URL,
-        client_id=settings.CASHFREE_CLIENT_ID,
-        client_secret=settings.CASHFREE_CLIENT_SECRET,
-        api_version=settings.CASHFREE_API_VERSION,
-        environment=settings.CASHFREE_ENVIRONMENT,
-        return_url=f"{settings.PUBLIC_BASE_URL}/api/v1/gateways/cashfree/return",
-        # Cashfree itself takes only https callbacks; a provider reached over http is a simulator or a test.
-        allow_http_callbacks=not settings.CASHFREE_BASE_URL.startswith("https://"),
-        previous_secrets=_previous(settings.CASHFREE_PREVIOUS_CLIENT_SECRET),
-        timeout=settings.GATEWAY_HTTP_TIMEOUT_SECONDS,
-    )
-    return CashfreeGateway(config, http=_http(config.base_url.removesuffix("/pg")))
-
-
-def _previous(secret: Any) -> tuple[str, ...]:
-    return (secret,) if secret else ()
-
-
-def _sslcommerz() -> SslcommerzGateway:
-    config = SslcommerzConfig(
-        base_url=settings.SSLCOMMERZ_BASE_URL,
-        store_id=settings.SSLCOMMERZ_STORE_ID,
-        store_password=settings.SSLCOMMERZ_STORE_PASSWORD,
-        return_base_url=f"{settings.PUBLIC_BASE_URL}/api/v1/gateways/sslcommerz/return",
-        timeout=settings.GATEWAY_HTTP_TIMEOUT_SECONDS,
-    )
-    return SslcommerzGateway(config, http=_http(config.base_url))

@@ -67,7 +67,7 @@ def refund_succeeded(payment_id: str, amount: str, *, kind: str = "refund", refu
     data = {"object": refund, "payment": {**payment, "amount_refunded": amount}, "order": order}
     built = container()
     with built.uow() as uow:
-        built.publish(uow.outbox, [DomainEvent("refund.succeeded", data)], owner_id=captured.owner_id)
+        built.events_publish(uow.outbox, [DomainEvent("refund.succeeded", data)], owner_id=captured.owner_id)
     return refund_id
 
 

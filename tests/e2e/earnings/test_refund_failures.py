@@ -50,7 +50,7 @@ def refund_failed(refund_id: str, *, reversed_: bool = True, kind: str = "refund
     }
     built = container()
     with built.uow() as uow:
-        [stored] = built.publish(uow.outbox, [DomainEvent("refund.failed", data)], owner_id=accepted.owner_id)
+        [stored] = built.events_publish(uow.outbox, [DomainEvent("refund.failed", data)], owner_id=accepted.owner_id)
     return stored.id
 
 

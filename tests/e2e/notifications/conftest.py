@@ -78,7 +78,7 @@ def create_endpoint(http: Any, account: dict[str, Any], url: str, events: list[s
 def publish(owner_id: str, event_type: str = "payment.captured", data: dict[str, Any] | None = None) -> str:
     container = bootstrap.container()
     with container.uow() as uow:
-        [stored] = container.publish(
+        [stored] = container.events_publish(
             uow.outbox,
             [DomainEvent(type=event_type, data=data or {"object": {"id": "pay_1", "amount": "100.50"}})],
             owner_id=owner_id,

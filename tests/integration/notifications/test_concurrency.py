@@ -67,7 +67,7 @@ def test_concurrent_fan_outs_and_workers_make_one_delivery_and_one_send(receiver
     )
     container.dispatch = None
     with container.uow() as uow:
-        [event] = container.publish(uow.outbox, [DomainEvent(type="payment.captured", data={})], owner_id=owner)
+        [event] = container.events_publish(uow.outbox, [DomainEvent(type="payment.captured", data={})], owner_id=owner)
 
     fan_out = container.subscriptions.handlers()["event.webhooks"]
     payload = {"event_id": event.id, "type": event.type, "owner_id": owner}

@@ -24,6 +24,7 @@ from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 
@@ -60,6 +61,14 @@ class CachedApiKeyRepository:
         # Bumped by every forget: a lookup that overlapped one does not remember what it read.
         self._generation = 0
         _LIVE.add(self)
+
+    @classmethod
+    def from_settings(cls, inner: ApiKeyRepository) -> CachedApiKeyRepository:
+        return cls(
+            inner,
+            ttl_seconds=float(getattr(settings, "API_KEY_CACHE_SECONDS", 5)),
+            max_entries=int(getattr(settings, "API_KEY_CACHE_SIZE", 10_000)),
+        )
 
     # --- the cached read ------------------------------------------------------------------------
 

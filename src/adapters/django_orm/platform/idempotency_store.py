@@ -12,9 +12,10 @@ from __future__ import annotations
 import uuid
 from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.db import transaction
 
-from adapters.crypto import SecretBox
+from adapters.crypto import SecretBox, derive_key, secret_keys_from_settings
 from adapters.django_orm.platform import write_batch
 from adapters.django_orm.platform.models import IdempotencyRecord
 from adapters.django_orm.shared.claims import insert_unless_taken
@@ -22,11 +23,23 @@ from application.shared.idempotency import StoredResponse
 
 # HKDF purpose label of the key that seals stored response bodies.
 BODY_KEY_PURPOSE = "partnerpay/idempotency/response-body/v1"
+# HKDF purpose label of the Idempotency-Key request fingerprint's HMAC key.
+FINGERPRINT_KEY_PURPOSE = "partnerpay/idempotency/fingerprint/v1"
+
+
+def fingerprint_key_from_settings() -> bytes:
+    """The HMAC key of Idempotency-Key request fingerprints (application.shared.idempotency)."""
+    return derive_key(settings.SECRET_KEY, FINGERPRINT_KEY_PURPOSE)
 
 
 class DjangoIdempotencyStore:
     def __init__(self, box: SecretBox) -> None:
         self._box = box
+
+    @classmethod
+    def from_settings(cls) -> DjangoIdempotencyStore:
+        """Sealed under ``SECRET_KEY``; what was sealed under a key now in ``SECRET_KEY_FALLBACKS`` still opens."""
+        return cls(SecretBox.from_secret_keys(secret_keys_from_settings(), BODY_KEY_PURPOSE))
 
     def reserve(
         self, *, scope: str, key: str, fingerprint: str, now: datetime, lease: timedelta

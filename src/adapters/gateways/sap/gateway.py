@@ -22,6 +22,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 import httpx
+from django.conf import settings
 
 from adapters.gateways.sap import soap
 from adapters.gateways.sap.session import SapSession, SapTransportError, SessionConfig
@@ -31,6 +32,7 @@ from application.erp.ports import (
     ErpUnavailable,
     JournalEntryQuery,
     JournalEntryResult,
+    JournalEntrySettings,
     SapJournalEntry,
     SapJournalEntryPage,
 )
@@ -59,6 +61,34 @@ class SapConfig:
     tax_type_pan: str = "IN2"
     connect_timeout: float = 5.0
     timeout: float = 30.0
+
+    @classmethod
+    def from_settings(cls) -> SapConfig:
+        """The deployment's SAP (or the simulator at ``SAP_BASE_URL``), from the ``SAP_*`` settings."""
+        return cls(
+            base_url=str(_setting("SAP_BASE_URL")),
+            username=str(_setting("SAP_USERNAME", "")),
+            password=str(_setting("SAP_PASSWORD", "")),
+            company_code=str(_setting("SAP_COMPANY_CODE", "1010")),
+            bank_gl_account=str(_setting("SAP_BANK_GL_ACCOUNT", "11001000")),
+            tax_type_gstin=str(_setting("SAP_TAX_TYPE_GSTIN", "IN3")),
+            tax_type_pan=str(_setting("SAP_TAX_TYPE_PAN", "IN2")),
+            connect_timeout=float(_setting("SAP_CONNECT_TIMEOUT_SECONDS", 5.0)),
+            timeout=float(_setting("SAP_TIMEOUT_SECONDS", 30.0)),
+        )
+
+
+def journal_settings_from_settings() -> JournalEntrySettings:
+    """Where our journal entries post in SAP: the company code, the bank GL account, the document type."""
+    return JournalEntrySettings(
+        company_code=str(_setting("SAP_COMPANY_CODE", "1010")),
+        bank_gl_account=str(_setting("SAP_BANK_GL_ACCOUNT", "11001000")),
+        document_type=str(_setting("SAP_JOURNAL_DOCUMENT_TYPE", "DZ")),
+    )
+
+
+def _setting(name: str, default: Any = None) -> Any:
+    return getattr(settings, name, default)
 
 
 class SapError(Exception):

@@ -15,6 +15,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+import httpx
+from django.conf import settings
+
 from adapters.providers.cashfree import webhooks
 from adapters.providers.cashfree.fields import REFUND_STATUSES, money, payment_facts, text
 from adapters.providers.http import ProviderHttp, Reply, json_with_exact_decimals
@@ -75,6 +78,25 @@ class CashfreeGateway:
         self._http = http or ProviderHttp(
             base_url=normalize_base_url(config.base_url), timeout=config.timeout, retries=config.retries
         )
+
+    @classmethod
+    def from_settings(cls, *, transport: httpx.BaseTransport | None = None) -> CashfreeGateway:
+        """The deployment's Cashfree (or its simulator at ``CASHFREE_BASE_URL``), from the settings."""
+        previous = settings.CASHFREE_PREVIOUS_CLIENT_SECRET
+        config = CashfreeConfig(
+            base_url=settings.CASHFREE_BASE_URL,
+            client_id=settings.CASHFREE_CLIENT_ID,
+            client_secret=settings.CASHFREE_CLIENT_SECRET,
+            api_version=settings.CASHFREE_API_VERSION,
+            environment=settings.CASHFREE_ENVIRONMENT,
+            return_url=f"{settings.PUBLIC_BASE_URL}/api/v1/gateways/cashfree/return",
+            # Cashfree itself takes only https callbacks; a provider reached over http is a simulator or a test.
+            allow_http_callbacks=not settings.CASHFREE_BASE_URL.startswith("https://"),
+            previous_secrets=(previous,) if previous else (),
+            timeout=settings.GATEWAY_HTTP_TIMEOUT_SECONDS,
+        )
+        http = ProviderHttp(base_url=config.base_url.removesuffix("/pg"), timeout=config.timeout, transport=transport)
+        return cls(config, http=http)
 
     def _headers(self, idempotency_key: str | None = None) -> dict[str, str]:
         headers = {

@@ -13,6 +13,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+import httpx
+from django.conf import settings
+
 from adapters.providers.http import ProviderHttp, Reply
 from adapters.providers.sslcommerz import ipn
 from adapters.providers.sslcommerz.validation import VALID, check_validation, text
@@ -56,6 +59,18 @@ class SslcommerzGateway:
     def __init__(self, config: SslcommerzConfig, *, http: ProviderHttp | None = None) -> None:
         self.config = config
         self._http = http or ProviderHttp(base_url=config.base_url, timeout=config.timeout, retries=config.retries)
+
+    @classmethod
+    def from_settings(cls, *, transport: httpx.BaseTransport | None = None) -> SslcommerzGateway:
+        """The deployment's SSLCommerz (or its simulator at ``SSLCOMMERZ_BASE_URL``) from the settings."""
+        config = SslcommerzConfig(
+            base_url=settings.SSLCOMMERZ_BASE_URL,
+            store_id=settings.SSLCOMMERZ_STORE_ID,
+            store_password=settings.SSLCOMMERZ_STORE_PASSWORD,
+            return_base_url=f"{settings.PUBLIC_BASE_URL}/api/v1/gateways/sslcommerz/return",
+            timeout=settings.GATEWAY_HTTP_TIMEOUT_SECONDS,
+        )
+        return cls(config, http=ProviderHttp(base_url=config.base_url, timeout=config.timeout, transport=transport))
 
     def _credentials(self) -> dict[str, str]:
         return {"store_id": self.config.store_id, "store_passwd": self.config.store_password}

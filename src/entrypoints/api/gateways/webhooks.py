@@ -21,7 +21,7 @@ from domain.gateways.inbound_event import InboundStatus
 from entrypoints.api.auth import client_ip
 from entrypoints.api.gateways.schemas import WEBHOOK_RESPONSES, WebhookAck
 from entrypoints.api.problems import problem_response
-from entrypoints.bootstrap import container, limits
+from entrypoints.bootstrap import container
 
 router = Router(tags=["gateways"])
 
@@ -37,8 +37,8 @@ def _inbound(request: HttpRequest, source: str) -> HttpResponse:
     if not services.inbound_source_offered(source=source):
         return problem_response(503, "gateway_unavailable", f"The {source} gateway is not configured")
     # Per gateway and sending address, before anything is verified or stored (forged floods included).
-    limits.check(
-        f"gateway-webhook:{source}:{client_ip(request)}", rate_setting="GATEWAY_WEBHOOK_RATE", default="600/minute"
+    container().limiter.check(
+        f"gateway-webhook:{source}:{client_ip(request)}", setting="GATEWAY_WEBHOOK_RATE", default="600/minute"
     )
     headers = {name.lower(): value for name, value in request.headers.items()}
     received = services.inbound_event_receive(source=source, body=request.body, headers=headers)

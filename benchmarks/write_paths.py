@@ -112,9 +112,18 @@ def _merchant_key(server: lib.Server) -> tuple[str, str]:
 
 
 def _unpaid_orders(
-    services: lib.Services, path: Path, *, at_least: int, server: lib.Server, merchant_id: str, key: str
+    services: lib.Services,
+    path: Path,
+    *,
+    at_least: int,
+    server: lib.Server,
+    merchant_id: str,
+    key: str,
+    handed_out: set[str],
 ) -> int:
-    """Writes ids of the bench merchant's unpaid orders to ``path``, creating more through the API when short."""
+    """Writes ``at_least`` ids of the bench merchant's unpaid orders to ``path``, creating more through the
+    API when short. An order handed to an earlier wrk run is never handed out again: requests of that run
+    still in flight when it stopped may pay it after this list is read (they were answered 409 here)."""
     import psycopg
 
     def fetch() -> list[str]:
@@ -126,7 +135,7 @@ def _unpaid_orders(
             ).fetchall()
         return [str(row[0]) for row in rows]
 
-    ids = fetch()
+    ids = [order_id for order_id in fetch() if order_id not in handed_out]
     while len(ids) < at_least:
         lib.run_wrk(
             server.url("/api/v1/orders"),
@@ -134,7 +143,9 @@ def _unpaid_orders(
             script="api_order.lua",
             script_args=[uuid.uuid4().hex[:12], key],
         )
-        ids = fetch()
+        ids = [order_id for order_id in fetch() if order_id not in handed_out]
+    ids = ids[:at_least]
+    handed_out.update(ids)
     path.write_text("\n".join(ids) + "\n")
     return len(ids)
 
@@ -228,6 +239,7 @@ def run(
             Measure("bare Ninja GET", "ninja", "/healthz", None, lambda: []),
             Measure("GET /healthz", "product", "/healthz", None, lambda: [], "bare Ninja GET"),
         ]
+        handed_out: set[str] = set()
         for round_no in range(rounds):
             for measure in measures:
                 server = servers[measure.server]
@@ -245,6 +257,7 @@ def run(
                             server=product,
                             merchant_id=merchant_id,
                             key=key,
+                            handed_out=handed_out,
                         )
                     result = lib.run_wrk(
                         server.url(measure.path),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from decimal import Decimal
-from typing import Annotated
+from typing import Annotated, Any
 
 from ninja import Schema
 from pydantic import Field, field_validator
@@ -90,24 +90,27 @@ class TransactionPage(Schema):
     next_cursor: str | None
 
 
+def _seed_fields(transaction: Transaction) -> dict[str, Any]:
+    return {
+        "transaction_id": transaction.transaction_id,
+        "source_account": transaction.source_account,
+        "destination_account": transaction.destination_account,
+        "amount": transaction.amount.to_decimal_string(),
+        "currency": transaction.amount.currency,
+        "status": transaction.status,
+        "created_at": transaction.created_at,
+        "processed_at": transaction.processed_at,
+    }
+
+
 def seed_out(transaction: Transaction) -> SeedTransactionOut:
-    return SeedTransactionOut(
-        transaction_id=transaction.transaction_id,
-        source_account=transaction.source_account,
-        destination_account=transaction.destination_account,
-        amount=transaction.amount.to_decimal_string(),
-        currency=transaction.amount.currency,
-        status=transaction.status,
-        created_at=transaction.created_at,
-        processed_at=transaction.processed_at,
-    )
+    return SeedTransactionOut(**_seed_fields(transaction))
 
 
 def transaction_out(transaction: Transaction) -> TransactionOut:
+    # Built once from the fields (not through the seed shape and back): the ingestion hot path answers it.
     return TransactionOut(
-        **seed_out(transaction).model_dump(),
-        attempts=transaction.attempts,
-        last_error=transaction.last_error or None,
+        **_seed_fields(transaction), attempts=transaction.attempts, last_error=transaction.last_error or None
     )
 
 

@@ -2,16 +2,34 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeVar
 
 from ninja import Schema
-from pydantic import ConfigDict
+from pydantic import ConfigDict, ModelWrapValidatorHandler, ValidationInfo, model_validator
+
+S = TypeVar("S", bound=Schema)
 
 
 class InputSchema(Schema):
     """Base for request bodies: unknown fields are refused (no mass assignment)."""
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    @model_validator(mode="wrap")
+    @classmethod
+    def _run_root_validator(cls, values: Any, handler: ModelWrapValidatorHandler[Any], info: ValidationInfo) -> Any:
+        # Ninja's own (same name, replaced here) validates a schema that forbids extra fields twice: once
+        # as given, then again through its DjangoGetter, which reads ORM objects and ``resolve_`` methods.
+        # A request body is a dict parsed from JSON and these schemas resolve nothing: once is the same.
+        if isinstance(values, dict) and not cls._ninja_resolvers:  # type: ignore[attr-defined]
+            return handler(values)
+        return super()._run_root_validator(values, handler, info)  # type: ignore[misc]
+
+
+def response_of(schema: type[S], **fields: Any) -> S:
+    """A response schema holding values we mapped ourselves, not validated here: Ninja validates every
+    response against its schema before writing it, so validating at construction too did it twice."""
+    return schema.model_construct(**fields)
 
 
 class FieldError(Schema):

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any, TypeVar
+from typing import Any
 
 from ninja import Schema
 from pydantic import ConfigDict, ModelWrapValidatorHandler, ValidationInfo, model_validator
-
-S = TypeVar("S", bound=Schema)
 
 
 class InputSchema(Schema):
@@ -24,12 +22,6 @@ class InputSchema(Schema):
         if isinstance(values, dict) and not cls._ninja_resolvers:  # type: ignore[attr-defined]
             return handler(values)
         return super()._run_root_validator(values, handler, info)  # type: ignore[misc]
-
-
-def response_of(schema: type[S], **fields: Any) -> S:
-    """A response schema holding values we mapped ourselves, not validated here: Ninja validates every
-    response against its schema before writing it, so validating at construction too did it twice."""
-    return schema.model_construct(**fields)
 
 
 class FieldError(Schema):

@@ -14,7 +14,7 @@ from domain.ingest.transaction import MAX_ID_LENGTH, Transaction, TransactionSta
 from domain.shared.errors import InvalidValue
 from domain.shared.money import normalize_currency
 from entrypoints.api.pagination import PageQuery
-from entrypoints.api.schemas import InputSchema, response_of
+from entrypoints.api.schemas import InputSchema
 
 Reference = Annotated[
     str,
@@ -108,12 +108,9 @@ def seed_out(transaction: Transaction) -> SeedTransactionOut:
 
 
 def transaction_out(transaction: Transaction) -> TransactionOut:
-    # Built from the fields (not through the seed shape and back): the ingestion hot path answers it.
-    return response_of(
-        TransactionOut,
-        **_seed_fields(transaction),
-        attempts=transaction.attempts,
-        last_error=transaction.last_error or None,
+    # Built once from the fields (not through the seed shape and back): the ingestion hot path answers it.
+    return TransactionOut(
+        **_seed_fields(transaction), attempts=transaction.attempts, last_error=transaction.last_error or None
     )
 
 

@@ -16,7 +16,7 @@ from domain.payments.payment import Payment, PaymentMethod, PaymentStatus
 from domain.payments.refund import Refund
 from domain.shared.money import Money
 from entrypoints.api.pagination import PageQuery
-from entrypoints.api.schemas import InputSchema, response_of
+from entrypoints.api.schemas import InputSchema
 
 AMOUNT_PATTERN = r"^[0-9]{1,15}(\.[0-9]{1,6})?$"
 Amount = Field(pattern=AMOUNT_PATTERN, description='Decimal string in major units, e.g. "100.50"', examples=["100.50"])
@@ -259,15 +259,15 @@ class AdminStatsQueryIn(StatsQueryIn):
 
 
 def order_out(order: Order) -> OrderOut:
-    return response_of(OrderOut, **order_view(order))
+    return OrderOut(**order_view(order))
 
 
 def payment_out(payment: Payment) -> PaymentOut:
-    return response_of(PaymentOut, **payment_view(payment))
+    return PaymentOut(**payment_view(payment))
 
 
 def refund_out(refund: Refund) -> RefundOut:
-    return response_of(RefundOut, **refund_view(refund))
+    return RefundOut(**refund_view(refund))
 
 
 def alert_out(alert: Alert) -> AlertOut:

@@ -42,7 +42,8 @@ HOST = "127.0.0.1"
 PG_PORT = 5432
 PG_ROLE = "partnerpay"
 PG_PASSWORD = "partnerpay"
-BENCH_DB = "partnerpay_bench"
+# PARTNERPAY_BENCH_DB: another database, so two checkouts with different migrations can measure at once.
+BENCH_DB = os.environ.get("PARTNERPAY_BENCH_DB", "partnerpay_bench")
 REDIS_PORT = 6379
 
 # Headers every benchmark request carries. The server runs with PRODUCTION=true, which redirects

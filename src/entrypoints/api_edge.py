@@ -26,12 +26,25 @@ from typing import Any
 
 from django.conf import settings
 from django.core.handlers.exception import response_for_exception
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.middleware.common import CommonMiddleware
 from django.middleware.csrf import CsrfViewMiddleware
 from django.middleware.security import SecurityMiddleware
 
 Header = tuple[str, tuple[str, str]]
+
+# Host headers get_host() accepted, so the next request with one skips its parsing and matching.
+_VALID_HOSTS: dict[str, bool] = {}
+_MAX_VALID_HOSTS = 64
+_HOST_SETTINGS = {"ALLOWED_HOSTS", "DEBUG", "USE_X_FORWARDED_HOST"}
+
+
+@receiver(setting_changed)
+def _forget_hosts(*, setting: str, **kwargs: Any) -> None:
+    if setting in _HOST_SETTINGS:
+        _VALID_HOSTS.clear()
 
 
 def validated_headers(pairs: list[tuple[str, str]]) -> list[Header]:
@@ -65,19 +78,23 @@ class ApiEdgeMiddleware:
         self._xframe: tuple[str, list[Header]] = ("", [])
 
     def __call__(self, request: HttpRequest) -> HttpResponseBase:
+        secure = (self._ssl_redirect or self._hsts is not None) and request.is_secure()
         # SecurityMiddleware.process_request: a plain-http request is redirected before anything else.
-        if self._ssl_redirect:
+        if self._ssl_redirect and not secure:
             redirect = self._security.process_request(request)
             if redirect is not None:
-                return self._secure(request, redirect)
-        # CommonMiddleware.process_request; what it raises (DisallowedHost) becomes a response at its
-        # layer in the full chain, which SecurityMiddleware then completes.
-        try:
-            redirect = self._common.process_request(request)
-        except Exception as exc:  # noqa: BLE001 — as Django's convert_exception_to_response around that layer
-            return self._secure(request, response_for_exception(request, exc))
-        if redirect is not None:
-            return self._secure(request, self._common.process_response(request, redirect))
+                return self._secure(request, redirect, secure)
+        # CommonMiddleware.process_request, unless all it would do is accept a Host it accepted before;
+        # what it raises (DisallowedHost) becomes a response at its layer in the full chain, which
+        # SecurityMiddleware then completes.
+        if not self._known_host(request):
+            try:
+                redirect = self._common.process_request(request)
+            except Exception as exc:  # noqa: BLE001 — as Django's convert_exception_to_response around that layer
+                return self._secure(request, response_for_exception(request, exc), secure)
+            if redirect is not None:
+                return self._secure(request, self._common.process_response(request, redirect), secure)
+            self._remember_host(request)
         # CsrfViewMiddleware.process_request finds nothing to do without a CSRF cookie.
         if self._csrf_always_reads or "HTTP_COOKIE" in request.META:
             self._csrf.process_request(request)
@@ -87,7 +104,27 @@ class ApiEdgeMiddleware:
         self._frame(response)
         if request.META.get("CSRF_COOKIE_NEEDS_UPDATE"):
             self._csrf.process_response(request, response)
-        return self._secure(request, self._finish_common(request, response))
+        return self._secure(request, self._finish_common(request, response), secure)
+
+    def _known_host(self, request: HttpRequest) -> bool:
+        """The Host header was validated before, and nothing else in CommonMiddleware.process_request applies.
+
+        ``get_host()`` takes the Host header as it is when X-Forwarded-Host is not trusted, and its
+        verdict depends only on that and on settings (ALLOWED_HOSTS, DEBUG: a change forgets them).
+        """
+        host = request.META.get("HTTP_HOST")
+        return (
+            host in _VALID_HOSTS
+            and not settings.USE_X_FORWARDED_HOST
+            and not settings.PREPEND_WWW
+            and not settings.DISALLOWED_USER_AGENTS
+        )
+
+    def _remember_host(self, request: HttpRequest) -> None:
+        host = request.META.get("HTTP_HOST")
+        # A wildcard in ALLOWED_HOSTS accepts unboundedly many hosts: remember a few.
+        if host is not None and not settings.USE_X_FORWARDED_HOST and len(_VALID_HOSTS) < _MAX_VALID_HOSTS:
+            _VALID_HOSTS[host] = True
 
     def process_view(
         self, request: HttpRequest, callback: Callable[..., Any], callback_args: Any, callback_kwargs: Any
@@ -113,9 +150,9 @@ class ApiEdgeMiddleware:
             store["content-length"] = ("Content-Length", str(len(response.content)))  # type: ignore[attr-defined]
         return response
 
-    def _secure(self, request: HttpRequest, response: HttpResponseBase) -> HttpResponseBase:
+    def _secure(self, request: HttpRequest, response: HttpResponseBase, secure: bool) -> HttpResponseBase:
         store = response.headers._store
-        if self._hsts is not None and "strict-transport-security" not in store and request.is_secure():
+        if self._hsts is not None and secure and "strict-transport-security" not in store:
             store[self._hsts[0]] = self._hsts[1]
         for key, item in self._security_headers:
             if key not in store:

@@ -155,6 +155,9 @@ def test_production_security_is_the_full_chains(settings, method, url, kwargs):
 @pytest.mark.parametrize(
     ("setting", "value", "url"),
     [
+        ("ALLOWED_HOSTS", ["elsewhere.example"], "/healthz"),  # a Host accepted before is checked again
+        ("USE_X_FORWARDED_HOST", True, "/healthz"),
+        ("DISALLOWED_USER_AGENTS", [re.compile("")], "/healthz"),
         ("APPEND_SLASH", True, "/api/v1/no-such-thing"),
         ("APPEND_SLASH", True, "/api/v1/auth/me"),
         ("PREPEND_WWW", True, "/healthz"),
@@ -165,8 +168,11 @@ def test_production_security_is_the_full_chains(settings, method, url, kwargs):
     ],
 )
 def test_request_handling_settings_act_the_same(settings, setting, value, url):
+    _same(*_both(settings, "get", url, {}))  # the Host is known
     setattr(settings, setting, value)
-    _same(*_both(settings, "get", url, {}))
+    split, full = _both(settings, "get", url, {"HTTP_X_FORWARDED_HOST": "forwarded.example", "HTTP_USER_AGENT": "x"})
+    _same(split, full)
+    assert split["status"] == {"ALLOWED_HOSTS": 400, "DISALLOWED_USER_AGENTS": 403}.get(setting, split["status"])
 
 
 def test_api_paths_never_reach_the_browser_chain():

@@ -38,7 +38,7 @@ Header = tuple[str, tuple[str, str]]
 # Host headers get_host() accepted, so the next request with one skips its parsing and matching.
 _VALID_HOSTS: dict[str, bool] = {}
 _MAX_VALID_HOSTS = 64
-_HOST_SETTINGS = {"ALLOWED_HOSTS", "DEBUG", "USE_X_FORWARDED_HOST"}
+_HOST_SETTINGS = {"ALLOWED_HOSTS", "DEBUG", "USE_X_FORWARDED_HOST", "PREPEND_WWW", "DISALLOWED_USER_AGENTS"}
 
 
 @receiver(setting_changed)
@@ -69,11 +69,9 @@ class ApiEdgeMiddleware:
         self._csrf = CsrfViewMiddleware(get_response)
         self._ssl_redirect = self._security.redirect
         self._csrf_always_reads = settings.CSRF_USE_SESSIONS
-        self._hsts = (
-            validated_headers([("Strict-Transport-Security", _hsts_value(self._security))])[0]
-            if (self._security.sts_seconds)
-            else None
-        )
+        self._hsts: Header | None = None
+        if self._security.sts_seconds:
+            self._hsts = validated_headers([("Strict-Transport-Security", _hsts_value(self._security))])[0]
         self._security_headers = validated_headers(_security_defaults(self._security))
         self._xframe: tuple[str, list[Header]] = ("", [])
 
@@ -109,22 +107,24 @@ class ApiEdgeMiddleware:
     def _known_host(self, request: HttpRequest) -> bool:
         """The Host header was validated before, and nothing else in CommonMiddleware.process_request applies.
 
-        ``get_host()`` takes the Host header as it is when X-Forwarded-Host is not trusted, and its
-        verdict depends only on that and on settings (ALLOWED_HOSTS, DEBUG: a change forgets them).
+        Only hosts seen while USE_X_FORWARDED_HOST, PREPEND_WWW and DISALLOWED_USER_AGENTS were off are
+        remembered (``get_host()`` then takes the Host header as it is, and its verdict depends only on
+        that and on ALLOWED_HOSTS and DEBUG); a change of any of these settings forgets them.
         """
-        host = request.META.get("HTTP_HOST")
-        return (
-            host in _VALID_HOSTS
-            and not settings.USE_X_FORWARDED_HOST
-            and not settings.PREPEND_WWW
-            and not settings.DISALLOWED_USER_AGENTS
-        )
+        return request.META.get("HTTP_HOST") in _VALID_HOSTS
 
     def _remember_host(self, request: HttpRequest) -> None:
         host = request.META.get("HTTP_HOST")
-        # A wildcard in ALLOWED_HOSTS accepts unboundedly many hosts: remember a few.
-        if host is not None and not settings.USE_X_FORWARDED_HOST and len(_VALID_HOSTS) < _MAX_VALID_HOSTS:
-            _VALID_HOSTS[host] = True
+        if (
+            host is None
+            # A wildcard in ALLOWED_HOSTS accepts unboundedly many hosts: remember a few.
+            or len(_VALID_HOSTS) >= _MAX_VALID_HOSTS
+            or settings.USE_X_FORWARDED_HOST
+            or settings.PREPEND_WWW
+            or settings.DISALLOWED_USER_AGENTS
+        ):
+            return
+        _VALID_HOSTS[host] = True
 
     def process_view(
         self, request: HttpRequest, callback: Callable[..., Any], callback_args: Any, callback_kwargs: Any

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import logging
+import os
 import re
 import time
-import uuid
 from collections.abc import Callable
 
 import structlog
@@ -18,6 +18,15 @@ from entrypoints.api.problems import PROBLEM_CONTENT_TYPE, problem_response
 log = structlog.get_logger("partnerpay.http")
 _access_log = logging.getLogger("partnerpay.http")
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
+# uuid.uuid4().hex without building a UUID object (a third of this middleware's time): the same 122
+# random bits with the version (4) and RFC 4122 variant bits set, as 32 hex digits.
+_UUID4_CLEAR = ~((0xC000 << 48) | (0xF000 << 64))
+_UUID4_SET = (0x8000 << 48) | (4 << 76)
+
+
+def new_request_id() -> str:
+    return f"{(int.from_bytes(os.urandom(16)) & _UUID4_CLEAR) | _UUID4_SET:032x}"
+
 
 # Paths whose senders post forms (SSLCommerz IPN and browser returns) rather than JSON.
 FORM_PATH_PREFIXES = ("/api/v1/webhooks/sslcommerz", "/api/v1/gateways/", "/simulators/", "/admin/", "/portal/")
@@ -33,13 +42,15 @@ class RequestContextMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         # From META, not request.headers: that builds a dict of every header, on every request.
         incoming = request.META.get("HTTP_X_REQUEST_ID", "")
-        request_id = incoming if _REQUEST_ID.match(incoming) else uuid.uuid4().hex
+        request_id = incoming if _REQUEST_ID.match(incoming) else new_request_id()
         request.request_id = request_id  # type: ignore[attr-defined]
         structlog.contextvars.clear_contextvars()
         structlog.contextvars.bind_contextvars(request_id=request_id)
         started = time.perf_counter()
         response = self.get_response(request)
-        response["X-Request-ID"] = request_id
+        # Straight into the header store: the id is ASCII without line breaks (the pattern above, or hex),
+        # which is all ResponseHeaders would check.
+        response.headers._store["x-request-id"] = ("X-Request-ID", request_id)
         # The access line is built only when it is written (LOG_LEVEL=WARNING drops it: a filtered
         # structlog call still runs its processor chain up to the level filter).
         if _access_log.isEnabledFor(logging.INFO):

@@ -21,6 +21,17 @@ def test_liveness(http):
     assert http.get("/healthz").json() == {"status": "ok"}
 
 
+def test_liveness_answers_the_bytes_ninja_renders_for_its_schema(http, rf):
+    """/healthz answers constant bytes (issue 15): they must stay what Ninja would render for LiveOut."""
+    from entrypoints.api.app import api
+    from entrypoints.api.health import LiveOut
+
+    response = http.get("/healthz")
+    rendered = api.renderer.render(rf.get("/healthz"), LiveOut(status="ok").model_dump(), response_status=200)
+    assert response.content == (rendered.encode() if isinstance(rendered, str) else rendered)
+    assert response["Content-Type"] == f"{api.renderer.media_type}; charset={api.renderer.charset}"
+
+
 def test_readiness_checks_database_and_queue(http):
     response = http.get("/readyz")
     assert response.status_code == 200

@@ -1,15 +1,18 @@
 """Receiving transactions on PostgreSQL in one prepared statement: rows, their processing jobs, the known rows.
 
-One statement takes any number of candidates as arrays (``unnest``): it inserts the transactions
-(``ON CONFLICT (transaction_id) DO NOTHING``), an outbox message for each row that was new, and reads
-back the stored row of each id that was already known. A single statement in autocommit is atomic:
-when it returns, every new row and its job are durable together, with no BEGIN/COMMIT round trip.
+One statement takes any number of candidates as one JSON parameter (``json_to_recordset``: a single
+value to quote client-side; eleven arrays cost more Python than the rest of the write). It inserts the
+transactions (``ON CONFLICT (transaction_id) DO NOTHING``), an outbox message for each row that was
+new, and reads back the stored row of each id that was already known. A single statement in
+autocommit is atomic: when it returns, every new row and its job are durable together, with no
+BEGIN/COMMIT round trip.
 
-The text never changes (the batch size is in the arrays, not in the SQL), so it is ``PREPARE``d once
+The text never changes (the batch size is in the JSON, not in the SQL), so it is ``PREPARE``d once
 per database connection and each request sends only ``EXECUTE``: PostgreSQL neither parses nor plans
-the CTE again (Django binds parameters client-side, so a plain statement is planned on every call).
-The ``PREPARE`` and ``EXECUTE`` go through Django's cursor like any other statement, so query capture
-(the statement budgets) and error wrapping still see them.
+the CTE again (Django binds parameters client-side, so a plain statement is planned on every call;
+the prepared one settles on a generic plan after five executions). The ``PREPARE`` and ``EXECUTE`` go
+through Django's cursor like any other statement, so query capture (the statement budgets) and error
+wrapping still see them.
 
 Candidates are written in ``transaction_id`` order: two concurrent batches that share ids then wait on
 each other in one order and cannot deadlock.
@@ -17,6 +20,7 @@ each other in one order and cannot deadlock.
 
 from __future__ import annotations
 
+import json
 import weakref
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -31,12 +35,12 @@ _NAME = "partnerpay_ingest_receive_v1"
 
 # The payload and dedupe key are built in SQL; they must equal inbox._payload and inbox._dedupe_key
 # (the SQLite path's), which tests/integration/ingest check.
-_PREPARE = f"""PREPARE {_NAME} (text[], text[], text[], bigint[], text[], text[], integer[], text[],
- timestamptz[], timestamptz[], text[], text, text, integer, timestamptz) AS
+_PREPARE = f"""PREPARE {_NAME} (json, text, text, integer, timestamptz) AS
 WITH input AS (
-  SELECT * FROM unnest($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
-    AS i(transaction_id, source_account, destination_account, amount_minor, currency, status, attempts,
-         last_error, created_at, processed_at, source_id)
+  SELECT * FROM json_to_recordset($1)
+    AS i(transaction_id text, source_account text, destination_account text, amount_minor bigint, currency text,
+         status text, attempts integer, last_error text, created_at timestamptz, processed_at timestamptz,
+         source_id text)
 ), stored AS (
   INSERT INTO ingest_transaction (transaction_id, source_account, destination_account, amount_minor, currency,
     status, attempts, last_error, created_at, processed_at, source_id)
@@ -47,8 +51,8 @@ WITH input AS (
 ), job AS (
   INSERT INTO outbox_message (id, topic, payload, dedupe_key, status, attempts, max_attempts, next_attempt_at,
     last_error, created_at)
-  SELECT gen_random_uuid(), $12, jsonb_build_object('transaction_id', stored.transaction_id),
-    'ingest:' || stored.transaction_id, $13, 0, $14, $15, '', $15 FROM stored
+  SELECT gen_random_uuid(), $2, jsonb_build_object('transaction_id', stored.transaction_id),
+    'ingest:' || stored.transaction_id, $3, 0, $4, $5, '', $5 FROM stored
   ON CONFLICT (dedupe_key) DO NOTHING
   RETURNING id, dedupe_key
 )
@@ -62,7 +66,7 @@ LEFT JOIN job ON job.dedupe_key = 'ingest:' || input.transaction_id
 -- committed meanwhile; the caller reads that one afterwards).
 LEFT JOIN ingest_transaction AS known ON known.transaction_id = input.transaction_id AND stored.transaction_id IS NULL
 """  # noqa: S608 - no input in the text: everything arrives as parameters
-_EXECUTE = f"EXECUTE {_NAME} (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)"
+_EXECUTE = f"EXECUTE {_NAME} (%s, %s, %s, %s, %s)"
 
 # Raw (psycopg) connections that hold the prepared statement; a new connection prepares it again.
 _prepared: weakref.WeakSet[Any] = weakref.WeakSet()
@@ -89,23 +93,7 @@ def receive_all(
 ) -> dict[str, Outcome]:
     """Store ``candidates`` (distinct ids) and their jobs in one statement; their outcomes by id."""
     ordered = sorted(candidates, key=_id)
-    params = [
-        [c.transaction_id for c in ordered],
-        [c.source_account for c in ordered],
-        [c.destination_account for c in ordered],
-        [c.amount.minor for c in ordered],
-        [c.amount.currency for c in ordered],
-        [c.status.value for c in ordered],
-        [c.attempts for c in ordered],
-        [c.last_error for c in ordered],
-        [c.created_at for c in ordered],
-        [c.processed_at for c in ordered],
-        [c.source_id or "" for c in ordered],
-        topic,
-        job_status,
-        max_attempts,
-        now,
-    ]
+    params = [json.dumps([_row(c) for c in ordered]), topic, job_status, max_attempts, now]
     connection.ensure_connection()
     with connection.cursor() as cursor:
         raw = connection.connection
@@ -122,6 +110,22 @@ def receive_all(
         else:
             outcomes[row[0]] = Outcome(_known(row[3:]), False)
     return outcomes
+
+
+def _row(c: Transaction) -> dict[str, object]:
+    return {
+        "transaction_id": c.transaction_id,
+        "source_account": c.source_account,
+        "destination_account": c.destination_account,
+        "amount_minor": c.amount.minor,
+        "currency": c.amount.currency,
+        "status": c.status.value,
+        "attempts": c.attempts,
+        "last_error": c.last_error,
+        "created_at": c.created_at.isoformat(),
+        "processed_at": c.processed_at.isoformat() if c.processed_at is not None else None,
+        "source_id": c.source_id or "",
+    }
 
 
 def _id(candidate: Transaction) -> str:

@@ -63,8 +63,12 @@ FROM input
 LEFT JOIN stored ON stored.transaction_id = input.transaction_id
 LEFT JOIN job ON job.dedupe_key = 'ingest:' || input.transaction_id
 -- The statement's snapshot: the row of an id known before it began (not one a concurrent sender
--- committed meanwhile; the caller reads that one afterwards).
-LEFT JOIN ingest_transaction AS known ON known.transaction_id = input.transaction_id AND stored.transaction_id IS NULL
+-- committed meanwhile; the caller reads that one afterwards). LIMIT 1 keeps the lookup a per-row probe
+-- of the unique index: joined plainly, the generic plan (it guesses 100 input rows) scans the table.
+LEFT JOIN LATERAL (
+  SELECT * FROM ingest_transaction AS k
+  WHERE k.transaction_id = input.transaction_id AND stored.transaction_id IS NULL LIMIT 1
+) AS known ON true
 """  # noqa: S608 - no input in the text: everything arrives as parameters
 _EXECUTE = f"EXECUTE {_NAME} (%s, %s, %s, %s, %s)"
 

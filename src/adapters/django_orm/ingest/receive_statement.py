@@ -26,12 +26,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from django.db import DatabaseError
 from django.db.backends.base.base import BaseDatabaseWrapper
 
 from domain.ingest.transaction import Transaction, TransactionStatus
 from domain.shared.money import Money
 
 _NAME = "partnerpay_ingest_receive_v1"
+_UNKNOWN_STATEMENT = "26000"  # invalid_sql_statement_name: no prepared statement of that name
 
 # The payload and dedupe key are built in SQL; they must equal inbox._payload and inbox._dedupe_key
 # (the SQLite path's), which tests/integration/ingest check.
@@ -104,7 +106,15 @@ def receive_all(
         if raw not in _prepared:
             cursor.execute(_PREPARE)
             _prepared.add(raw)
-        cursor.execute(_EXECUTE, params)
+        try:
+            cursor.execute(_EXECUTE, params)
+        except DatabaseError as exc:
+            # The session lost its prepared statements (DISCARD ALL by a pooler or an operator): prepare
+            # again and retry, which autocommit allows; inside a transaction the failure aborted it.
+            if getattr(exc.__cause__, "sqlstate", None) != _UNKNOWN_STATEMENT or connection.in_atomic_block:
+                raise
+            cursor.execute(_PREPARE)
+            cursor.execute(_EXECUTE, params)
         rows = cursor.fetchall()
     by_id = {c.transaction_id: c for c in ordered}
     outcomes = {}

@@ -156,6 +156,9 @@ class Env:
     ingest_allow_unsigned: bool
     ingest_signature_tolerance_seconds: int
     ingest_source_rate: str
+    ingest_group_commit: bool
+    ingest_group_commit_max_batch: int
+    ingest_group_commit_wait_seconds: float
     trusted_proxies: list[str]
     login_rate_per_ip: str
     login_rate_per_account: str
@@ -265,6 +268,10 @@ def read_env() -> Env:
         ingest_allow_unsigned=_bool("INGEST_ALLOW_UNSIGNED", not production),
         ingest_signature_tolerance_seconds=_int("INGEST_SIGNATURE_TOLERANCE_SECONDS", 300),
         ingest_source_rate=os.environ.get("INGEST_SOURCE_RATE", "6000/minute"),
+        # Group commit of concurrent webhook receptions (PostgreSQL only; docs/ingest.md).
+        ingest_group_commit=_bool("INGEST_GROUP_COMMIT", True),
+        ingest_group_commit_max_batch=_int("INGEST_GROUP_COMMIT_MAX_BATCH", 64),
+        ingest_group_commit_wait_seconds=_float("INGEST_GROUP_COMMIT_WAIT_SECONDS", 10.0),
         # CIDRs of the proxies in front of us; only their X-Forwarded-For is believed.
         trusted_proxies=_list("TRUSTED_PROXIES", []),
         login_rate_per_ip=os.environ.get("LOGIN_RATE_PER_IP", "5/minute"),

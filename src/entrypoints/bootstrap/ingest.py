@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from adapters.cache.rate_limit import SlidingWindowLimiter, rate_setting
+from adapters.django_orm.ingest.group_commit import GroupCommitter
 from adapters.django_orm.ingest.inbox import DjangoTransactionInbox
 from adapters.django_orm.ingest.repository import (
     DjangoMessageReceipts,
@@ -22,7 +23,7 @@ def build(built: Platform) -> IngestServices:
     max_attempts = int(setting("TRANSACTION_MAX_ATTEMPTS", 5))
     return IngestServices(
         uow=built.uow_factory(transactions=transactions, sources=sources, receipts=receipts),
-        inbox=DjangoTransactionInbox(outbox=built.outbox, max_attempts=max_attempts),
+        inbox=DjangoTransactionInbox(outbox=built.outbox, max_attempts=max_attempts, group_commit=_group_commit()),
         transactions=transactions,
         sources=sources,
         receipts=receipts,
@@ -33,4 +34,14 @@ def build(built: Platform) -> IngestServices:
         source_limit=SourceLimit(*rate_setting("INGEST_SOURCE_RATE", "6000/minute")),
         signature_tolerance=timedelta(seconds=int(setting("INGEST_SIGNATURE_TOLERANCE_SECONDS", 300))),
         max_attempts=max_attempts,
+    )
+
+
+def _group_commit() -> GroupCommitter | None:
+    """One per process (the container is built once): concurrent webhook requests share their commit."""
+    if not setting("INGEST_GROUP_COMMIT", False):
+        return None
+    return GroupCommitter(
+        max_batch=int(setting("INGEST_GROUP_COMMIT_MAX_BATCH", 64)),
+        wait_seconds=float(setting("INGEST_GROUP_COMMIT_WAIT_SECONDS", 10.0)),
     )

@@ -11,8 +11,10 @@ class IngestedTransaction(models.Model):
         PROCESSED = "PROCESSED"
         FAILED = "FAILED"
 
-    # The sender's id is the identity; its unique index is what makes receiving idempotent.
-    transaction_id = models.CharField(max_length=128, unique=True)
+    # The sender's id is the identity; its unique index (Meta.constraints) is what makes receiving
+    # idempotent. A constraint, not unique=True: on PostgreSQL that adds a second, varchar_pattern_ops
+    # index for LIKE lookups that nothing makes, and every insert would maintain it.
+    transaction_id = models.CharField(max_length=128)
     source_account = models.CharField(max_length=128)
     destination_account = models.CharField(max_length=128)
     amount_minor = models.BigIntegerField()
@@ -29,7 +31,10 @@ class IngestedTransaction(models.Model):
     class Meta:
         db_table = "ingest_transaction"
         indexes = [models.Index(fields=["-created_at", "-id"], name="ingest_tx_created_idx")]
-        constraints = [models.CheckConstraint(condition=models.Q(amount_minor__gt=0), name="ingest_tx_amount_positive")]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(amount_minor__gt=0), name="ingest_tx_amount_positive"),
+            models.UniqueConstraint(fields=["transaction_id"], name="ingest_tx_transaction_id_uniq"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.transaction_id} [{self.status}]"

@@ -123,14 +123,3 @@ def test_inside_a_callers_transaction_a_request_does_not_join_a_batch(inbox, mon
         stored, created = inbox.receive(_tx("txn_in_atomic"), process_topic=TOPIC)
     assert created
     assert OutboxMessage.objects.filter(dedupe_key=_dedupe_key(stored)).count() == 1
-
-
-def test_a_session_that_lost_its_prepared_statement_prepares_it_again():
-    receive_all(connection, [_tx("txn_1")], topic=TOPIC, job_status="PENDING", max_attempts=5, now=NOW)
-    with connection.cursor() as cursor:
-        cursor.execute("DEALLOCATE ALL")  # what a pooler's DISCARD ALL does to the session
-
-    outcomes = receive_all(connection, [_tx("txn_2")], topic=TOPIC, job_status="PENDING", max_attempts=5, now=NOW)
-
-    assert outcomes["txn_2"].created
-    assert IngestedTransaction.objects.count() == 2

@@ -1,4 +1,4 @@
-"""Receiving transactions on PostgreSQL in one prepared statement: rows, their processing jobs, the known rows.
+"""Receiving transactions on PostgreSQL in one statement: rows, their processing jobs, the known rows.
 
 One statement takes any number of candidates as one JSON parameter (``json_to_recordset``: a single
 value to quote client-side; eleven arrays cost more Python than the rest of the write). It inserts the
@@ -7,12 +7,12 @@ new, and reads back the stored row of each id that was already known. A single s
 autocommit is atomic: when it returns, every new row and its job are durable together, with no
 BEGIN/COMMIT round trip.
 
-The text never changes (the batch size is in the JSON, not in the SQL), so it is ``PREPARE``d once
-per database connection and each request sends only ``EXECUTE``: PostgreSQL neither parses nor plans
-the CTE again (Django binds parameters client-side, so a plain statement is planned on every call;
-the prepared one settles on a generic plan after five executions). The ``PREPARE`` and ``EXECUTE`` go
-through Django's cursor like any other statement, so query capture (the statement budgets) and error
-wrapping still see them.
+The text never changes (the batch size is in the JSON, not in the SQL). With psycopg's server-side
+binding (settings DB_SERVER_SIDE_BINDING, on by default for PostgreSQL) a connection prepares it by
+name after a few executions, so PostgreSQL neither parses nor plans the CTE again; without binding
+(behind a pooler that cannot keep prepared statements) it is planned on every call and still correct.
+Preparing is the driver's job, not this module's: an SQL-level ``PREPARE`` would break behind such a
+pooler and cannot take bound parameters in ``EXECUTE``.
 
 Candidates are written in ``transaction_id`` order: two concurrent batches that share ids then wait on
 each other in one order and cannot deadlock.
@@ -21,25 +21,19 @@ each other in one order and cannot deadlock.
 from __future__ import annotations
 
 import json
-import weakref
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import DatabaseError
 from django.db.backends.base.base import BaseDatabaseWrapper
 
 from domain.ingest.transaction import Transaction, TransactionStatus
 from domain.shared.money import Money
 
-_NAME = "partnerpay_ingest_receive_v1"
-_UNKNOWN_STATEMENT = "26000"  # invalid_sql_statement_name: no prepared statement of that name
-
 # The payload and dedupe key are built in SQL; they must equal inbox._payload and inbox._dedupe_key
 # (the SQLite path's), which tests/integration/ingest check.
-_PREPARE = f"""PREPARE {_NAME} (json, text, text, integer, timestamptz) AS
-WITH input AS (
-  SELECT * FROM json_to_recordset($1)
+_RECEIVE = """WITH input AS (
+  SELECT * FROM json_to_recordset(%(rows)s::json)
     AS i(transaction_id text, source_account text, destination_account text, amount_minor bigint, currency text,
          status text, attempts integer, last_error text, created_at timestamptz, processed_at timestamptz,
          source_id text)
@@ -53,8 +47,9 @@ WITH input AS (
 ), job AS (
   INSERT INTO outbox_message (id, topic, payload, dedupe_key, status, attempts, max_attempts, next_attempt_at,
     last_error, created_at)
-  SELECT gen_random_uuid(), $2, jsonb_build_object('transaction_id', stored.transaction_id),
-    'ingest:' || stored.transaction_id, $3, 0, $4, $5, '', $5 FROM stored
+  SELECT gen_random_uuid(), %(topic)s::text, jsonb_build_object('transaction_id', stored.transaction_id),
+    'ingest:' || stored.transaction_id, %(status)s::text, 0, %(max_attempts)s::integer, %(now)s::timestamptz, '',
+    %(now)s::timestamptz FROM stored
   ON CONFLICT (dedupe_key) DO NOTHING
   RETURNING id, dedupe_key
 )
@@ -71,11 +66,7 @@ LEFT JOIN LATERAL (
   SELECT * FROM ingest_transaction AS k
   WHERE k.transaction_id = input.transaction_id AND stored.transaction_id IS NULL LIMIT 1
 ) AS known ON true
-"""  # noqa: S608 - no input in the text: everything arrives as parameters
-_EXECUTE = f"EXECUTE {_NAME} (%s, %s, %s, %s, %s)"
-
-# Raw (psycopg) connections that hold the prepared statement; a new connection prepares it again.
-_prepared: weakref.WeakSet[Any] = weakref.WeakSet()
+"""
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,22 +90,15 @@ def receive_all(
 ) -> dict[str, Outcome]:
     """Store ``candidates`` (distinct ids) and their jobs in one statement; their outcomes by id."""
     ordered = sorted(candidates, key=_id)
-    params = [json.dumps([_row(c) for c in ordered]), topic, job_status, max_attempts, now]
-    connection.ensure_connection()
+    params = {
+        "rows": json.dumps([_row(c) for c in ordered]),
+        "topic": topic,
+        "status": job_status,
+        "max_attempts": max_attempts,
+        "now": now,
+    }
     with connection.cursor() as cursor:
-        raw = connection.connection
-        if raw not in _prepared:
-            cursor.execute(_PREPARE)
-            _prepared.add(raw)
-        try:
-            cursor.execute(_EXECUTE, params)
-        except DatabaseError as exc:
-            # The session lost its prepared statements (DISCARD ALL by a pooler or an operator): prepare
-            # again and retry, which autocommit allows; inside a transaction the failure aborted it.
-            if getattr(exc.__cause__, "sqlstate", None) != _UNKNOWN_STATEMENT or connection.in_atomic_block:
-                raise
-            cursor.execute(_PREPARE)
-            cursor.execute(_EXECUTE, params)
+        cursor.execute(_RECEIVE, params)
         rows = cursor.fetchall()
     by_id = {c.transaction_id: c for c in ordered}
     outcomes = {}

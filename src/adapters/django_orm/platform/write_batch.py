@@ -41,6 +41,8 @@ from django.db.models import Field, Model
 from django.db.models.constants import OnConflict
 from django.db.models.sql import InsertQuery, UpdateQuery
 
+from adapters.django_orm.shared.prepared import prepare, row_values
+
 Statement = tuple[str, tuple[Any, ...]]
 
 
@@ -50,10 +52,10 @@ class WriteBatch:
     def __init__(self, connection: Any) -> None:
         self.connection = connection
         # (model, ignore conflicts) -> rows; a dict keeps the order tables were first written.
-        self._inserts: dict[tuple[type[Model], bool], list[Model]] = {}
+        self._inserts: dict[tuple[type[Model], bool], list[dict[str, Any]]] = {}
         # Rows held for insert by (model, pk), with their ignore-conflicts flag: a later update of one
         # changes the held row instead.
-        self._held_rows: dict[tuple[type[Model], Any], tuple[Model, bool]] = {}
+        self._held_rows: dict[tuple[type[Model], Any], tuple[dict[str, Any], bool]] = {}
         # (table, key columns) -> key values -> column -> delta.
         self._increments: dict[tuple[str, tuple[str, ...]], dict[tuple[Any, ...], dict[str, int]]] = {}
         # (model, pk) -> field values, merged: one statement may update a row once, and later saves of
@@ -66,13 +68,14 @@ class WriteBatch:
 
     # --- what writers hold back ---------------------------------------------------------------
 
-    def insert(self, row: Model, *, ignore_conflicts: bool = False) -> None:
-        """``row.save(force_insert=True)``, or ``INSERT ... ON CONFLICT DO NOTHING`` when ignoring."""
-        model = type(row)
-        for field in model._meta.concrete_fields:
-            setattr(row, field.attname, _as_of_now(getattr(row, field.attname)))
+    def insert(self, model: type[Model], values: dict[str, Any], *, ignore_conflicts: bool = False) -> None:
+        """A row (every concrete field by attribute name, see ``row_values``): ``INSERT``, or
+        ``INSERT ... ON CONFLICT DO NOTHING`` when ignoring."""
+        row = {name: _as_of_now(value) for name, value in values.items()}
         self._inserts.setdefault((model, ignore_conflicts), []).append(row)
-        self._held_rows[_row_key(model, row.pk)] = (row, ignore_conflicts)
+        pk = model._meta.pk
+        assert pk is not None
+        self._held_rows[_row_key(model, row[pk.attname])] = (row, ignore_conflicts)
 
     def update(self, model: type[Model], pk: Any, values: dict[str, Any]) -> None:
         """``model.objects.filter(pk=pk).update(**values)`` with plain values (no expressions)."""
@@ -87,7 +90,7 @@ class WriteBatch:
                 # One statement may not insert and update one row (each part sees the rows as they were
                 # before it): the update becomes part of the insert.
                 for name, value in values.items():
-                    setattr(row, name, value)
+                    row[model._meta.get_field(name).attname] = value
                 return
         self._updates.setdefault(key, {}).update(values)
 
@@ -181,18 +184,20 @@ _IMMUTABLE = frozenset({str, int, float, bool, type(None), Decimal, datetime, da
 
 
 def _insert_statements(
-    connection: Any, model: type[Model], rows: list[Model], *, ignore_conflicts: bool
+    connection: Any, model: type[Model], rows: list[dict[str, Any]], *, ignore_conflicts: bool
 ) -> Iterator[Statement]:
     """What ``InsertQuery`` compiles for plain values: ``INSERT INTO t (cols) VALUES (...), (...)``."""
     fields = _insert_fields(model)
-    if fields is None or any(hasattr(getattr(row, f.attname), "resolve_expression") for row in rows for f in fields):
+    if fields is None or any(hasattr(row[f.attname], "resolve_expression") for row in rows for f in fields):
         query = InsertQuery(model, on_conflict=OnConflict.IGNORE if ignore_conflicts else None)
-        query.insert_values([f for f in model._meta.local_concrete_fields if not f.generated], rows)
+        query.insert_values(
+            [f for f in model._meta.local_concrete_fields if not f.generated], [model(**row) for row in rows]
+        )
         for sql, params in query.get_compiler(connection=connection).as_sql():
             yield sql, tuple(params)
         return
     prefix, row_sql, suffix = _insert_sql(connection, model, ignore_conflicts)
-    params = [field.get_db_prep_save(field.pre_save(row, True), connection) for row in rows for field in fields]
+    params = [prepare(field, row[field.attname], connection) for row in rows for field in fields]
     yield f"{prefix}{', '.join([row_sql] * len(rows))}{suffix}", tuple(params)
 
 
@@ -240,7 +245,7 @@ def _update_statement(connection: Any, model: type[Model], pk_value: Any, values
     quote, pk = connection.ops.quote_name, meta.pk
     assert pk is not None
     table = quote(meta.db_table)
-    params = [f.get_db_prep_save(v, connection) for f, v in zip(fields, values.values(), strict=True)]
+    params = [prepare(f, v, connection) for f, v in zip(fields, values.values(), strict=True)]
     # A field with its own placeholder (binary data, arrays) says it, as the compiler would ask it.
     assignments = ", ".join(
         f"{quote(f.column)} = {f.get_placeholder(p, None, connection) if hasattr(f, 'get_placeholder') else '%s'}"
@@ -276,7 +281,18 @@ def increments_sql(table: str, key_columns: tuple[str, ...], rows: dict[tuple[An
 
 
 def insert(row: Model, *, ignore_conflicts: bool = False) -> None:
-    _batch_or_now(lambda batch: batch.insert(row, ignore_conflicts=ignore_conflicts))
+    """Holds a model instance's row (``row.save(force_insert=True)``)."""
+    model = type(row)
+    values = {f.attname: f.pre_save(row, True) for f in model._meta.concrete_fields}
+    insert_values(model, values, ignore_conflicts=ignore_conflicts)
+
+
+def insert_values(model: type[Model], values: dict[str, Any], *, ignore_conflicts: bool = False) -> dict[str, Any]:
+    """Holds a row given by attribute values, the model's defaults for the rest (no model instance:
+    building one cost more than sending the row). Returns the row's values."""
+    row = row_values(model, values)
+    _batch_or_now(lambda batch: batch.insert(model, row, ignore_conflicts=ignore_conflicts))
+    return row
 
 
 def update(model: type[Model], pk: Any, values: dict[str, Any]) -> None:

@@ -58,6 +58,8 @@ class WriteBatch:
         self._held_rows: dict[tuple[type[Model], Any], tuple[dict[str, Any], bool]] = {}
         # (table, key columns) -> key values -> column -> delta.
         self._increments: dict[tuple[str, tuple[str, ...]], dict[tuple[Any, ...], dict[str, int]]] = {}
+        # The same shape, for counts appended to a table as rows of their own (no conflict, no lock).
+        self._appends: dict[tuple[str, tuple[str, ...]], dict[tuple[Any, ...], dict[str, int]]] = {}
         # (model, pk) -> field values, merged: one statement may update a row once, and later saves of
         # one row overwrite earlier values (what sending them in order would have left).
         self._updates: dict[tuple[type[Model], Any], dict[str, Any]] = {}
@@ -101,6 +103,13 @@ class WriteBatch:
         for column, delta in deltas.items():
             counters[column] = counters.get(column, 0) + delta
 
+    def append_counts(self, table: str, keys: dict[str, Any], deltas: dict[str, int]) -> None:
+        """``INSERT INTO table (keys, counters) VALUES ...``: one row per key of this unit of work."""
+        rows = self._appends.setdefault((table, tuple(keys)), {})
+        counters = rows.setdefault(tuple(keys.values()), {})
+        for column, delta in deltas.items():
+            counters[column] = counters.get(column, 0) + delta
+
     def remember(self, key: Any, value: Any) -> None:
         """Keeps ``value`` until the next statement on the connection (see ``recall``)."""
         self._just_read[key] = value
@@ -131,7 +140,7 @@ class WriteBatch:
             self._sending = False
 
     def drop(self) -> None:
-        self._inserts, self._held_rows, self._increments, self._updates = {}, {}, {}, {}
+        self._inserts, self._held_rows, self._increments, self._appends, self._updates = {}, {}, {}, {}, {}
         self._just_read.clear()
 
     def _statements(self) -> Iterator[Statement]:
@@ -142,6 +151,8 @@ class WriteBatch:
             yield from _insert_statements(connection, model, rows, ignore_conflicts=ignore)
         for (table, key_columns), counters in self._increments.items():
             yield increments_sql(table, key_columns, counters)
+        for (table, key_columns), counters in self._appends.items():
+            yield counts_sql(table, key_columns, counters)
         for (model, pk), values in self._updates.items():
             yield _update_statement(connection, model, pk, values)
 
@@ -263,17 +274,21 @@ def _row_key(model: type[Model], pk: Any) -> tuple[type[Model], Any]:
 
 def increments_sql(table: str, key_columns: tuple[str, ...], rows: dict[tuple[Any, ...], dict[str, int]]) -> Statement:
     """One multi-row upsert; a counter one row does not change is added as 0."""
+    sql, params = counts_sql(table, key_columns, rows)
+    columns = sorted({column for counters in rows.values() for column in counters})
+    updates = ", ".join(f"{c} = {table}.{c} + excluded.{c}" for c in columns)
+    return f"{sql} ON CONFLICT ({', '.join(key_columns)}) DO UPDATE SET {updates}", params
+
+
+def counts_sql(table: str, key_columns: tuple[str, ...], rows: dict[tuple[Any, ...], dict[str, int]]) -> Statement:
+    """One multi-row insert of keys and counters; a counter one row does not change is written as 0."""
     columns = sorted({column for counters in rows.values() for column in counters})
     names = ", ".join([*key_columns, *columns])
     row_sql = "(" + ", ".join(["%s"] * (len(key_columns) + len(columns))) + ")"
     params: list[Any] = []
     for key, counters in rows.items():
         params.extend([*key, *(counters.get(column, 0) for column in columns)])
-    updates = ", ".join(f"{c} = {table}.{c} + excluded.{c}" for c in columns)
-    sql = (
-        f"INSERT INTO {table} ({names}) VALUES {', '.join([row_sql] * len(rows))} "  # noqa: S608 - names are constants
-        f"ON CONFLICT ({', '.join(key_columns)}) DO UPDATE SET {updates}"
-    )
+    sql = f"INSERT INTO {table} ({names}) VALUES {', '.join([row_sql] * len(rows))}"  # noqa: S608 - names are constants
     return sql, tuple(params)
 
 
@@ -301,6 +316,10 @@ def update(model: type[Model], pk: Any, values: dict[str, Any]) -> None:
 
 def increment(table: str, keys: dict[str, Any], deltas: dict[str, int]) -> None:
     _batch_or_now(lambda batch: batch.increment(table, keys, deltas))
+
+
+def append_counts(table: str, keys: dict[str, Any], deltas: dict[str, int]) -> None:
+    _batch_or_now(lambda batch: batch.append_counts(table, keys, deltas))
 
 
 def _batch_or_now(hold: Callable[[WriteBatch], None]) -> None:

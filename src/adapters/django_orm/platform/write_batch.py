@@ -73,7 +73,7 @@ class WriteBatch:
     def insert(self, model: type[Model], values: dict[str, Any], *, ignore_conflicts: bool = False) -> None:
         """A row (every concrete field by attribute name, see ``row_values``): ``INSERT``, or
         ``INSERT ... ON CONFLICT DO NOTHING`` when ignoring."""
-        row = {name: _as_of_now(value) for name, value in values.items()}
+        row = {name: _json_copy(value) if type(value) in _CONTAINERS else value for name, value in values.items()}
         self._inserts.setdefault((model, ignore_conflicts), []).append(row)
         pk = model._meta.pk
         assert pk is not None
@@ -82,7 +82,7 @@ class WriteBatch:
     def update(self, model: type[Model], pk: Any, values: dict[str, Any]) -> None:
         """``model.objects.filter(pk=pk).update(**values)`` with plain values (no expressions)."""
         key = _row_key(model, pk)
-        values = {name: _as_of_now(value) for name, value in values.items()}
+        values = {name: _json_copy(value) if type(value) in _CONTAINERS else value for name, value in values.items()}
         held = self._held_rows.get(key)
         if held is not None:
             row, ignore_conflicts = held
@@ -168,9 +168,8 @@ class WriteBatch:
         return execute(sql, params, many, context)
 
 
-def _as_of_now(value: Any) -> Any:
-    """A copy of a mutable value (JSON fields): what is sent is the value as it was when written."""
-    return _json_copy(value) if isinstance(value, (dict, list)) else value
+# Values held are copied if mutable (JSON fields): what is sent is the value as it was when written.
+_CONTAINERS = frozenset({dict, list})
 
 
 def _json_copy(value: Any) -> Any:
@@ -199,7 +198,11 @@ def _insert_statements(
 ) -> Iterator[Statement]:
     """What ``InsertQuery`` compiles for plain values: ``INSERT INTO t (cols) VALUES (...), (...)``."""
     fields = _insert_fields(model)
-    if fields is None or any(hasattr(row[f.attname], "resolve_expression") for row in rows for f in fields):
+    if fields is None or any(
+        type(row[f.attname]) not in _IMMUTABLE and hasattr(row[f.attname], "resolve_expression")
+        for row in rows
+        for f in fields
+    ):
         query = InsertQuery(model, on_conflict=OnConflict.IGNORE if ignore_conflicts else None)
         query.insert_values(
             [f for f in model._meta.local_concrete_fields if not f.generated], [model(**row) for row in rows]
@@ -247,7 +250,8 @@ def _update_statement(connection: Any, model: type[Model], pk_value: Any, values
     meta = model._meta
     fields = [meta.get_field(name) for name in values]
     if any(not f.concrete or f.model is not model or f.many_to_many for f in fields) or any(
-        hasattr(v, "resolve_expression") or hasattr(v, "prepare_database_save") for v in values.values()
+        type(v) not in _IMMUTABLE and (hasattr(v, "resolve_expression") or hasattr(v, "prepare_database_save"))
+        for v in values.values()
     ):
         update = model._default_manager.filter(pk=pk_value).query.chain(UpdateQuery)
         update.add_update_values(values)

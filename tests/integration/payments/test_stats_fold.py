@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from django.db import connection
 from django.test import Client
 
 from adapters.django_orm.payments.models import MerchantDailyStats, PlatformDailyStats, StatsDelta
@@ -67,4 +66,3 @@ def test_concurrent_orders_and_folds_count_every_order_once():
     bootstrap.container().payments.stats_fold()
     assert not StatsDelta.objects.exists()
     assert query.summary(seller_id=seller, since=None).total_orders == orders
-    connection.close()

@@ -217,6 +217,9 @@ class PaymentsServices:
     def merchant_stats(self, *, principal: Principal, since: date | None) -> stats_cases.StatsSummary:
         return stats_cases.merchant_stats(query=self.stats, principal=principal, since=since)
 
+    def stats_fold(self, *, batch: int = 10_000) -> int:
+        return stats_cases.stats_fold(query=self.stats, batch=batch)
+
     def admin_stats(
         self, *, principal: Principal, merchant_id: str | None, since: date | None
     ) -> tuple[stats_cases.StatsSummary, stats_cases.PlatformCounts | None]:

@@ -47,6 +47,13 @@ class StatsQuery(Protocol):
 
     def platform_counts(self) -> PlatformCounts: ...
 
+    def fold_pending(self, *, limit: int) -> int:
+        """Moves up to ``limit`` recorded changes into the daily counters; how many it moved.
+
+        Summaries count every recorded change whether folded or not: folding only keeps them cheap.
+        """
+        ...
+
 
 def merchant_stats(*, query: StatsQuery, principal: Principal, since: date | None) -> StatsSummary:
     require_role(principal, Role.MERCHANT, Role.VENDOR, message="Only sellers have sales statistics")
@@ -59,3 +66,13 @@ def admin_stats(
     require_admin(principal, message="Admins only")
     summary = query.summary(seller_id=merchant_id, since=since)
     return summary, (None if merchant_id else query.platform_counts())
+
+
+def stats_fold(*, query: StatsQuery, batch: int) -> int:
+    """Folds every recorded change into the daily counters, ``batch`` at a time; how many it folded."""
+    total = 0
+    while True:
+        moved = query.fold_pending(limit=batch)
+        total += moved
+        if moved < batch:
+            return total

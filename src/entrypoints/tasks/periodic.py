@@ -150,6 +150,17 @@ def orders_expire_periodic() -> None:
             log.info("orders_expired", count=expired)
 
 
+@db_periodic_task(crontab(minute="*"))
+def payments_stats_fold_periodic() -> None:
+    """Stats changes each order and payment appended are added into the daily counters (reads stay short)."""
+    from entrypoints.bootstrap import container
+
+    with lock_task("payments-stats-fold"):
+        folded = container().payments.stats_fold()
+        if folded:
+            log.info("stats_folded", count=folded)
+
+
 @db_periodic_task(crontab(minute="*/5"))
 def gateway_refunds_reconcile_periodic() -> None:
     """Refunds a hosted gateway accepted as pending are asked about (SSLCommerz sends no refund webhook)."""

@@ -38,6 +38,7 @@ def test_a_day_of_maximum_size_captures_fits_one_shard(monkeypatch):
             refunded_minor=CEILING_MINOR * captures_per_call,
         )
     expected = calls * CEILING_MINOR * captures_per_call
+    assert stats.DjangoStatsQuery().fold_pending(limit=calls + 1) == calls  # into shard 0 of each table
     merchant = MerchantDailyStats.objects.get(seller_id="m-1", day=DAY, currency="KWD", shard=0)
     platform = PlatformDailyStats.objects.get(day=DAY, currency="KWD", shard=0)
     for row in (merchant, platform):

@@ -52,7 +52,8 @@ class OrderRecord(models.Model):
 
 class PaymentRecord(models.Model):
     id = models.UUIDField(primary_key=True)
-    order = models.ForeignKey(OrderRecord, on_delete=models.PROTECT, related_name="payments")
+    # No index of its own: payment_order_status_idx (order, status) serves every lookup by order.
+    order = models.ForeignKey(OrderRecord, on_delete=models.PROTECT, related_name="payments", db_index=False)
     seller_id = models.CharField(max_length=64)
     buyer_id = models.CharField(max_length=64, null=True, blank=True)
     method = models.CharField(max_length=20)
@@ -153,11 +154,37 @@ class RefundRecord(models.Model):
         constraints = [models.CheckConstraint(condition=models.Q(amount_minor__gt=0), name="refund_amount_positive")]
 
 
-class MerchantDailyStats(models.Model):
-    """Counters kept in the same transaction as each change, so stats never scan orders.
+class StatsDelta(models.Model):
+    """A change to the daily counters, appended in the same transaction as the change itself.
 
-    Each change lands on a random one of a few shards per (merchant, day, currency): one row per
-    day would be a hot row that serialises every order of a busy merchant until commit.
+    Counters updated in place by every order made each busy merchant's day (even sharded) a row that
+    concurrent orders queued on until commit. An append takes no lock anyone waits for; a periodic
+    job folds the appended rows into the daily tables below (``DjangoStatsQuery.fold_pending``), and
+    the stats endpoints read both in one statement, so their answers include every committed change.
+    No index but the key: the table holds about a minute of changes, and each index costs every order.
+    """
+
+    id = models.BigAutoField(primary_key=True)
+    seller_id = models.CharField(max_length=64)
+    day = models.DateField()
+    currency = models.CharField(max_length=3)
+    orders = models.BigIntegerField(default=0, db_default=0)
+    successful_payments = models.BigIntegerField(default=0, db_default=0)
+    failed_payments = models.BigIntegerField(default=0, db_default=0)
+    refunds = models.BigIntegerField(default=0, db_default=0)
+    cancelled = models.BigIntegerField(default=0, db_default=0)
+    volume_minor = models.BigIntegerField(default=0, db_default=0)
+    refunded_minor = models.BigIntegerField(default=0, db_default=0)
+
+    class Meta:
+        db_table = "payments_stats_delta"
+
+
+class MerchantDailyStats(models.Model):
+    """Counters folded from ``StatsDelta``, so stats never scan orders.
+
+    Each fold lands on a random one of a few shards per (merchant, day, currency), as each change
+    did before changes were appended: a shard's BIGINT counters bound what one row must hold.
     """
 
     SHARDS = 8
@@ -187,8 +214,8 @@ class MerchantDailyStats(models.Model):
 class PlatformDailyStats(models.Model):
     """The same counters summed over every merchant, split into a few shards per day.
 
-    Admin's global stats read at most shards x days x currencies rows instead of every
-    merchant's; random shards keep concurrent payments from queueing on one hot row.
+    Admin's global stats read at most shards x days x currencies rows (plus the unfolded changes)
+    instead of every merchant's.
     """
 
     SHARDS = 16

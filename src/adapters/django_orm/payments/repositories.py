@@ -13,7 +13,7 @@ from django.db.models import QuerySet
 
 from adapters.django_orm.payments.models import AlertRecord, OrderRecord, PaymentRecord, RefundRecord
 from adapters.django_orm.platform import write_batch
-from adapters.django_orm.shared.claims import insert_unless_taken
+from adapters.django_orm.shared.claims import insert_values_unless_taken
 from adapters.django_orm.shared.keyset import keyset_page, page_of
 from adapters.django_orm.shared.rows import parse_uuid, row_by_id, row_by_pk, rows_where
 from application.payments.ports import AlertFilter, OrderFilter, PaymentFilter, RefundFilter
@@ -70,12 +70,12 @@ _LOCKED_WITH_PAYMENT = "order locked with its payment:"
 
 class DjangoOrderRepository:
     def add(self, order: Order) -> None:
-        write_batch.insert(OrderRecord(id=order.id, **_order_fields(order)))
+        write_batch.insert_values(OrderRecord, {"id": order.id, **_order_fields(order)})
 
     def add_if_absent(self, order: Order) -> tuple[Order, bool]:
         # One statement when the id is new (no read first); the stored order is read only when it is not.
-        row = OrderRecord(id=order.id, **_order_fields(order))
-        if insert_unless_taken(row, unique=("id",), returning="id") is not None:
+        row = {"id": order.id, **_order_fields(order)}
+        if insert_values_unless_taken(OrderRecord, row, unique=("id",), returning="id") is not None:
             return order, True
         return order_to_domain(OrderRecord.objects.get(pk=order.id)), False
 
@@ -196,8 +196,9 @@ def _payment_fields(payment: Payment) -> dict[str, object]:
 
 class DjangoPaymentRepository:
     def add(self, payment: Payment, *, buyer_id: str | None = None) -> None:
-        write_batch.insert(
-            PaymentRecord(id=payment.id, order_id=payment.order_id, buyer_id=buyer_id, **_payment_fields(payment))
+        write_batch.insert_values(
+            PaymentRecord,
+            {"id": payment.id, "order_id": payment.order_id, "buyer_id": buyer_id, **_payment_fields(payment)},
         )
 
     def get(self, payment_id: str) -> Payment | None:

@@ -13,10 +13,17 @@ def event_to_domain(row: EventRecord) -> StoredEvent:
 
 class DjangoEventLog:
     def append(self, event: StoredEvent) -> None:
-        row = EventRecord(
-            id=event.id, type=event.type, owner_id=event.owner_id, data=event.data, created_at=event.created_at
+        # Held by the open unit of work, sent with its other writes before it commits.
+        write_batch.insert_values(
+            EventRecord,
+            {
+                "id": event.id,
+                "type": event.type,
+                "owner_id": event.owner_id,
+                "data": event.data,
+                "created_at": event.created_at,
+            },
         )
-        write_batch.insert(row)  # held by the open unit of work, sent with its other writes before it commits
 
     def get(self, event_id: str) -> StoredEvent | None:
         row = EventRecord.objects.filter(pk=event_id).first()

@@ -18,7 +18,7 @@ from django.db import transaction
 from adapters.crypto import SecretBox, derive_key, secret_keys_from_settings
 from adapters.django_orm.platform import write_batch
 from adapters.django_orm.platform.models import IdempotencyRecord
-from adapters.django_orm.shared.claims import insert_unless_taken
+from adapters.django_orm.shared.claims import insert_values_unless_taken
 from application.shared.idempotency import StoredResponse
 
 # HKDF purpose label of the key that seals stored response bodies.
@@ -55,11 +55,17 @@ class DjangoIdempotencyStore:
     ) -> tuple[str, str, StoredResponse | None, bool] | None:
         # A new key, the common case, costs one autocommitted statement (no BEGIN/COMMIT around
         # it); the existing record is read, and locked to decide a takeover, only when the key is taken.
-        record = IdempotencyRecord(
-            scope=scope, key=key, fingerprint=fingerprint, locked_until=now + lease, created_at=now
-        )
-        if insert_unless_taken(record, unique=("scope", "key"), returning="id") is not None:
-            return str(record.id), fingerprint, None, True
+        record_id = uuid.uuid4()
+        record = {
+            "id": record_id,
+            "scope": scope,
+            "key": key,
+            "fingerprint": fingerprint,
+            "locked_until": now + lease,
+            "created_at": now,
+        }
+        if insert_values_unless_taken(IdempotencyRecord, record, unique=("scope", "key"), returning="id") is not None:
+            return str(record_id), fingerprint, None, True
         with transaction.atomic():
             found = IdempotencyRecord.objects.select_for_update().filter(scope=scope, key=key).first()
             if found is None:

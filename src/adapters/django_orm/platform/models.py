@@ -30,10 +30,11 @@ class OutboxMessage(models.Model):
 
     class Meta:
         db_table = "outbox_message"
-        indexes = [
-            models.Index(fields=["status", "next_attempt_at"], name="outbox_due_idx"),
-            models.Index(fields=["topic", "status"], name="outbox_topic_idx"),
-        ]
+        # Every outbox row is written on a request's hot path, so each index costs there: the due scan's
+        # index and the unique dedupe_key (``ON CONFLICT (dedupe_key)``) only. Migration 0004 dropped the
+        # (topic, status) index (only the admin's topic filter used it) and the varchar_pattern_ops
+        # index Django adds beside a unique varchar (no query matches dedupe_key with LIKE).
+        indexes = [models.Index(fields=["status", "next_attempt_at"], name="outbox_due_idx")]
 
     def __str__(self) -> str:
         return f"{self.topic} {self.id} [{self.status}]"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import uuid
 from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 from typing import Any
@@ -41,20 +42,25 @@ class DjangoOutbox:
         not_before: datetime | None = None,
     ) -> None:
         now = timezone.now()
-        message = OutboxMessage(
-            topic=topic,
-            payload=payload,
-            dedupe_key=dedupe_key,
-            max_attempts=self._max_attempts.get(topic, DEFAULT_MAX_ATTEMPTS),
-            next_attempt_at=not_before or now,
-            created_at=now,
-        )
+        message_id = uuid.uuid4()
         # ON CONFLICT DO NOTHING: the same side effect asked for twice is one side effect, in one
         # statement (a savepoint + insert + release costs three round trips on the hot path).
         # Held by the open unit of work and sent with its other writes, in one statement before it commits.
-        write_batch.insert(message, ignore_conflicts=dedupe_key is not None)
+        write_batch.insert_values(
+            OutboxMessage,
+            {
+                "id": message_id,
+                "topic": topic,
+                "payload": payload,
+                "dedupe_key": dedupe_key,
+                "max_attempts": self._max_attempts.get(topic, DEFAULT_MAX_ATTEMPTS),
+                "next_attempt_at": not_before or now,
+                "created_at": now,
+            },
+            ignore_conflicts=dedupe_key is not None,
+        )
         if not_before is None or not_before <= now:
-            self.nudge_on_commit(str(message.id), topic)
+            self.nudge_on_commit(str(message_id), topic)
 
     def nudge_on_commit(self, message_id: str, topic: str) -> None:
         """After the caller's commit (at once in autocommit), tell a worker the message is due.

@@ -41,6 +41,8 @@ from django.db.models import Field, Model
 from django.db.models.constants import OnConflict
 from django.db.models.sql import InsertQuery, UpdateQuery
 
+from adapters.django_orm.shared.prepared import prepare, row_values
+
 Statement = tuple[str, tuple[Any, ...]]
 
 
@@ -50,12 +52,14 @@ class WriteBatch:
     def __init__(self, connection: Any) -> None:
         self.connection = connection
         # (model, ignore conflicts) -> rows; a dict keeps the order tables were first written.
-        self._inserts: dict[tuple[type[Model], bool], list[Model]] = {}
+        self._inserts: dict[tuple[type[Model], bool], list[dict[str, Any]]] = {}
         # Rows held for insert by (model, pk), with their ignore-conflicts flag: a later update of one
         # changes the held row instead.
-        self._held_rows: dict[tuple[type[Model], Any], tuple[Model, bool]] = {}
+        self._held_rows: dict[tuple[type[Model], Any], tuple[dict[str, Any], bool]] = {}
         # (table, key columns) -> key values -> column -> delta.
         self._increments: dict[tuple[str, tuple[str, ...]], dict[tuple[Any, ...], dict[str, int]]] = {}
+        # The same shape, for counts appended to a table as rows of their own (no conflict, no lock).
+        self._appends: dict[tuple[str, tuple[str, ...]], dict[tuple[Any, ...], dict[str, int]]] = {}
         # (model, pk) -> field values, merged: one statement may update a row once, and later saves of
         # one row overwrite earlier values (what sending them in order would have left).
         self._updates: dict[tuple[type[Model], Any], dict[str, Any]] = {}
@@ -66,18 +70,19 @@ class WriteBatch:
 
     # --- what writers hold back ---------------------------------------------------------------
 
-    def insert(self, row: Model, *, ignore_conflicts: bool = False) -> None:
-        """``row.save(force_insert=True)``, or ``INSERT ... ON CONFLICT DO NOTHING`` when ignoring."""
-        model = type(row)
-        for field in model._meta.concrete_fields:
-            setattr(row, field.attname, _as_of_now(getattr(row, field.attname)))
+    def insert(self, model: type[Model], values: dict[str, Any], *, ignore_conflicts: bool = False) -> None:
+        """A row (every concrete field by attribute name, see ``row_values``): ``INSERT``, or
+        ``INSERT ... ON CONFLICT DO NOTHING`` when ignoring."""
+        row = {name: _json_copy(value) if type(value) in _CONTAINERS else value for name, value in values.items()}
         self._inserts.setdefault((model, ignore_conflicts), []).append(row)
-        self._held_rows[_row_key(model, row.pk)] = (row, ignore_conflicts)
+        pk = model._meta.pk
+        assert pk is not None
+        self._held_rows[_row_key(model, row[pk.attname])] = (row, ignore_conflicts)
 
     def update(self, model: type[Model], pk: Any, values: dict[str, Any]) -> None:
         """``model.objects.filter(pk=pk).update(**values)`` with plain values (no expressions)."""
         key = _row_key(model, pk)
-        values = {name: _as_of_now(value) for name, value in values.items()}
+        values = {name: _json_copy(value) if type(value) in _CONTAINERS else value for name, value in values.items()}
         held = self._held_rows.get(key)
         if held is not None:
             row, ignore_conflicts = held
@@ -87,13 +92,20 @@ class WriteBatch:
                 # One statement may not insert and update one row (each part sees the rows as they were
                 # before it): the update becomes part of the insert.
                 for name, value in values.items():
-                    setattr(row, name, value)
+                    row[model._meta.get_field(name).attname] = value
                 return
         self._updates.setdefault(key, {}).update(values)
 
     def increment(self, table: str, keys: dict[str, Any], deltas: dict[str, int]) -> None:
         """``INSERT ... ON CONFLICT (keys) DO UPDATE SET c = c + excluded.c``: atomic, no lost increments."""
         rows = self._increments.setdefault((table, tuple(keys)), {})
+        counters = rows.setdefault(tuple(keys.values()), {})
+        for column, delta in deltas.items():
+            counters[column] = counters.get(column, 0) + delta
+
+    def append_counts(self, table: str, keys: dict[str, Any], deltas: dict[str, int]) -> None:
+        """``INSERT INTO table (keys, counters) VALUES ...``: one row per key of this unit of work."""
+        rows = self._appends.setdefault((table, tuple(keys)), {})
         counters = rows.setdefault(tuple(keys.values()), {})
         for column, delta in deltas.items():
             counters[column] = counters.get(column, 0) + delta
@@ -128,7 +140,7 @@ class WriteBatch:
             self._sending = False
 
     def drop(self) -> None:
-        self._inserts, self._held_rows, self._increments, self._updates = {}, {}, {}, {}
+        self._inserts, self._held_rows, self._increments, self._appends, self._updates = {}, {}, {}, {}, {}
         self._just_read.clear()
 
     def _statements(self) -> Iterator[Statement]:
@@ -139,6 +151,8 @@ class WriteBatch:
             yield from _insert_statements(connection, model, rows, ignore_conflicts=ignore)
         for (table, key_columns), counters in self._increments.items():
             yield increments_sql(table, key_columns, counters)
+        for (table, key_columns), counters in self._appends.items():
+            yield counts_sql(table, key_columns, counters)
         for (model, pk), values in self._updates.items():
             yield _update_statement(connection, model, pk, values)
 
@@ -154,9 +168,8 @@ class WriteBatch:
         return execute(sql, params, many, context)
 
 
-def _as_of_now(value: Any) -> Any:
-    """A copy of a mutable value (JSON fields): what is sent is the value as it was when written."""
-    return _json_copy(value) if isinstance(value, (dict, list)) else value
+# Values held are copied if mutable (JSON fields): what is sent is the value as it was when written.
+_CONTAINERS = frozenset({dict, list})
 
 
 def _json_copy(value: Any) -> Any:
@@ -181,18 +194,24 @@ _IMMUTABLE = frozenset({str, int, float, bool, type(None), Decimal, datetime, da
 
 
 def _insert_statements(
-    connection: Any, model: type[Model], rows: list[Model], *, ignore_conflicts: bool
+    connection: Any, model: type[Model], rows: list[dict[str, Any]], *, ignore_conflicts: bool
 ) -> Iterator[Statement]:
     """What ``InsertQuery`` compiles for plain values: ``INSERT INTO t (cols) VALUES (...), (...)``."""
     fields = _insert_fields(model)
-    if fields is None or any(hasattr(getattr(row, f.attname), "resolve_expression") for row in rows for f in fields):
+    if fields is None or any(
+        type(row[f.attname]) not in _IMMUTABLE and hasattr(row[f.attname], "resolve_expression")
+        for row in rows
+        for f in fields
+    ):
         query = InsertQuery(model, on_conflict=OnConflict.IGNORE if ignore_conflicts else None)
-        query.insert_values([f for f in model._meta.local_concrete_fields if not f.generated], rows)
+        query.insert_values(
+            [f for f in model._meta.local_concrete_fields if not f.generated], [model(**row) for row in rows]
+        )
         for sql, params in query.get_compiler(connection=connection).as_sql():
             yield sql, tuple(params)
         return
     prefix, row_sql, suffix = _insert_sql(connection, model, ignore_conflicts)
-    params = [field.get_db_prep_save(field.pre_save(row, True), connection) for row in rows for field in fields]
+    params = [prepare(field, row[field.attname], connection) for row in rows for field in fields]
     yield f"{prefix}{', '.join([row_sql] * len(rows))}{suffix}", tuple(params)
 
 
@@ -231,7 +250,8 @@ def _update_statement(connection: Any, model: type[Model], pk_value: Any, values
     meta = model._meta
     fields = [meta.get_field(name) for name in values]
     if any(not f.concrete or f.model is not model or f.many_to_many for f in fields) or any(
-        hasattr(v, "resolve_expression") or hasattr(v, "prepare_database_save") for v in values.values()
+        type(v) not in _IMMUTABLE and (hasattr(v, "resolve_expression") or hasattr(v, "prepare_database_save"))
+        for v in values.values()
     ):
         update = model._default_manager.filter(pk=pk_value).query.chain(UpdateQuery)
         update.add_update_values(values)
@@ -240,7 +260,7 @@ def _update_statement(connection: Any, model: type[Model], pk_value: Any, values
     quote, pk = connection.ops.quote_name, meta.pk
     assert pk is not None
     table = quote(meta.db_table)
-    params = [f.get_db_prep_save(v, connection) for f, v in zip(fields, values.values(), strict=True)]
+    params = [prepare(f, v, connection) for f, v in zip(fields, values.values(), strict=True)]
     # A field with its own placeholder (binary data, arrays) says it, as the compiler would ask it.
     assignments = ", ".join(
         f"{quote(f.column)} = {f.get_placeholder(p, None, connection) if hasattr(f, 'get_placeholder') else '%s'}"
@@ -258,17 +278,21 @@ def _row_key(model: type[Model], pk: Any) -> tuple[type[Model], Any]:
 
 def increments_sql(table: str, key_columns: tuple[str, ...], rows: dict[tuple[Any, ...], dict[str, int]]) -> Statement:
     """One multi-row upsert; a counter one row does not change is added as 0."""
+    sql, params = counts_sql(table, key_columns, rows)
+    columns = sorted({column for counters in rows.values() for column in counters})
+    updates = ", ".join(f"{c} = {table}.{c} + excluded.{c}" for c in columns)
+    return f"{sql} ON CONFLICT ({', '.join(key_columns)}) DO UPDATE SET {updates}", params
+
+
+def counts_sql(table: str, key_columns: tuple[str, ...], rows: dict[tuple[Any, ...], dict[str, int]]) -> Statement:
+    """One multi-row insert of keys and counters; a counter one row does not change is written as 0."""
     columns = sorted({column for counters in rows.values() for column in counters})
     names = ", ".join([*key_columns, *columns])
     row_sql = "(" + ", ".join(["%s"] * (len(key_columns) + len(columns))) + ")"
     params: list[Any] = []
     for key, counters in rows.items():
         params.extend([*key, *(counters.get(column, 0) for column in columns)])
-    updates = ", ".join(f"{c} = {table}.{c} + excluded.{c}" for c in columns)
-    sql = (
-        f"INSERT INTO {table} ({names}) VALUES {', '.join([row_sql] * len(rows))} "  # noqa: S608 - names are constants
-        f"ON CONFLICT ({', '.join(key_columns)}) DO UPDATE SET {updates}"
-    )
+    sql = f"INSERT INTO {table} ({names}) VALUES {', '.join([row_sql] * len(rows))}"  # noqa: S608 - names are constants
     return sql, tuple(params)
 
 
@@ -276,7 +300,18 @@ def increments_sql(table: str, key_columns: tuple[str, ...], rows: dict[tuple[An
 
 
 def insert(row: Model, *, ignore_conflicts: bool = False) -> None:
-    _batch_or_now(lambda batch: batch.insert(row, ignore_conflicts=ignore_conflicts))
+    """Holds a model instance's row (``row.save(force_insert=True)``)."""
+    model = type(row)
+    values = {f.attname: f.pre_save(row, True) for f in model._meta.concrete_fields}
+    insert_values(model, values, ignore_conflicts=ignore_conflicts)
+
+
+def insert_values(model: type[Model], values: dict[str, Any], *, ignore_conflicts: bool = False) -> dict[str, Any]:
+    """Holds a row given by attribute values, the model's defaults for the rest (no model instance:
+    building one cost more than sending the row). Returns the row's values."""
+    row = row_values(model, values)
+    _batch_or_now(lambda batch: batch.insert(model, row, ignore_conflicts=ignore_conflicts))
+    return row
 
 
 def update(model: type[Model], pk: Any, values: dict[str, Any]) -> None:
@@ -285,6 +320,10 @@ def update(model: type[Model], pk: Any, values: dict[str, Any]) -> None:
 
 def increment(table: str, keys: dict[str, Any], deltas: dict[str, int]) -> None:
     _batch_or_now(lambda batch: batch.increment(table, keys, deltas))
+
+
+def append_counts(table: str, keys: dict[str, Any], deltas: dict[str, int]) -> None:
+    _batch_or_now(lambda batch: batch.append_counts(table, keys, deltas))
 
 
 def _batch_or_now(hold: Callable[[WriteBatch], None]) -> None:

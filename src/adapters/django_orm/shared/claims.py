@@ -12,16 +12,49 @@ from collections.abc import Sequence
 from typing import Any
 
 from django.db import DEFAULT_DB_ALIAS, connections
-from django.db.models import Model
+from django.db.models import Field, Model
+
+from adapters.django_orm.shared.prepared import prepare, row_values
 
 
 def insert_unless_taken(row: Model, *, unique: Sequence[str], returning: str) -> Any | None:
     """Inserts ``row`` unless a row with the same ``unique`` fields exists: its ``returning`` column, or None."""
+    model = type(row)
+    values = {f.attname: f.pre_save(row, True) for f in model._meta.concrete_fields}
+    return insert_values_unless_taken(model, values, unique=unique, returning=returning)
+
+
+def insert_values_unless_taken(
+    model: type[Model], values: dict[str, Any], *, unique: Sequence[str], returning: str
+) -> Any | None:
+    """``insert_unless_taken`` of a row given by attribute values, the model's defaults for the rest
+    (``prepared.row_values``): no model instance, whose construction cost more than the insert."""
     # The connection itself, not django.db.connection's proxy (a thread-local lookup per attribute read).
     connection = connections[DEFAULT_DB_ALIAS]
-    meta = row._meta
+    row = row_values(model, values)
+    sql, fields = _sql(connection, model, tuple(unique), returning)
+    params = [prepare(field, row[field.attname], connection) for field in fields]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        inserted = cursor.fetchone()
+    return None if inserted is None else inserted[0]
+
+
+# (database vendor, model, unique fields, returning) -> (the statement, the fields of its values).
+_SQL: dict[tuple[str, type[Model], tuple[str, ...], str], tuple[str, tuple[Field[Any, Any], ...]]] = {}
+
+
+def _sql(
+    connection: Any, model: type[Model], unique: tuple[str, ...], returning: str
+) -> tuple[str, tuple[Field[Any, Any], ...]]:
+    """The statement's text and the fields of its values, built once per model."""
+    key = (connection.vendor, model, unique, returning)
+    known = _SQL.get(key)
+    if known is not None:
+        return known
+    meta = model._meta
     quote = connection.ops.quote_name
-    fields = list(meta.concrete_fields)
+    fields = tuple(meta.concrete_fields)
     columns = ", ".join(quote(field.column) for field in fields)
     placeholders = ", ".join(["%s"] * len(fields))
     conflict = ", ".join(quote(meta.get_field(name).column) for name in unique)
@@ -29,8 +62,5 @@ def insert_unless_taken(row: Model, *, unique: Sequence[str], returning: str) ->
         f"INSERT INTO {quote(meta.db_table)} ({columns}) VALUES ({placeholders}) "  # noqa: S608 - names from model meta
         f"ON CONFLICT ({conflict}) DO NOTHING RETURNING {quote(meta.get_field(returning).column)}"
     )
-    params = [field.get_db_prep_save(field.pre_save(row, True), connection) for field in fields]
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        inserted = cursor.fetchone()
-    return None if inserted is None else inserted[0]
+    _SQL[key] = (sql, fields)
+    return sql, fields

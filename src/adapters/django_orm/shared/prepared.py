@@ -1,0 +1,81 @@
+"""Row values as the database driver takes them, without building a model instance.
+
+Hot-path writers (the write batch, ``insert_unless_taken``) send rows whose values are plain Python
+types. Django prepares each value through ``get_db_prep_save`` -> ``get_db_prep_value`` ->
+``get_prep_value`` -> ``to_python``; on PostgreSQL, for a plain field holding a value of its own type
+(a ``str`` in a ``CharField``, an aware ``datetime`` in a ``DateTimeField``, ...), that chain hands the
+value back unchanged. Those values pass straight through here; any other field (JSON, binary, foreign
+keys, a custom field with its own ``get_prep_value``), any other value and any other database take
+Django's way. Building a model instance per row cost more than sending it, so a writer may hand a
+``dict`` of attribute values instead: ``row_values`` fills in the model's defaults as ``Model()`` would.
+"""
+
+from __future__ import annotations
+
+import functools
+import uuid
+from datetime import date, datetime
+from typing import Any
+
+from django.db import models
+from django.db.models import Field, Model
+
+# Exact field classes (a subclass may prepare values its own way) -> the value types that pass through.
+_PLAIN: dict[type[Field[Any, Any]], tuple[type, ...]] = {
+    models.CharField: (str,),
+    models.TextField: (str,),
+    models.UUIDField: (uuid.UUID,),
+    models.DateTimeField: (datetime,),
+    models.DateField: (date,),
+    models.BooleanField: (bool,),
+    models.IntegerField: (int,),
+    models.BigIntegerField: (int,),
+    models.SmallIntegerField: (int,),
+    models.PositiveIntegerField: (int,),
+    models.PositiveSmallIntegerField: (int,),
+    models.PositiveBigIntegerField: (int,),
+}
+
+
+@functools.cache
+def _passing(field: Field[Any, Any]) -> tuple[type, ...]:
+    """The value types of ``field`` that PostgreSQL takes as they are (none for a field Django must prepare)."""
+    kinds = _PLAIN.get(type(field), ())
+    if type(field) is models.DateTimeField:
+        return kinds  # aware values only: checked per value
+    return (*kinds, type(None)) if kinds else ()
+
+
+def prepare(field: Field[Any, Any], value: Any, connection: Any) -> Any:
+    """``field.get_db_prep_save(value, connection)``, without the call chain where it changes nothing."""
+    if connection.vendor == "postgresql":
+        kind = type(value)
+        passing = _passing(field)
+        if kind in passing and (kind is not datetime or value.tzinfo is not None):
+            return value
+        if value is None and type(field) is models.DateTimeField:
+            return None
+    return field.get_db_prep_save(value, connection)
+
+
+@functools.cache
+def _defaults(model: type[Model]) -> tuple[tuple[str, Field[Any, Any]], ...]:
+    return tuple((f.attname, f) for f in model._meta.concrete_fields)
+
+
+@functools.cache
+def needs_instance(model: type[Model]) -> bool:
+    """Whether saving the model's rows runs code on the instance (``auto_now`` fields): then build one."""
+    return any(getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False) for f in model._meta.concrete_fields)
+
+
+def row_values(model: type[Model], values: dict[str, Any]) -> dict[str, Any]:
+    """``values`` (by attribute name) completed with the model's defaults for every other concrete field."""
+    if needs_instance(model):
+        row = model(**values)
+        return {f.attname: f.pre_save(row, True) for f in model._meta.concrete_fields}
+    out = dict(values)
+    for attname, field in _defaults(model):
+        if attname not in out:
+            out[attname] = field.get_default()
+    return out

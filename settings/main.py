@@ -97,6 +97,10 @@ else:
     # next request reconnects. Deployments that would rather pay the round trip than that one failure set
     # DB_CONN_HEALTH_CHECKS=true.
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = ENV.db_conn_health_checks
+    if ENV.db_server_side_binding:
+        DATABASES["default"].setdefault("OPTIONS", {})
+        DATABASES["default"]["OPTIONS"]["server_side_binding"] = True
+        DATABASES["default"]["OPTIONS"]["prepare_threshold"] = ENV.db_prepare_threshold
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "identity.User"

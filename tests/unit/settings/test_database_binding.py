@@ -36,14 +36,20 @@ def _boot(**env: str) -> dict:
     return json.loads(result.stdout.strip().splitlines()[-1])
 
 
-def test_postgresql_binds_server_side_and_prepares_by_default():
+def test_postgresql_binds_client_side_by_default():
+    # Django's default (psycopg's ClientCursor, no prepares) until ingestion's SQL-level EXECUTE works with binding.
     booted = _boot(DATABASE_URL=POSTGRES_URL)
-    assert booted["OPTIONS"] == {"server_side_binding": True, "prepare_threshold": 5}
+    assert booted["OPTIONS"] == {}
     assert booted["CONN_MAX_AGE"] == 60
 
 
+def test_binding_on_prepares_after_five_executions():
+    booted = _boot(DATABASE_URL=POSTGRES_URL, DB_SERVER_SIDE_BINDING="true")
+    assert booted["OPTIONS"] == {"server_side_binding": True, "prepare_threshold": 5}
+
+
 def test_binding_off_leaves_psycopg_rendering_parameters_client_side():
-    booted = _boot(DATABASE_URL=POSTGRES_URL, DB_SERVER_SIDE_BINDING="false")
+    booted = _boot(DATABASE_URL=POSTGRES_URL, DB_SERVER_SIDE_BINDING="false", DB_PREPARE_THRESHOLD="2")
     assert booted["OPTIONS"] == {}
 
 

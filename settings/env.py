@@ -33,6 +33,16 @@ def _float(name: str, default: float) -> float:
     return float(raw) if raw not in (None, "") else default
 
 
+def _optional_int(name: str, default: int | None) -> int | None:
+    """An integer, or None for ``off``/``none``/``disabled`` (a feature a number would otherwise tune)."""
+    raw = os.environ.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    if raw.strip().lower() in {"off", "none", "disabled", "false", "no"}:
+        return None
+    return int(raw)
+
+
 def _list(name: str, default: list[str]) -> list[str]:
     raw = os.environ.get(name)
     if raw is None or raw.strip() == "":
@@ -110,6 +120,8 @@ class Env:
     outbox_lease_seconds: float
     db_conn_max_age: int
     db_conn_health_checks: bool
+    db_server_side_binding: bool
+    db_prepare_threshold: int | None
     payment_reconcile_after_seconds: float
     sandbox_card_delays: bool
     benchmark_routes: bool
@@ -208,6 +220,14 @@ def read_env() -> Env:
         db_conn_max_age=_int("DB_CONN_MAX_AGE", 60),
         # Off: a per-request ``SELECT 1`` that CONN_MAX_AGE makes unnecessary (settings/main.py says why).
         db_conn_health_checks=_bool("DB_CONN_HEALTH_CHECKS", False),
+        # PostgreSQL only (settings/main.py and docs/production.md say why): parameters sent apart from the
+        # SQL text, and a statement run this many times on one connection prepared by name. Behind
+        # PgBouncer in transaction mode older than 1.21 (or without max_prepared_statements) set
+        # DB_PREPARE_THRESHOLD=off; binding alone works behind any pooler. Off by default until ingestion's
+        # own PREPARE/EXECUTE (adapters/django_orm/ingest/receive_statement.py) works with it: PostgreSQL
+        # cannot type a bound parameter of an SQL-level EXECUTE.
+        db_server_side_binding=_bool("DB_SERVER_SIDE_BINDING", False),
+        db_prepare_threshold=_optional_int("DB_PREPARE_THRESHOLD", 5),
         payment_reconcile_after_seconds=_float("PAYMENT_RECONCILE_AFTER_SECONDS", 60.0),
         sandbox_card_delays=_bool("SANDBOX_CARD_DELAYS", True),
         # Unauthenticated write endpoints for benchmarks/ only; never enable on a public deployment.

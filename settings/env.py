@@ -223,10 +223,8 @@ def read_env() -> Env:
         # PostgreSQL only (settings/main.py and docs/production.md say why): parameters sent apart from the
         # SQL text, and a statement run this many times on one connection prepared by name. Behind
         # PgBouncer in transaction mode older than 1.21 (or without max_prepared_statements) set
-        # DB_PREPARE_THRESHOLD=off; binding alone works behind any pooler. Off by default until ingestion's
-        # own PREPARE/EXECUTE (adapters/django_orm/ingest/receive_statement.py) works with it: PostgreSQL
-        # cannot type a bound parameter of an SQL-level EXECUTE.
-        db_server_side_binding=_bool("DB_SERVER_SIDE_BINDING", False),
+        # DB_PREPARE_THRESHOLD=off; binding alone works behind any pooler.
+        db_server_side_binding=_bool("DB_SERVER_SIDE_BINDING", True),
         db_prepare_threshold=_optional_int("DB_PREPARE_THRESHOLD", 5),
         payment_reconcile_after_seconds=_float("PAYMENT_RECONCILE_AFTER_SECONDS", 60.0),
         sandbox_card_delays=_bool("SANDBOX_CARD_DELAYS", True),

@@ -112,8 +112,7 @@ else:
     # connection has run prepare_threshold times is prepared by name, so PostgreSQL plans it once instead
     # of on every call (the ingestion statement spent longer in planning than in execution). Statements
     # still go through Django's cursor wrapper: query logging and statement counts are unchanged.
-    # docs/production.md "Database connections": what a connection pooler in front of PostgreSQL needs,
-    # and why it is off by default for now.
+    # docs/production.md "Database connections": what a connection pooler in front of PostgreSQL needs.
     if ENV.db_server_side_binding:
         DATABASES["default"].setdefault("OPTIONS", {})
         DATABASES["default"]["OPTIONS"]["server_side_binding"] = True

@@ -36,10 +36,9 @@ def _boot(**env: str) -> dict:
     return json.loads(result.stdout.strip().splitlines()[-1])
 
 
-def test_postgresql_binds_client_side_by_default():
-    # Django's default (psycopg's ClientCursor, no prepares) until ingestion's SQL-level EXECUTE works with binding.
+def test_postgresql_binds_server_side_and_prepares_by_default():
     booted = _boot(DATABASE_URL=POSTGRES_URL)
-    assert booted["OPTIONS"] == {}
+    assert booted["OPTIONS"] == {"server_side_binding": True, "prepare_threshold": 5}
     assert booted["CONN_MAX_AGE"] == 60
 
 

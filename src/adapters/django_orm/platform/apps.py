@@ -7,3 +7,8 @@ class PlatformConfig(AppConfig):
     name = "adapters.django_orm.platform"
     label = "platform_core"
     verbose_name = "Platform"
+
+    def ready(self) -> None:
+        from adapters.django_orm.shared import statement_cache
+
+        statement_cache.widen()  # batched writes exceed psycopg's default cache limits (statement_cache.py)

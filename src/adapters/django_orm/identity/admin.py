@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.db import models
 from ninja_jwt.token_blacklist.admin import OutstandingTokenAdmin
 from ninja_jwt.token_blacklist.models import OutstandingToken
 
@@ -8,6 +9,8 @@ from adapters.django_orm.identity.models import ApiKey, RoleProfile, User
 class RoleProfileInline(admin.StackedInline):
     model = RoleProfile
     can_delete = False
+    # A webhook URL typed without a scheme means https (Django 6.0's default; webhooks are https-only).
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
 
 @admin.register(User)

@@ -14,7 +14,7 @@ from domain.ingest.transaction import MAX_ID_LENGTH, Transaction, TransactionSta
 from domain.shared.errors import InvalidValue
 from domain.shared.money import normalize_currency
 from entrypoints.api.pagination import PageQuery
-from entrypoints.api.schemas import InputSchema
+from entrypoints.api.schemas import InputSchema, ResponseSchema
 
 Reference = Annotated[
     str,
@@ -50,7 +50,7 @@ class TransactionIn(InputSchema):
         return _currency(value)
 
 
-class SeedTransactionOut(Schema):
+class SeedTransactionOut(ResponseSchema):
     """Seed 004's transaction shape."""
 
     transaction_id: str

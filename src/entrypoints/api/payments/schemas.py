@@ -16,7 +16,7 @@ from domain.payments.payment import Payment, PaymentMethod, PaymentStatus
 from domain.payments.refund import Refund
 from domain.shared.money import Money
 from entrypoints.api.pagination import PageQuery
-from entrypoints.api.schemas import InputSchema
+from entrypoints.api.schemas import InputSchema, ResponseSchema
 
 AMOUNT_PATTERN = r"^[0-9]{1,15}(\.[0-9]{1,6})?$"
 Amount = Field(pattern=AMOUNT_PATTERN, description='Decimal string in major units, e.g. "100.50"', examples=["100.50"])
@@ -45,7 +45,7 @@ class OrderCreateIn(InputSchema):
         return value
 
 
-class OrderOut(Schema):
+class OrderOut(ResponseSchema):
     id: str
     kind: str
     seller_id: str
@@ -100,21 +100,21 @@ class PaymentCreateIn(InputSchema):
     return_url: str = Field(default="", max_length=2000, description="Where a hosted checkout sends the buyer back")
 
 
-class CardOut(Schema):
+class CardOut(ResponseSchema):
     brand: str
     last4: str
     exp_month: int
     exp_year: int
 
 
-class PaymentAttemptOut(Schema):
+class PaymentAttemptOut(ResponseSchema):
     failure_code: str
     failure_message: str
     provider_payment_id: str = Field(description="The provider's id of this try (Cashfree cf_payment_id), if any")
     at: datetime
 
 
-class PaymentOut(Schema):
+class PaymentOut(ResponseSchema):
     id: str
     order_id: str
     amount: str
@@ -160,7 +160,7 @@ class RefundCreateIn(InputSchema):
     reason: str = Field(default="", max_length=500)
 
 
-class RefundOut(Schema):
+class RefundOut(ResponseSchema):
     id: str
     payment_id: str
     order_id: str
@@ -215,7 +215,7 @@ class RefundQuery(PageQuery):
     payment_id: str | None = Field(default=None, max_length=64)
 
 
-class MoneyOut(Schema):
+class MoneyOut(ResponseSchema):
     currency: str
     amount: str
 

@@ -154,7 +154,22 @@ class RefundRecord(models.Model):
         constraints = [models.CheckConstraint(condition=models.Q(amount_minor__gt=0), name="refund_amount_positive")]
 
 
-class StatsDelta(models.Model):
+class DailyCounters(models.Model):
+    """The counters every stats table holds (adapters/django_orm/payments/stats.py COUNTERS), declared once."""
+
+    orders = models.BigIntegerField(default=0, db_default=0)
+    successful_payments = models.BigIntegerField(default=0, db_default=0)
+    failed_payments = models.BigIntegerField(default=0, db_default=0)
+    refunds = models.BigIntegerField(default=0, db_default=0)
+    cancelled = models.BigIntegerField(default=0, db_default=0)
+    volume_minor = models.BigIntegerField(default=0, db_default=0)
+    refunded_minor = models.BigIntegerField(default=0, db_default=0)
+
+    class Meta:
+        abstract = True
+
+
+class StatsDelta(DailyCounters):
     """A change to the daily counters, appended in the same transaction as the change itself.
 
     Counters updated in place by every order made each busy merchant's day (even sharded) a row that
@@ -168,19 +183,12 @@ class StatsDelta(models.Model):
     seller_id = models.CharField(max_length=64)
     day = models.DateField()
     currency = models.CharField(max_length=3)
-    orders = models.BigIntegerField(default=0, db_default=0)
-    successful_payments = models.BigIntegerField(default=0, db_default=0)
-    failed_payments = models.BigIntegerField(default=0, db_default=0)
-    refunds = models.BigIntegerField(default=0, db_default=0)
-    cancelled = models.BigIntegerField(default=0, db_default=0)
-    volume_minor = models.BigIntegerField(default=0, db_default=0)
-    refunded_minor = models.BigIntegerField(default=0, db_default=0)
 
     class Meta:
         db_table = "payments_stats_delta"
 
 
-class MerchantDailyStats(models.Model):
+class MerchantDailyStats(DailyCounters):
     """Counters folded from ``StatsDelta``, so stats never scan orders.
 
     Each fold lands on a random one of a few shards per (merchant, day, currency), as each change
@@ -193,13 +201,6 @@ class MerchantDailyStats(models.Model):
     day = models.DateField()
     currency = models.CharField(max_length=3)
     shard = models.PositiveSmallIntegerField(default=0, db_default=0)
-    orders = models.BigIntegerField(default=0, db_default=0)
-    successful_payments = models.BigIntegerField(default=0, db_default=0)
-    failed_payments = models.BigIntegerField(default=0, db_default=0)
-    refunds = models.BigIntegerField(default=0, db_default=0)
-    cancelled = models.BigIntegerField(default=0, db_default=0)
-    volume_minor = models.BigIntegerField(default=0, db_default=0)
-    refunded_minor = models.BigIntegerField(default=0, db_default=0)
 
     class Meta:
         db_table = "payments_merchant_daily_stats"
@@ -211,7 +212,7 @@ class MerchantDailyStats(models.Model):
         indexes = [models.Index(fields=["day"], name="merchant_daily_stats_day_idx")]
 
 
-class PlatformDailyStats(models.Model):
+class PlatformDailyStats(DailyCounters):
     """The same counters summed over every merchant, split into a few shards per day.
 
     Admin's global stats read at most shards x days x currencies rows (plus the unfolded changes)
@@ -223,13 +224,6 @@ class PlatformDailyStats(models.Model):
     day = models.DateField()
     currency = models.CharField(max_length=3)
     shard = models.PositiveSmallIntegerField()
-    orders = models.BigIntegerField(default=0, db_default=0)
-    successful_payments = models.BigIntegerField(default=0, db_default=0)
-    failed_payments = models.BigIntegerField(default=0, db_default=0)
-    refunds = models.BigIntegerField(default=0, db_default=0)
-    cancelled = models.BigIntegerField(default=0, db_default=0)
-    volume_minor = models.BigIntegerField(default=0, db_default=0)
-    refunded_minor = models.BigIntegerField(default=0, db_default=0)
 
     class Meta:
         db_table = "payments_platform_daily_stats"

@@ -5,6 +5,12 @@ insert that does nothing if the key is taken; the existing record is read only t
 runs the operation, whose unit of work commits the change, then stores the response with
 complete(). A crash in between leaves an in-flight claim whose lease expires, after which the same
 key may run again.
+
+An operation that writes only our own database (no provider call, nothing outside the transaction)
+can instead keep its record with the work: ``with_the_work`` runs it in one transaction whose end
+writes the completed record beside the change, one commit for both, so there is no in-flight claim
+and nothing for a crash to leave between them. A key taken meanwhile makes that transaction fail
+whole (``NotKeptWithTheWork``); the caller then runs the operation the begin/complete way above.
 """
 
 from __future__ import annotations
@@ -12,6 +18,8 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+from collections.abc import Callable
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Protocol
@@ -49,7 +57,20 @@ class IdempotencyStore(Protocol):
 
     def release(self, record_id: str) -> None: ...
 
+    def with_the_work(
+        self, *, scope: str, key: str, fingerprint: str, now: datetime
+    ) -> AbstractContextManager[Callable[[StoredResponse, datetime], None]]:
+        """One transaction around the work, which the operation's units of work join; call what it
+        yields with the response (and when it was made) to write the completed record in it. Raises
+        ``NotKeptWithTheWork``, with nothing committed, if the record or the work met a conflicting write."""
+        ...
+
     def purge_older_than(self, cutoff: datetime) -> int: ...
+
+
+class NotKeptWithTheWork(Exception):
+    """``with_the_work`` rolled back on a conflicting write (the key taken meanwhile, a racing insert):
+    nothing of the attempt was kept; run the operation the begin/complete way."""
 
 
 class IdempotencyKeyReused(InvalidInput):

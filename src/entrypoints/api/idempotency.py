@@ -9,6 +9,12 @@ in-flight marker and its stored response each commit on their own. A crash betwe
 commit and the stored response leaves an in-flight marker whose lease expires; the retry then runs
 the view again, and creates that take ``intent_key(request)`` derive their id from the key, so the
 retry finds (and resumes) what the first attempt created instead of making a second one.
+
+``@idempotent_with_the_work`` is for views whose use case writes only our database (no provider call,
+nothing outside the transaction): the view runs in one transaction that ends by writing the completed
+record, so the work and its stored response commit together and a new key costs no statements of its
+own. Anything else (a replay, a key reused or in flight, a refusal, a racing twin) rolls that attempt
+back whole and runs the view the way above, which decides it exactly as before.
 """
 
 from __future__ import annotations
@@ -26,10 +32,12 @@ from pydantic import BaseModel
 
 from application.shared.errors import ApplicationError
 from application.shared.idempotency import (
+    NotKeptWithTheWork,
     StoredResponse,
     idempotency_begin,
     is_replayable_failure,
     request_fingerprint,
+    validate_key,
 )
 from domain.shared.errors import DomainError
 from entrypoints import bootstrap
@@ -109,6 +117,37 @@ def idempotent(view: Callable[..., Any]) -> Callable[..., Any]:
         return response
 
     # Ninja reads the view's signature; resolve string annotations against the view's own module.
+    wrapper.__signature__ = inspect.signature(view, eval_str=True)  # type: ignore[attr-defined]
+    return wrapper
+
+
+def idempotent_with_the_work(view: Callable[..., Any]) -> Callable[..., Any]:
+    """``@idempotent`` keeping the stored response in the view's own transaction (see the module doc)."""
+    the_way_above = idempotent(view)
+
+    @functools.wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        key = request.headers.get(HEADER)
+        if key is None:
+            return render(view(request, *args, **kwargs))
+        key = validate_key(key)
+        container = bootstrap.container()
+        scope = caller_scope(request)
+        fingerprint = request_fingerprint(
+            request.method or "POST", request.path, request.body, key=container.idempotency_key
+        )
+        setattr(request, INTENT_ATTRIBUTE, f"{scope}|{request.path}|{key}")
+        try:
+            with container.idempotency_store.with_the_work(
+                scope=scope, key=key, fingerprint=fingerprint, now=container.clock.now()
+            ) as keep:
+                response = render(view(request, *args, **kwargs))
+                keep(_stored(response), container.clock.now())
+            return response
+        except (NotKeptWithTheWork, ApplicationError, DomainError):
+            # Rolled back whole: the begin/complete way replays, refuses or stores the refusal as it would have.
+            return the_way_above(request, *args, **kwargs)  # type: ignore[no-any-return]
+
     wrapper.__signature__ = inspect.signature(view, eval_str=True)  # type: ignore[attr-defined]
     return wrapper
 

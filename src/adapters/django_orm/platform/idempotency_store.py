@@ -10,16 +10,19 @@ process in a rolling deploy may still write one) and is replayed as it is.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
 
 from adapters.crypto import SecretBox, derive_key, secret_keys_from_settings
 from adapters.django_orm.platform import write_batch
 from adapters.django_orm.platform.models import IdempotencyRecord
+from adapters.django_orm.platform.unit_of_work import one_transaction
 from adapters.django_orm.shared.claims import insert_values_unless_taken
-from application.shared.idempotency import StoredResponse
+from application.shared.idempotency import NotKeptWithTheWork, StoredResponse
 
 # HKDF purpose label of the key that seals stored response bodies.
 BODY_KEY_PURPOSE = "partnerpay/idempotency/response-body/v1"
@@ -102,6 +105,40 @@ class DjangoIdempotencyStore:
                 "locked_until": None,
             },
         )
+
+    @contextmanager
+    def with_the_work(
+        self, *, scope: str, key: str, fingerprint: str, now: datetime
+    ) -> Iterator[Callable[[StoredResponse, datetime], None]]:
+        # The completed record is a plain INSERT held in the transaction's batch: it goes out with the
+        # work's own writes in one statement. A record of the key committed meanwhile (a replay, a racing
+        # twin: its insert waits for ours to end) fails that statement, and the transaction rolls back.
+        record_id = str(uuid.uuid4())
+
+        def keep(response: StoredResponse, completed_at: datetime) -> None:
+            write_batch.insert_values(
+                IdempotencyRecord,
+                {
+                    "id": uuid.UUID(record_id),
+                    "scope": scope,
+                    "key": key,
+                    "fingerprint": fingerprint,
+                    "locked_until": None,
+                    "response_status": response.status,
+                    "response_body": self._box.seal(response.body, context=sealing_context(record_id)),
+                    "response_content_type": response.content_type,
+                    "created_at": now,
+                    "completed_at": completed_at,
+                },
+            )
+
+        try:
+            with one_transaction():
+                yield keep
+        except IntegrityError as conflict:
+            # Any unique conflict, the key's or the work's own (an order of this key's intent id made by
+            # a run whose record was purged): nothing was kept; the begin/complete way sorts it out.
+            raise NotKeptWithTheWork(str(conflict)) from conflict
 
     def release(self, record_id: str) -> None:
         IdempotencyRecord.objects.filter(pk=record_id, response_status__isnull=True).delete()

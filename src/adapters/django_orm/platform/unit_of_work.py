@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from types import TracebackType
 from typing import Any
 
@@ -9,6 +12,9 @@ from django.db import transaction
 
 from adapters.django_orm.platform.outbox_store import DjangoOutbox
 from adapters.django_orm.platform.write_batch import WriteBatch, close_batch, current_batch, open_batch
+
+# Set inside ``one_transaction``: units of work opened there join it instead of nesting.
+_JOINING: ContextVar[bool] = ContextVar("partnerpay_unit_of_work_joining", default=False)
 
 
 class DjangoUnitOfWork:
@@ -18,20 +24,24 @@ class DjangoUnitOfWork:
     serves every context's UnitOfWork protocol. Their writes are held in the connection's
     write batch (write_batch.py) and sent as one statement just before the block commits
     (or releases its savepoint, when nested); an exception drops them with the rollback.
+
+    Inside ``one_transaction`` a block joins that transaction: no savepoint, its writes stay
+    in the batch until the transaction's end, and an exception dooms the whole transaction.
     """
 
     def __init__(self, *, outbox: DjangoOutbox, **repositories: Any) -> None:
         self.outbox = outbox
         for name, repository in repositories.items():
             setattr(self, name, repository)
-        # One entry per open block of this unit of work: (atomic, the batch it installed or None).
-        self._blocks: list[tuple[Any, WriteBatch | None]] = []
+        # One entry per open block of this unit of work: (atomic, the batch it installed or None, joined).
+        self._blocks: list[tuple[Any, WriteBatch | None, bool]] = []
 
     def __enter__(self) -> DjangoUnitOfWork:
-        atomic = transaction.atomic()
+        joined = _JOINING.get()
+        atomic = transaction.atomic(savepoint=not joined)
         atomic.__enter__()
         # Installed after the block opened: its BEGIN/SAVEPOINT sends what an outer batch held.
-        self._blocks.append((atomic, open_batch()))
+        self._blocks.append((atomic, None if joined else open_batch(), joined))
         return self
 
     def __exit__(
@@ -40,19 +50,42 @@ class DjangoUnitOfWork:
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
-        atomic, installed = self._blocks.pop()
+        atomic, installed, joined = self._blocks.pop()
         batch = current_batch()
         try:
-            if batch is not None and exc_type is None:
+            if batch is not None and exc_type is None and not joined:
                 batch.send()
         except BaseException as failed:
             exc_type, exc, tb = type(failed), failed, failed.__traceback__
             raise
         finally:
             if batch is not None and exc_type is not None:
-                # Everything held was written inside this block (a savepoint sends what came before).
+                # Everything held was written inside this block (a savepoint sends what came before);
+                # joined, the whole transaction rolls back, so nothing held may be sent either.
                 batch.drop()
             if installed is not None:
                 # Removed before the commit: its on-commit callbacks (in-process workers) write on their own.
                 close_batch(installed)
             atomic.__exit__(exc_type, exc, tb)
+
+
+@contextmanager
+def one_transaction() -> Iterator[None]:
+    """One transaction for a whole operation: the units of work opened in it join it without savepoints,
+    their writes and whatever the block itself holds go out in one batch at its end, then one commit.
+
+    For operations that write only our database: an exception anywhere rolls everything back (a use
+    case may not catch a failed unit of work and carry on inside it).
+    """
+    with transaction.atomic():
+        installed = open_batch()
+        token = _JOINING.set(True)
+        try:
+            yield
+            batch = current_batch()
+            if batch is not None:
+                batch.send()
+        finally:
+            _JOINING.reset(token)
+            if installed is not None:
+                close_batch(installed)

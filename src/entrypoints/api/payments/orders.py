@@ -9,7 +9,7 @@ from application.payments.orders import CreateOrder
 from application.payments.ports import OrderFilter
 from application.payments.services import PaymentsServices
 from entrypoints.api.auth import ANY_USER, MERCHANT, SELLERS, principal
-from entrypoints.api.idempotency import idempotent, intent_key
+from entrypoints.api.idempotency import idempotent, idempotent_with_the_work, intent_key
 from entrypoints.api.payments.schemas import OrderCreateIn, OrderOut, OrderPage, OrderQuery, order_out
 from entrypoints.api.schemas import PROBLEM_RESPONSES
 from entrypoints.bootstrap import container
@@ -22,7 +22,7 @@ def payments() -> PaymentsServices:
 
 
 @router.post("", response={201: OrderOut, **PROBLEM_RESPONSES}, auth=MERCHANT, operation_id="orders_create")
-@idempotent
+@idempotent_with_the_work
 def orders_create(request: HttpRequest, payload: OrderCreateIn) -> Status[OrderOut]:
     order = payments().order_create(
         seller_id=principal(request).user_id,

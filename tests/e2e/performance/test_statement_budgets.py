@@ -22,7 +22,7 @@ pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.postgres]
 BUDGETS = {
     "ingestion (unique transaction id)": 2,
     "ingestion (replayed transaction id)": 2,
-    "order create (API key, Idempotency-Key)": 4,
+    "order create (API key, Idempotency-Key)": 3,
     "card payment on an existing order": 10,
     "refund of a captured card payment": 10,
 }

@@ -13,6 +13,7 @@ from django.db.models import QuerySet
 
 from adapters.django_orm.payments.models import AlertRecord, OrderRecord, PaymentRecord, RefundRecord
 from adapters.django_orm.platform import write_batch
+from adapters.django_orm.platform.unit_of_work import in_one_transaction
 from adapters.django_orm.shared.claims import insert_values_unless_taken
 from adapters.django_orm.shared.keyset import keyset_page, page_of
 from adapters.django_orm.shared.rows import parse_uuid, row_by_id, row_by_pk, rows_where
@@ -75,6 +76,10 @@ class DjangoOrderRepository:
     def add_if_absent(self, order: Order) -> tuple[Order, bool]:
         # One statement when the id is new (no read first); the stored order is read only when it is not.
         row = {"id": order.id, **_order_fields(order)}
+        if in_one_transaction():
+            # Held for the batch: a taken id fails the whole transaction, which then runs the claim-first way.
+            write_batch.insert_values(OrderRecord, row)
+            return order, True
         if insert_values_unless_taken(OrderRecord, row, unique=("id",), returning="id") is not None:
             return order, True
         return order_to_domain(OrderRecord.objects.get(pk=order.id)), False

@@ -69,6 +69,13 @@ class DjangoUnitOfWork:
             atomic.__exit__(exc_type, exc, tb)
 
 
+def in_one_transaction() -> bool:
+    """Inside ``one_transaction``: a unique conflict fails the whole transaction and nothing is kept
+    (its caller then decides the request another way), so a row may be held for the batch without
+    asking the database first whether its key is taken."""
+    return _JOINING.get()
+
+
 @contextmanager
 def one_transaction() -> Iterator[None]:
     """One transaction for a whole operation: the units of work opened in it join it without savepoints,

@@ -84,15 +84,36 @@ def one_transaction() -> Iterator[None]:
     For operations that write only our database: an exception anywhere rolls everything back (a use
     case may not catch a failed unit of work and carry on inside it).
     """
-    with transaction.atomic():
+    atomic = transaction.atomic()
+    atomic.__enter__()
+    try:
         installed = open_batch()
         token = _JOINING.set(True)
         try:
             yield
             batch = current_batch()
             if batch is not None:
-                batch.send()
+                _send_and_commit(batch)
         finally:
             _JOINING.reset(token)
             if installed is not None:
                 close_batch(installed)
+    except BaseException as failed:
+        atomic.__exit__(type(failed), failed, failed.__traceback__)
+        raise
+    # Commits (unless _send_and_commit did) and runs the on-commit callbacks, outside any pipeline.
+    atomic.__exit__(None, None, None)
+
+
+def _send_and_commit(batch: WriteBatch) -> None:
+    """Sends the batch; on PostgreSQL, when this is the outermost block, with the COMMIT (and the BEGIN,
+    if the batch is the transaction's first statement) in one pipeline: one round trip for all three.
+    Django's own commit then finds the transaction ended and only runs its on-commit callbacks."""
+    connection = batch.connection
+    if connection.vendor != "postgresql" or len(connection.atomic_blocks) != 1 or connection.needs_rollback:
+        batch.send()
+        return
+    driver = connection.connection
+    with connection.wrap_database_errors, driver.pipeline():
+        batch.send()
+        driver.commit()

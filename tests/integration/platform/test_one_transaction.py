@@ -79,3 +79,48 @@ def test_outside_one_transaction_a_unit_of_work_nests_with_a_savepoint_as_before
     with CaptureQueriesContext(connection) as captured, _unit(), _unit():
         _hold("nested")
     assert "SAVEPOINT" in [q["sql"].split()[0] for q in captured.captured_queries]
+
+
+@pytest.mark.postgres
+def test_the_outermost_batch_and_its_commit_leave_in_one_pipeline(monkeypatch):
+    """BEGIN, the batch and COMMIT go out together; the on-commit callbacks run after, outside the pipeline."""
+    from django.db import transaction
+    from psycopg.pq import TransactionStatus
+
+    connection.ensure_connection()
+    driver = connection.connection
+    entered: list[str] = []
+    callbacks: list[bool] = []
+    real_pipeline = type(driver).pipeline
+
+    def spy(self):  # type: ignore[no-untyped-def]
+        entered.append(TransactionStatus(self.pgconn.transaction_status).name)
+        return real_pipeline(self)
+
+    monkeypatch.setattr(type(driver), "pipeline", spy)
+    with _unit():
+        _hold("pipelined")
+        transaction.on_commit(lambda: callbacks.append(driver._pipeline is None))
+    # Entered once, before the BEGIN was sent: the BEGIN travels in the pipeline too.
+    assert entered == ["IDLE"]
+    assert callbacks == [True]
+    assert EventRecord.objects.filter(owner_id="pipelined").exists()
+
+
+def _hold_twice(event: dict) -> None:
+    with _unit():
+        write_batch.insert_values(EventRecord, {**event, "created_at": timezone.now()})
+        write_batch.insert_values(EventRecord, {**event, "created_at": timezone.now()})
+
+
+@pytest.mark.postgres
+def test_a_conflict_in_the_pipelined_batch_rolls_back_whole_and_the_connection_goes_on():
+    from django.db import IntegrityError
+
+    event = _event("twice")
+    with pytest.raises(IntegrityError):
+        _hold_twice(event)
+    assert not EventRecord.objects.filter(owner_id="twice").exists()
+    with _unit():
+        _hold("after")
+    assert EventRecord.objects.filter(owner_id="after").exists()

@@ -25,6 +25,8 @@ class DjangoUnitOfWork:
     write batch (write_batch.py) and sent as one statement just before the block commits
     (or releases its savepoint, when nested); an exception drops them with the rollback.
 
+    The outermost block's batch and its COMMIT leave together (``_send_and_commit``).
+
     Inside ``one_transaction`` a block joins that transaction: no savepoint, its writes stay
     in the batch until the transaction's end, and an exception dooms the whole transaction.
     """
@@ -54,7 +56,7 @@ class DjangoUnitOfWork:
         batch = current_batch()
         try:
             if batch is not None and exc_type is None and not joined:
-                batch.send()
+                _send_and_commit(batch)
         except BaseException as failed:
             exc_type, exc, tb = type(failed), failed, failed.__traceback__
             raise

@@ -124,3 +124,27 @@ def test_a_conflict_in_the_pipelined_batch_rolls_back_whole_and_the_connection_g
     with _unit():
         _hold("after")
     assert EventRecord.objects.filter(owner_id="after").exists()
+
+
+@pytest.mark.postgres
+def test_a_transaction_that_reads_first_sends_its_begin_with_that_read(monkeypatch):
+    from psycopg.pq import TransactionStatus
+
+    connection.ensure_connection()
+    driver = connection.connection
+    entered: list[str] = []
+    real_pipeline = type(driver).pipeline
+
+    def spy(self):  # type: ignore[no-untyped-def]
+        entered.append(TransactionStatus(self.pgconn.transaction_status).name)
+        return real_pipeline(self)
+
+    monkeypatch.setattr(type(driver), "pipeline", spy)
+    with _unit():
+        before = EventRecord.objects.filter(owner_id="read-first").count()
+        _hold("read-first")
+        during = EventRecord.objects.filter(owner_id="read-first").count()
+    # The first read carried the BEGIN; the second read (the held row sent before it) and the commit ran inside.
+    assert entered == ["IDLE", "INTRANS"]
+    assert (before, during) == (0, 1)
+    assert EventRecord.objects.filter(owner_id="read-first").count() == 1

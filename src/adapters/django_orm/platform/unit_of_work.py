@@ -9,6 +9,8 @@ from types import TracebackType
 from typing import Any
 
 from django.db import transaction
+from psycopg import ServerCursor
+from psycopg.pq import PipelineStatus, TransactionStatus
 
 from adapters.django_orm.platform.outbox_store import DjangoOutbox
 from adapters.django_orm.platform.write_batch import WriteBatch, close_batch, current_batch, open_batch
@@ -43,7 +45,10 @@ class DjangoUnitOfWork:
         atomic = transaction.atomic(savepoint=not joined)
         atomic.__enter__()
         # Installed after the block opened: its BEGIN/SAVEPOINT sends what an outer batch held.
-        self._blocks.append((atomic, None if joined else open_batch(), joined))
+        installed = None if joined else open_batch()
+        if installed is not None and installed.connection.vendor == "postgresql":
+            installed.connection.execute_wrappers.append(begin_with_first_statement)
+        self._blocks.append((atomic, installed, joined))
         return self
 
     def __exit__(
@@ -68,6 +73,9 @@ class DjangoUnitOfWork:
             if installed is not None:
                 # Removed before the commit: its on-commit callbacks (in-process workers) write on their own.
                 close_batch(installed)
+                wrappers = installed.connection.execute_wrappers
+                if begin_with_first_statement in wrappers:
+                    wrappers.remove(begin_with_first_statement)
             atomic.__exit__(exc_type, exc, tb)
 
 
@@ -105,6 +113,25 @@ def one_transaction() -> Iterator[None]:
         raise
     # Commits (unless _send_and_commit did) and runs the on-commit callbacks, outside any pipeline.
     atomic.__exit__(None, None, None)
+
+
+def begin_with_first_statement(execute: Any, sql: str, params: Any, many: bool, context: dict[str, Any]) -> Any:
+    """An execute wrapper (PostgreSQL, while a unit of work is open): the transaction's first statement
+    takes psycopg's pending BEGIN with it in one pipeline, one round trip instead of two. Its results
+    are fetched when the pipeline ends, before the caller reads them."""
+    connection = context["connection"]
+    driver = connection.connection
+    pgconn = driver.pgconn
+    if (
+        many
+        or pgconn.transaction_status != TransactionStatus.IDLE
+        or pgconn.pipeline_status != PipelineStatus.OFF
+        or driver.autocommit
+        or isinstance(context["cursor"].cursor, ServerCursor)  # named cursors do not run in a pipeline
+    ):
+        return execute(sql, params, many, context)
+    with connection.wrap_database_errors, driver.pipeline():
+        return execute(sql, params, many, context)
 
 
 def _send_and_commit(batch: WriteBatch) -> None:

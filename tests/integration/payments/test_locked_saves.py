@@ -91,3 +91,19 @@ def test_a_row_locked_in_an_earlier_unit_of_work_is_saved_whole():
         later.payments.save(payment)
     (columns,) = _updated_columns(captured, "payments_payment")
     assert {"next_check_at", "status", "check_count"} <= columns
+
+
+def test_two_aggregates_read_from_one_row_each_save_every_column():
+    row = PaymentFactory()
+    uow = _uow()
+    with CaptureQueriesContext(connection) as captured, uow:
+        first = uow.orders.get_for_update(str(row.order_id))
+        second = uow.orders.get_for_update(str(row.order_id))
+        first.description = "first"
+        second.reference = "second"
+        uow.orders.save(first)
+        uow.orders.save(second)
+    (columns,) = _updated_columns(captured, "payments_order")
+    assert {"description", "reference", "status", "metadata"} <= columns
+    stored = DjangoOrderRepository().get(str(row.order_id))
+    assert (stored.description, stored.reference) == (second.description, "second")  # the last save, whole

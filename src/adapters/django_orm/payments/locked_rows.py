@@ -15,25 +15,27 @@ from typing import Any
 
 from adapters.django_orm.platform.write_batch import WriteBatch
 
-# Per open write batch (gone with it): id(aggregate) -> (the aggregate, its row's values as read).
-_read: weakref.WeakKeyDictionary[WriteBatch, dict[int, tuple[Any, dict[str, Any]]]] = weakref.WeakKeyDictionary()
+# Per open write batch (gone with it): row key -> (the aggregate read from it, the row's values as read), or
+# None once two aggregates were read from one row (then each saves every column, the last save winning).
+_read: weakref.WeakKeyDictionary[WriteBatch, dict[Any, tuple[Any, dict[str, Any]] | None]] = weakref.WeakKeyDictionary()
 
 
-def remember(batch: WriteBatch | None, aggregate: Any, row: dict[str, Any]) -> None:
-    """``row`` (attribute name -> value, as read under lock) is what ``aggregate`` was built from."""
+def remember(batch: WriteBatch | None, key: Any, aggregate: Any, row: dict[str, Any]) -> None:
+    """``row`` (attribute name -> value, as read under lock) is what ``aggregate`` was built from;
+    ``key`` names the row (model and primary key)."""
     if batch is None:
         return
     kept = _read.get(batch)
     if kept is None:
         kept = _read[batch] = {}
-    kept[id(aggregate)] = (aggregate, row)
+    kept[key] = None if key in kept else (aggregate, row)  # a second read of the row: neither diffs
 
 
-def changed(batch: WriteBatch | None, aggregate: Any, fields: dict[str, Any]) -> dict[str, Any]:
-    """The ``fields`` to write for ``aggregate``: those that differ from the row read under lock in this
-    batch's unit of work (the first save only), otherwise all of them."""
+def changed(batch: WriteBatch | None, key: Any, aggregate: Any, fields: dict[str, Any]) -> dict[str, Any]:
+    """The ``fields`` to write for ``aggregate``: those that differ from its row as read under lock in this
+    batch's unit of work (its first save only), otherwise all of them."""
     kept = _read.get(batch) if batch is not None else None
-    found = kept.pop(id(aggregate), None) if kept else None
+    found = kept.pop(key, None) if kept else None
     if found is None or found[0] is not aggregate:
         return fields
     row = found[1]

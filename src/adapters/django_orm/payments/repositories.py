@@ -112,7 +112,7 @@ class DjangoOrderRepository:
                 return None
             row = found[0]
         order = order_from_values(row)
-        locked_rows.remember(batch, order, row)
+        locked_rows.remember(batch, (OrderRecord, order.id), order, row)
         return order
 
     def save(self, order: Order) -> None:
@@ -263,7 +263,7 @@ class DjangoPaymentRepository:
         row, order_row = found
         batch.remember(_LOCKED_WITH_PAYMENT + str(row["order_id"]), order_row)
         payment = payment_from_values(row)
-        locked_rows.remember(batch, payment, row)
+        locked_rows.remember(batch, (PaymentRecord, payment.id), payment, row)
         return payment
 
     def save(self, payment: Payment) -> None:
@@ -325,7 +325,7 @@ def _save(model: type[OrderRecord] | type[PaymentRecord], aggregate: Order | Pay
     if batch is None:
         write_batch.update(model, aggregate.id, fields)
         return
-    fields = locked_rows.changed(batch, aggregate, fields)
+    fields = locked_rows.changed(batch, (model, aggregate.id), aggregate, fields)
     if fields:  # nothing changed: the row already holds it
         batch.update(model, aggregate.id, fields)
 

@@ -158,12 +158,6 @@ def _record_start(
                 return existing, order  # a retry of the same request: resume it
         if not order.is_payable() or order.is_past_expiry(now):
             raise Conflict(f"The order is {order.status.value} and cannot be paid", code="order_not_payable")
-        in_flight = uow.payments.list(
-            PaymentFilter(order_id=str(order.id), status=PaymentStatus.PENDING), PageRequest(limit=100)
-        ).items
-        if any(p.awaits_start_answer() for p in in_flight):
-            raise Conflict("Another payment of this order is being started", code="payment_in_progress")
-        deps.limits.check(order.amount)  # orders from before the limit existed
         payment = Payment.create(
             id=payment_id,
             order_id=order.id,
@@ -190,7 +184,13 @@ def _record_start(
             payment.gateway_data["checkout_expires_at"] = expires.isoformat()
         # If phases 2-3 never finish (a crash, a hang), reconciliation picks the intent up.
         payment.schedule_check(now + deps.checks.recover_after)
-        uow.payments.add(payment, buyer_id=order.buyer_id)
+        # Recorded unless another payment of the order awaits its start answer (one check-and-insert, made
+        # under the order lock; a new payment emits no event, so there is nothing here to publish).
+        if not uow.payments.add_unless_start_awaited(payment, buyer_id=order.buyer_id):
+            raise Conflict("Another payment of this order is being started", code="payment_in_progress")
+        # Orders from before the limit existed; checked after the in-flight check as it always was, and a
+        # refusal rolls the insert back with the unit of work.
+        deps.limits.check(order.amount)
     return payment, order
 
 

@@ -35,6 +35,12 @@ class MemoryRepo:
     def add(self, item: Any, **_: Any) -> None:
         self.save(item)  # like a row: what is stored holds no pending events
 
+    def add_unless_start_awaited(self, item: Any, **_: Any) -> bool:
+        if any(p.order_id == item.order_id and p.awaits_start_answer() for p in self.rows.values()):
+            return False
+        self.add(item)
+        return True
+
     def add_if_absent(self, item: Any) -> tuple[Any, bool]:
         if str(item.id) in self.rows:
             return self.get(str(item.id)), False

@@ -210,6 +210,29 @@ def test_a_start_whose_answer_was_lost_is_recovered_by_asking_the_provider():
     ]
 
 
+def test_a_start_whose_answer_was_lost_holds_off_a_second_payment_of_the_order():
+    from application.shared.errors import Conflict
+
+    uow, gateway, deps, order_id = setup()
+
+    def crash_on_start(request):
+        raise Crash()
+
+    gateway.start = crash_on_start  # type: ignore[method-assign]
+    with pytest.raises(Crash):
+        payment_create(
+            uow=uow, principal=SELLER, command=CreatePayment(order_id=order_id, method="card", card=CARD), deps=deps
+        )
+    del gateway.start
+    with pytest.raises(Conflict) as refused:
+        payment_create(
+            uow=uow, principal=SELLER, command=CreatePayment(order_id=order_id, method="card", card=CARD), deps=deps
+        )
+    assert refused.value.code == "payment_in_progress"
+    assert len(uow.payments.rows) == 1
+    assert [r.payment_id for r in gateway.requests] == []
+
+
 def test_pending_checkouts_back_off_and_end_expired_after_their_window():
     uow, gateway, deps, order_id = setup()
     gateway.start_result = GatewayResult(status="pending", reference="pay_1")

@@ -6,17 +6,20 @@ sent with its other writes in one statement before it commits; outside one, at o
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
+from typing import Any
 
 from django.db.models import QuerySet
 
+from adapters.django_orm.payments import locked_rows
+from adapters.django_orm.payments.first_start import insert_unless_start_awaited
 from adapters.django_orm.payments.models import AlertRecord, OrderRecord, PaymentRecord, RefundRecord
 from adapters.django_orm.platform import write_batch
 from adapters.django_orm.platform.unit_of_work import in_one_transaction
 from adapters.django_orm.shared.claims import insert_values_unless_taken
 from adapters.django_orm.shared.keyset import keyset_page, page_of
-from adapters.django_orm.shared.rows import parse_uuid, row_by_id, row_by_pk, rows_where
+from adapters.django_orm.shared.rows import parse_uuid, row_by_id, rows_where, values_by_pk
 from application.payments.ports import AlertFilter, OrderFilter, PaymentFilter, RefundFilter
 from application.shared.pagination import Page, PageRequest
 from domain.payments.alert import Alert
@@ -28,22 +31,39 @@ from domain.shared.money import Money
 
 
 def order_to_domain(row: OrderRecord) -> Order:
+    return order_from_values(row.__dict__)
+
+
+def order_from_values(row: Mapping[str, Any]) -> Order:
+    """The order of a row given as its field values by attribute name (``rows.values_by_pk``)."""
+    currency = row["currency"]
+    before = row["status_before_refund"]
     return Order(
-        id=row.id,
-        seller_id=row.seller_id,
-        buyer_id=row.buyer_id,
-        amount=Money(row.amount_minor, row.currency),
-        amount_refunded=Money(row.amount_refunded_minor, row.currency),
-        status=OrderStatus(row.status),
-        description=row.description,
-        reference=row.reference,
-        metadata=row.metadata or {},
-        created_at=row.created_at,
-        updated_at=row.updated_at,
-        expires_at=row.expires_at,
-        kind=OrderKind(row.kind),
-        status_before_refund=OrderStatus(row.status_before_refund) if row.status_before_refund else None,
+        id=row["id"],
+        seller_id=row["seller_id"],
+        buyer_id=row["buyer_id"],
+        amount=Money(row["amount_minor"], currency),
+        amount_refunded=Money(row["amount_refunded_minor"], currency),
+        status=OrderStatus(row["status"]),
+        description=row["description"],
+        reference=row["reference"],
+        # A copy: the row's values stay what was read (locked_rows compares a save with them).
+        metadata=_json_copy(row["metadata"]) or {},
+        created_at=row["created_at"],
+        updated_at=row["updated_at"],
+        expires_at=row["expires_at"],
+        kind=OrderKind(row["kind"]),
+        status_before_refund=OrderStatus(before) if before else None,
     )
+
+
+def _json_copy(value: Any) -> Any:
+    """A JSON value read from a row, copied so that changing the aggregate's copy leaves the row's alone."""
+    if type(value) is dict:
+        return {key: _json_copy(item) for key, item in value.items()}
+    if type(value) is list:
+        return [_json_copy(item) for item in value]
+    return value
 
 
 def _order_fields(order: Order) -> dict[str, object]:
@@ -85,19 +105,23 @@ class DjangoOrderRepository:
         return order_to_domain(OrderRecord.objects.get(pk=order.id)), False
 
     def get(self, order_id: str) -> Order | None:
-        row = row_by_pk(OrderRecord, order_id)
-        return order_to_domain(row) if row else None
+        found = values_by_pk(OrderRecord, order_id)
+        return order_from_values(found[0]) if found else None
 
     def get_for_update(self, order_id: str) -> Order | None:
         batch = write_batch.current_batch()
-        locked = batch.recall(_LOCKED_WITH_PAYMENT + str(order_id)) if batch is not None else None
-        if locked is not None:
-            return order_to_domain(locked)  # locked and read with its payment by the statement just before
-        row = row_by_pk(OrderRecord, order_id, for_update=True)
-        return order_to_domain(row) if row else None
+        row = batch.recall(_LOCKED_WITH_PAYMENT + str(order_id)) if batch is not None else None
+        if row is None:  # else locked and read with its payment by the statement just before
+            found = values_by_pk(OrderRecord, order_id, for_update=True)
+            if found is None:
+                return None
+            row = found[0]
+        order = order_from_values(row)
+        locked_rows.remember(batch, (OrderRecord, order.id), order, row)
+        return order
 
     def save(self, order: Order) -> None:
-        write_batch.update(OrderRecord, order.id, _order_fields(order))
+        _save(OrderRecord, order, _order_fields(order))
 
     def expired_open_ids(self, *, now: datetime, kind: str, limit: int) -> Sequence[str]:
         """Unpaid orders of one kind past their ``expires_at``."""
@@ -131,39 +155,46 @@ class DjangoOrderRepository:
 
 
 def payment_to_domain(row: PaymentRecord) -> Payment:
+    return payment_from_values(row.__dict__)
+
+
+def payment_from_values(row: Mapping[str, Any]) -> Payment:
+    """The payment of a row given as its field values by attribute name (``rows.values_by_pk``)."""
     card = None
-    if row.card_last4:
+    if row["card_last4"]:
         card = CardDetails(
-            brand=CardBrand(row.card_brand),
-            bin=row.card_bin,
-            last4=row.card_last4,
-            exp_month=row.card_exp_month or 0,
-            exp_year=row.card_exp_year or 0,
-            fingerprint=row.card_fingerprint,
+            brand=CardBrand(row["card_brand"]),
+            bin=row["card_bin"],
+            last4=row["card_last4"],
+            exp_month=row["card_exp_month"] or 0,
+            exp_year=row["card_exp_year"] or 0,
+            fingerprint=row["card_fingerprint"],
         )
+    currency = row["currency"]
     return Payment(
-        id=row.id,
-        order_id=row.order_id,
-        seller_id=row.seller_id,
-        method=PaymentMethod(row.method),
-        amount=Money(row.amount_minor, row.currency),
-        amount_captured=Money(row.amount_captured_minor, row.currency),
-        amount_refunded=Money(row.amount_refunded_minor, row.currency),
-        refund_pending=Money(row.refund_pending_minor, row.currency),
-        status=PaymentStatus(row.status),
+        id=row["id"],
+        order_id=row["order_id"],
+        seller_id=row["seller_id"],
+        method=PaymentMethod(row["method"]),
+        amount=Money(row["amount_minor"], currency),
+        amount_captured=Money(row["amount_captured_minor"], currency),
+        amount_refunded=Money(row["amount_refunded_minor"], currency),
+        refund_pending=Money(row["refund_pending_minor"], currency),
+        status=PaymentStatus(row["status"]),
         card=card,
-        gateway_reference=row.gateway_reference,
-        failure_code=row.failure_code,
-        failure_message=row.failure_message,
-        redirect_url=row.redirect_url,
-        gateway_data=row.gateway_data or {},
-        attempts=list(row.attempts or []),
-        livemode=row.livemode,
-        created_at=row.created_at,
-        updated_at=row.updated_at,
-        started_at=row.started_at,
-        next_check_at=row.next_check_at,
-        check_count=row.check_count,
+        gateway_reference=row["gateway_reference"],
+        failure_code=row["failure_code"],
+        failure_message=row["failure_message"],
+        redirect_url=row["redirect_url"],
+        # Copies: the row's values stay what was read (locked_rows compares a save with them).
+        gateway_data=_json_copy(row["gateway_data"]) or {},
+        attempts=_json_copy(row["attempts"]) or [],
+        livemode=row["livemode"],
+        created_at=row["created_at"],
+        updated_at=row["updated_at"],
+        started_at=row["started_at"],
+        next_check_at=row["next_check_at"],
+        check_count=row["check_count"],
     )
 
 
@@ -206,9 +237,20 @@ class DjangoPaymentRepository:
             {"id": payment.id, "order_id": payment.order_id, "buyer_id": buyer_id, **_payment_fields(payment)},
         )
 
+    def add_unless_start_awaited(self, payment: Payment, *, buyer_id: str | None = None) -> bool:
+        """Adds the payment unless another payment of its order awaits the answer to its start: False then.
+
+        One statement, sent now: ``INSERT ... SELECT ... WHERE NOT EXISTS``. Run after the caller locked
+        the order, it sees every start committed before the lock was granted (a separate read taken in the
+        same statement as the lock could not: its snapshot predates the wait).
+        """
+        return insert_unless_start_awaited(
+            {"id": payment.id, "order_id": payment.order_id, "buyer_id": buyer_id, **_payment_fields(payment)}
+        )
+
     def get(self, payment_id: str) -> Payment | None:
-        row = row_by_pk(PaymentRecord, payment_id)
-        return payment_to_domain(row) if row else None
+        found = values_by_pk(PaymentRecord, payment_id)
+        return payment_from_values(found[0]) if found else None
 
     def get_for_update(self, payment_id: str) -> Payment | None:
         """Locks the payment and, in the same statement, its order (lock order everywhere: payment, order).
@@ -218,16 +260,19 @@ class DjangoPaymentRepository:
         """
         batch = write_batch.current_batch()
         if batch is None:
-            row = row_by_pk(PaymentRecord, payment_id, for_update=True)
-            return payment_to_domain(row) if row else None
-        row = row_by_pk(PaymentRecord, payment_id, for_update=True, related="order")
-        if row is None:
+            found = values_by_pk(PaymentRecord, payment_id, for_update=True)
+            return payment_from_values(found[0]) if found else None
+        found = values_by_pk(PaymentRecord, payment_id, for_update=True, related="order")
+        if found is None:
             return None
-        batch.remember(_LOCKED_WITH_PAYMENT + str(row.order_id), row.order)
-        return payment_to_domain(row)
+        row, order_row = found
+        batch.remember(_LOCKED_WITH_PAYMENT + str(row["order_id"]), order_row)
+        payment = payment_from_values(row)
+        locked_rows.remember(batch, (PaymentRecord, payment.id), payment, row)
+        return payment
 
     def save(self, payment: Payment) -> None:
-        write_batch.update(PaymentRecord, payment.id, _payment_fields(payment))
+        _save(PaymentRecord, payment, _payment_fields(payment))
 
     def list(self, filters: PaymentFilter, page: PageRequest) -> Page[Payment]:
         order_id = parse_uuid(filters.order_id) if filters.order_id is not None else None
@@ -276,6 +321,18 @@ class DjangoPaymentRepository:
             .values_list("id", flat=True)[:limit]
         )
         return [str(i) for i in ids]
+
+
+def _save(model: type[OrderRecord] | type[PaymentRecord], aggregate: Order | Payment, fields: dict[str, Any]) -> None:
+    """Updates the aggregate's row: only the columns that changed since it was read under lock in this
+    unit of work (``locked_rows``), else every column."""
+    batch = write_batch.current_batch()
+    if batch is None:
+        write_batch.update(model, aggregate.id, fields)
+        return
+    fields = locked_rows.changed(batch, (model, aggregate.id), aggregate, fields)
+    if fields:  # nothing changed: the row already holds it
+        batch.update(model, aggregate.id, fields)
 
 
 def refund_to_domain(row: RefundRecord) -> Refund:

@@ -63,6 +63,23 @@ def row_by_pk(model: type[M], raw_id: object, *, for_update: bool = False, relat
     return found[0] if found else None
 
 
+def values_by_pk(
+    model: type[Model], raw_id: object, *, for_update: bool = False, related: str | None = None
+) -> list[dict[str, Any]] | None:
+    """``row_by_pk`` as plain values: the row's (and ``related``'s) field values by attribute name, no model
+    instance (a repository that maps the row to an aggregate needs the values, not the instance)."""
+    key = parse_uuid(raw_id)
+    if key is None:
+        return None
+    connection = connections[router.db_for_read(model)]
+    if for_update and connection.get_autocommit():
+        row_by_pk(model, key, for_update=True, related=related)  # the ORM refuses it; let it say so
+    pk = model._meta.pk
+    assert pk is not None
+    found = _select(connection, model, (pk.name,), (), 1, for_update, related).values(connection, [key])
+    return found[0] if found else None
+
+
 def rows_where(model: type[M], equal: dict[str, object], *, order_by: tuple[str, ...], limit: int) -> list[M]:
     """``model.objects.filter(**equal).order_by(*order_by)[:limit]`` with plain values, its SQL built once."""
     connection = connections[router.db_for_read(model)]
@@ -144,18 +161,37 @@ class _Select:
         self.names = [[field.attname for field in fields] for _, fields in self.parts]
 
     def rows(self, connection: Any, values: list[Any]) -> list[Any]:
+        return [self._instance(connection, row) for row in self._fetch(connection, values)]
+
+    def values(self, connection: Any, values: list[Any]) -> list[list[dict[str, Any]]]:
+        """Each row found as one dict of attribute values per part (the row, then its parent if joined)."""
+        found = []
+        for row in self._fetch(connection, values):
+            parts, start = [], 0
+            for names in self.names:
+                parts.append(dict(zip(names, row[start : start + len(names)], strict=True)))
+                start += len(names)
+            found.append(parts)
+        return found
+
+    def _fetch(self, connection: Any, values: list[Any]) -> list[list[Any]]:
+        """The rows found, each a list of its column values converted as the ORM would."""
         params = [field.get_db_prep_value(value, connection) for field, value in zip(self.where, values, strict=True)]  # type: ignore[union-attr]
         with connection.cursor() as cursor:
             cursor.execute(self.sql, params)
             found = cursor.fetchall()
-        return [self._instance(connection, list(row)) for row in found]
+        rows = []
+        for row in found:
+            values = list(row)
+            for index, expression, functions in self.converters:
+                value = values[index]
+                for convert in functions:
+                    value = convert(value, expression, connection)
+                values[index] = value
+            rows.append(values)
+        return rows
 
     def _instance(self, connection: Any, values: list[Any]) -> Any:
-        for index, expression, functions in self.converters:
-            value = values[index]
-            for convert in functions:
-                value = convert(value, expression, connection)
-            values[index] = value
         instances = []
         start = 0
         for (model, fields), names in zip(self.parts, self.names, strict=True):

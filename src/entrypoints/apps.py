@@ -9,9 +9,11 @@ class EntrypointsConfig(AppConfig):
 
     def ready(self) -> None:
         # Once per process (web server, worker, command): say what is simulated here.
-        from entrypoints import bootstrap, deployment
+        from entrypoints import bootstrap, deployment, request_receivers
         from entrypoints.tasks.wake import wake
 
         # Once per commit, with every outbox message it made due (entrypoints/tasks/wake.py).
         bootstrap.dispatch_with(wake)
         deployment.log_startup()
+        # No per-request receivers with nothing to do (entrypoints/request_receivers.py).
+        request_receivers.connect_request_receivers()

@@ -72,6 +72,12 @@ class ApiHandler(BaseHandler):
             handler = convert_exception_to_response(middleware)
         self._middleware_chain = handler
 
+    def check_response(self, response: Any, callback: Any, name: str | None = None) -> None:
+        # BaseHandler's check is for a view that answered None or an unawaited coroutine; an HttpResponse
+        # is neither, and is told apart without asyncio.iscoroutine's ABC check.
+        if not isinstance(response, HttpResponseBase):
+            super().check_response(response, callback, name)
+
     def resolve_request(self, request: HttpRequest) -> ResolverMatch:
         if not hasattr(request, "urlconf"):
             template = self._literal_routes().get(request.path_info)

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.http import HttpRequest, HttpResponse
+from django.http.cookie import SimpleCookie
+from django.http.response import ResponseHeaders
 from ninja import NinjaAPI, Swagger
 
 from entrypoints.api import health
@@ -12,6 +15,30 @@ from entrypoints.api.problems import PROBLEM_CONTENT_TYPE
 
 
 class PartnerpayAPI(NinjaAPI):
+    _temporal: HttpResponse | None = None
+
+    def create_temporal_response(self, request: HttpRequest) -> HttpResponse:
+        """NinjaAPI's (an empty response of the API's content type), copied from one it built once.
+
+        Every operation makes one before its view runs, for the view to set a status, headers or cookies
+        on; views that answer their own response (the idempotent writes) drop it. Building it anew
+        re-validates the same Content-Type header each time (issue 15). The copy shares nothing mutable
+        with the template: its own header store, cookies, closers and content.
+        """
+        template = self._temporal
+        if template is None:
+            template = self._temporal = super().create_temporal_response(request)
+        response = HttpResponse.__new__(HttpResponse)
+        attributes = response.__dict__
+        attributes.update(template.__dict__)
+        headers = ResponseHeaders.__new__(ResponseHeaders)
+        headers._store = template.headers._store.copy()
+        attributes["headers"] = headers
+        attributes["cookies"] = SimpleCookie()
+        attributes["_resource_closers"] = []
+        attributes["_container"] = [b""]
+        return response
+
     def get_openapi_operation_id(self, operation: Any) -> str:
         # Clean ids (``orders_create``) give a generated client readable method names.
         return str(operation.view_func.__name__)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import ipaddress
+import logging
 from typing import Any
 
 import structlog
@@ -19,6 +20,9 @@ from ninja.security import APIKeyHeader, HttpBearer
 from application.shared.errors import Forbidden
 from domain.identity.user import Principal, Role
 from entrypoints.bootstrap import container
+
+# Where ninja's HttpBearer logs an unexpected scheme (with DEBUG on), kept for BearerAuth's copy of it.
+_ninja_log = logging.getLogger("django")
 
 
 def _admit(principal: Principal | None, roles: frozenset[Role]) -> Principal | None:
@@ -37,16 +41,34 @@ class BearerAuth(HttpBearer):
         super().__init__()
         self.roles = roles
 
+    def __call__(self, request: HttpRequest) -> Principal | None:
+        # HttpBearer.__call__, reading the header from META: ``request.headers`` builds a dict of every
+        # header on first use, for the one header wanted here (issue 15).
+        auth_value = request.META.get("HTTP_AUTHORIZATION")
+        if not auth_value:
+            return None
+        parts = auth_value.split(" ")
+        if parts[0].lower() != self.openapi_scheme:
+            if settings.DEBUG:
+                _ninja_log.error(f"Unexpected auth - '{auth_value}'")
+            return None
+        return self.authenticate(request, " ".join(parts[1:]))
+
     def authenticate(self, request: HttpRequest, token: str) -> Principal | None:
         return _admit(container().identity.access_token_authenticate(raw=token), self.roles)
 
 
 class ApiKeyAuth(APIKeyHeader):
     param_name = "X-API-Key"
+    _meta_name = "HTTP_X_API_KEY"
 
     def __init__(self, roles: frozenset[Role]) -> None:
         super().__init__()
         self.roles = roles
+
+    def _get_key(self, request: HttpRequest) -> str | None:
+        # The header from META, as BearerAuth reads its own.
+        return request.META.get(self._meta_name)
 
     def authenticate(self, request: HttpRequest, key: str | None) -> Principal | None:
         if not key:

@@ -44,6 +44,8 @@ from entrypoints import bootstrap
 from entrypoints.api.errors import error_response
 
 HEADER = "Idempotency-Key"
+# How WSGI carries it: read from META, since request.headers builds a dict of every header on first use.
+_META_NAME = "HTTP_IDEMPOTENCY_KEY"
 
 
 def caller_scope(request: HttpRequest) -> str:
@@ -84,7 +86,7 @@ def _replay(stored: StoredResponse) -> HttpResponse:
 def idempotent(view: Callable[..., Any]) -> Callable[..., Any]:
     @functools.wraps(view)
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        key = request.headers.get(HEADER)
+        key = request.META.get(_META_NAME)
         container = bootstrap.container()
         if key is None:
             return render(view(request, *args, **kwargs))
@@ -127,7 +129,7 @@ def idempotent_with_the_work(view: Callable[..., Any]) -> Callable[..., Any]:
 
     @functools.wraps(view)
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        key = request.headers.get(HEADER)
+        key = request.META.get(_META_NAME)
         if key is None:
             return render(view(request, *args, **kwargs))
         key = validate_key(key)

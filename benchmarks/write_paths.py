@@ -22,6 +22,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import importlib.util
+import json
 import statistics
 import subprocess
 import tempfile
@@ -159,6 +160,7 @@ def run(
     wrk_threads: int = 2,
     workers: int = 2,
     threads: int = 8,
+    only: tuple[str, ...] = (),
 ) -> lib.Results:
     lib.require_wrk()
     services = lib.ensure_services()
@@ -239,6 +241,10 @@ def run(
             Measure("bare Ninja GET", "ninja", "/healthz", None, lambda: []),
             Measure("GET /healthz", "product", "/healthz", None, lambda: [], "bare Ninja GET"),
         ]
+        if only:
+            # The yardsticks always run: every ratio divides by one measured in the same run.
+            yardsticks = {"bare Ninja ingest", "bare Ninja GET"}
+            measures = [m for m in measures if m.label in yardsticks or any(o in m.label for o in only)]
         handed_out: set[str] = set()
         for round_no in range(rounds):
             for measure in measures:
@@ -332,8 +338,18 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--duration", type=float, default=15)
     parser.add_argument("--rounds", type=int, default=2)
+    parser.add_argument(
+        "--only",
+        default="",
+        help="comma-separated parts of measure labels (e.g. 'orders,payments'): those and the yardsticks; "
+        "printed, not written to benchmarks/results/",
+    )
     args = parser.parse_args(argv)
-    results = run(duration=args.duration, rounds=args.rounds)
+    only = tuple(part for part in args.only.split(",") if part)
+    results = run(duration=args.duration, rounds=args.rounds, only=only)
+    if only:
+        print(json.dumps(results, indent=2, default=str))
+        return 0
     _json_path, md_path = lib.write_results(results)
     print(md_path.read_text())
     return 0

@@ -15,7 +15,8 @@ from __future__ import annotations
 import functools
 import uuid
 from datetime import date, datetime
-from typing import Any
+from decimal import Decimal
+from typing import Any, TypeAlias
 
 from django.db import models
 from django.db.models import Field, Model
@@ -56,6 +57,56 @@ def prepare(field: Field[Any, Any], value: Any, connection: Any) -> Any:
         if value is None and type(field) is models.DateTimeField:
             return None
     return field.get_db_prep_save(value, connection)
+
+
+# How one field's values are prepared: (attribute name, field, the value types passed as they are, whether an
+# aware datetime passes too). Worked out once per model and database rather than per value: ``prepare``'s
+# lookup hashes the field (Django's ``Field.__hash__`` is Python code) for every value of every row.
+Step: TypeAlias = "tuple[str, Field[Any, Any], frozenset[type], bool]"
+
+_STEPS: dict[tuple[str, type[Model], tuple[str, ...]], tuple[Step, ...]] = {}
+
+
+def steps(connection: Any, model: type[Model], fields: tuple[Field[Any, Any], ...]) -> tuple[Step, ...]:
+    """``prepare``'s decisions for ``fields`` of ``model`` on ``connection``'s database, made once."""
+    key = (connection.vendor, model, tuple(f.attname for f in fields))
+    known = _STEPS.get(key)
+    if known is not None:
+        return known
+    postgres = connection.vendor == "postgresql"
+    made = []
+    for field in fields:
+        aware = postgres and type(field) is models.DateTimeField
+        # A DateTimeField passes None and aware datetimes (see ``prepare``); anywhere but PostgreSQL nothing passes.
+        passing = frozenset({type(None)} if aware else _passing(field)) if postgres else frozenset()
+        made.append((field.attname, field, passing, aware))
+    built = _STEPS[key] = tuple(made)
+    return built
+
+
+def prepare_row(
+    row_steps: tuple[Step, ...], row: dict[str, Any], connection: Any, out: list[Any], stop_at: tuple[str, ...] = ()
+) -> bool:
+    """Appends ``prepare(field, row[attname], connection)`` for every step to ``out``, in order.
+
+    False (``out`` then incomplete) at the first value that is not a plain value but has one of the
+    attributes ``stop_at`` names (an expression): the caller has Django compile its statement instead.
+    """
+    append = out.append
+    for attname, field, passing, aware in row_steps:
+        value = row[attname]
+        kind = type(value)
+        if kind in passing or (aware and kind is datetime and value.tzinfo is not None):
+            append(value)
+            continue
+        if stop_at and kind not in _SCALARS and any(hasattr(value, name) for name in stop_at):
+            return False
+        append(field.get_db_prep_save(value, connection))
+    return True
+
+
+# Values that are never expressions nor model instances (what the write batch copies by reference).
+_SCALARS = frozenset({str, int, float, bool, type(None), Decimal, datetime, date, uuid.UUID})
 
 
 @functools.cache

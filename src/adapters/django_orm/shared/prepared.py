@@ -4,7 +4,8 @@ Hot-path writers (the write batch, ``insert_unless_taken``) send rows whose valu
 types. Django prepares each value through ``get_db_prep_save`` -> ``get_db_prep_value`` ->
 ``get_prep_value`` -> ``to_python``; on PostgreSQL, for a plain field holding a value of its own type
 (a ``str`` in a ``CharField``, an aware ``datetime`` in a ``DateTimeField``, ...), that chain hands the
-value back unchanged. Those values pass straight through here; any other field (JSON, binary, foreign
+value back unchanged (an ``int`` in an integer field comes back as psycopg's ``Int4``/``Int8``, the same
+number for the same column). Those values pass straight through here; any other field (JSON, binary, foreign
 keys, a custom field with its own ``get_prep_value``), any other value and any other database take
 Django's way. Building a model instance per row cost more than sending it, so a writer may hand a
 ``dict`` of attribute values instead: ``row_values`` fills in the model's defaults as ``Model()`` would.
@@ -47,28 +48,16 @@ def _passing(field: Field[Any, Any]) -> tuple[type, ...]:
     return (*kinds, type(None)) if kinds else ()
 
 
-def prepare(field: Field[Any, Any], value: Any, connection: Any) -> Any:
-    """``field.get_db_prep_save(value, connection)``, without the call chain where it changes nothing."""
-    if connection.vendor == "postgresql":
-        kind = type(value)
-        passing = _passing(field)
-        if kind in passing and (kind is not datetime or value.tzinfo is not None):
-            return value
-        if value is None and type(field) is models.DateTimeField:
-            return None
-    return field.get_db_prep_save(value, connection)
-
-
 # How one field's values are prepared: (attribute name, field, the value types passed as they are, whether an
-# aware datetime passes too). Worked out once per model and database rather than per value: ``prepare``'s
-# lookup hashes the field (Django's ``Field.__hash__`` is Python code) for every value of every row.
+# aware datetime passes too). Worked out once per model, fields and database rather than per value (looking a
+# field up per value hashes it, and Django's ``Field.__hash__`` is Python code).
 Step: TypeAlias = "tuple[str, Field[Any, Any], frozenset[type], bool]"
 
 _STEPS: dict[tuple[str, type[Model], tuple[str, ...]], tuple[Step, ...]] = {}
 
 
 def steps(connection: Any, model: type[Model], fields: tuple[Field[Any, Any], ...]) -> tuple[Step, ...]:
-    """``prepare``'s decisions for ``fields`` of ``model`` on ``connection``'s database, made once."""
+    """How ``prepare_row`` prepares the values of ``fields`` of ``model`` on ``connection``'s database."""
     key = (connection.vendor, model, tuple(f.attname for f in fields))
     known = _STEPS.get(key)
     if known is not None:
@@ -76,8 +65,8 @@ def steps(connection: Any, model: type[Model], fields: tuple[Field[Any, Any], ..
     postgres = connection.vendor == "postgresql"
     made = []
     for field in fields:
+        # A DateTimeField passes None, and a datetime if it is aware; anywhere but PostgreSQL nothing passes.
         aware = postgres and type(field) is models.DateTimeField
-        # A DateTimeField passes None and aware datetimes (see ``prepare``); anywhere but PostgreSQL nothing passes.
         passing = frozenset({type(None)} if aware else _passing(field)) if postgres else frozenset()
         made.append((field.attname, field, passing, aware))
     built = _STEPS[key] = tuple(made)
@@ -87,7 +76,8 @@ def steps(connection: Any, model: type[Model], fields: tuple[Field[Any, Any], ..
 def prepare_row(
     row_steps: tuple[Step, ...], row: dict[str, Any], connection: Any, out: list[Any], stop_at: tuple[str, ...] = ()
 ) -> bool:
-    """Appends ``prepare(field, row[attname], connection)`` for every step to ``out``, in order.
+    """Appends ``field.get_db_prep_save(row[attname], connection)`` for every step to ``out``, in order, without
+    the call chain for a value it would hand back unchanged.
 
     False (``out`` then incomplete) at the first value that is not a plain value but has one of the
     attributes ``stop_at`` names (an expression): the caller has Django compile its statement instead.
@@ -105,7 +95,7 @@ def prepare_row(
     return True
 
 
-# Values that are never expressions nor model instances (what the write batch copies by reference).
+# Values that are never expressions nor model instances.
 _SCALARS = frozenset({str, int, float, bool, type(None), Decimal, datetime, date, uuid.UUID})
 
 

@@ -89,14 +89,16 @@ def prepare_row(
         if kind in passing or (aware and kind is datetime and value.tzinfo is not None):
             append(value)
             continue
-        if stop_at and kind not in _SCALARS and any(hasattr(value, name) for name in stop_at):
-            return False
+        if stop_at and kind not in _NEVER_EXPRESSIONS:
+            for name in stop_at:
+                if hasattr(value, name):
+                    return False
         append(field.get_db_prep_save(value, connection))
     return True
 
 
-# Values that are never expressions nor model instances.
-_SCALARS = frozenset({str, int, float, bool, type(None), Decimal, datetime, date, uuid.UUID})
+# Types whose values are never expressions nor model instances (JSON containers included).
+_NEVER_EXPRESSIONS = frozenset({str, int, float, bool, type(None), Decimal, datetime, date, uuid.UUID, dict, list})
 
 
 @functools.cache

@@ -289,8 +289,7 @@ def _update_shape(
         assert pk is not None
         # The values come by the names given (a field's name or its attribute name): prepared under those.
         row_steps = tuple(
-            (name, field, passing, aware)
-            for name, (_, field, passing, aware) in zip(names, steps(connection, model, tuple(fields)), strict=True)
+            (name, *step[1:]) for name, step in zip(names, steps(connection, model, tuple(fields)), strict=True)
         )
         sql = None
         if not any(hasattr(f, "get_placeholder") for f in fields):

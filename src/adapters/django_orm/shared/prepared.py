@@ -21,6 +21,7 @@ from typing import Any, TypeAlias
 
 from django.db import models
 from django.db.models import Field, Model
+from django.utils.functional import Promise
 
 # Exact field classes (a subclass may prepare values its own way) -> the value types that pass through.
 _PLAIN: dict[type[Field[Any, Any]], tuple[type, ...]] = {
@@ -48,10 +49,18 @@ def _passing(field: Field[Any, Any]) -> tuple[type, ...]:
     return (*kinds, type(None)) if kinds else ()
 
 
-# How one field's values are prepared: (attribute name, field, the value types passed as they are, whether an
-# aware datetime passes too). Worked out once per model, fields and database rather than per value (looking a
-# field up per value hashes it, and Django's ``Field.__hash__`` is Python code).
-Step: TypeAlias = "tuple[str, Field[Any, Any], frozenset[type], bool]"
+# How one field's values are prepared: (attribute name, field, the value types passed as they are, what else
+# passes: one of the kinds below). Worked out once per model, fields and database rather than per value (looking
+# a field up per value hashes it, and Django's ``Field.__hash__`` is Python code).
+Step: TypeAlias = "tuple[str, Field[Any, Any], frozenset[type], int]"
+
+_NOTHING_ELSE = 0
+# A DateTimeField: an aware datetime passes too (Django hands it back as it is).
+_AWARE = 1
+# A JSONField: a dict or list goes straight to the backend's JSON adapter, where Django's chain ends.
+_JSON = 2
+# A CharField or TextField: any ``str`` passes too (a ``TextChoices`` member: ``to_python`` keeps it as it is).
+_TEXT = 3
 
 _STEPS: dict[tuple[str, type[Model], tuple[str, ...]], tuple[Step, ...]] = {}
 
@@ -62,33 +71,55 @@ def steps(connection: Any, model: type[Model], fields: tuple[Field[Any, Any], ..
     known = _STEPS.get(key)
     if known is not None:
         return known
-    postgres = connection.vendor == "postgresql"
     made = []
     for field in fields:
-        # A DateTimeField passes None, and a datetime if it is aware; anywhere but PostgreSQL nothing passes.
-        aware = postgres and type(field) is models.DateTimeField
-        passing = frozenset({type(None)} if aware else _passing(field)) if postgres else frozenset()
-        made.append((field.attname, field, passing, aware))
+        passing: frozenset[type] = frozenset()
+        kind = type(field)
+        other = _NOTHING_ELSE
+        if connection.vendor == "postgresql":  # anywhere else every value takes Django's way
+            passing = frozenset({type(None)} if kind is models.DateTimeField else _passing(field))
+            other = _OTHER.get(kind, _NOTHING_ELSE)
+        made.append((field.attname, field, passing, other))
     built = _STEPS[key] = tuple(made)
     return built
+
+
+_OTHER: dict[type[Field[Any, Any]], int] = {
+    models.DateTimeField: _AWARE,
+    models.JSONField: _JSON,
+    models.CharField: _TEXT,
+    models.TextField: _TEXT,
+}
 
 
 def prepare_row(
     row_steps: tuple[Step, ...], row: dict[str, Any], connection: Any, out: list[Any], stop_at: tuple[str, ...] = ()
 ) -> bool:
     """Appends ``field.get_db_prep_save(row[attname], connection)`` for every step to ``out``, in order, without
-    the call chain for a value it would hand back unchanged.
+    Django's call chain where its result is known.
 
     False (``out`` then incomplete) at the first value that is not a plain value but has one of the
     attributes ``stop_at`` names (an expression): the caller has Django compile its statement instead.
     """
     append = out.append
-    for attname, field, passing, aware in row_steps:
+    for attname, field, passing, other in row_steps:
         value = row[attname]
         kind = type(value)
-        if kind in passing or (aware and kind is datetime and value.tzinfo is not None):
+        if kind in passing:
             append(value)
             continue
+        if other:
+            if other == _AWARE:
+                if kind is datetime and value.tzinfo is not None:
+                    append(value)
+                    continue
+            elif other == _JSON:
+                if kind is dict or kind is list:
+                    append(connection.ops.adapt_json_value(value, field.encoder))  # type: ignore[attr-defined]
+                    continue
+            elif isinstance(value, str) and not isinstance(value, Promise) and not hasattr(value, "as_sql"):
+                append(value)
+                continue
         if stop_at and kind not in _NEVER_EXPRESSIONS:
             for name in stop_at:
                 if hasattr(value, name):

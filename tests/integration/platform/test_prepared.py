@@ -1,5 +1,6 @@
-"""``prepare_row`` gives every value exactly what ``Field.get_db_prep_save`` gives, for every field of every
-model of ours, on PostgreSQL (where plain values pass through untouched) and on the test database.
+"""``prepare_row`` (and ``prepare``, one value) gives every value exactly what ``Field.get_db_prep_save``
+gives, for every field of every model of ours, on PostgreSQL (where plain values pass through untouched)
+and on the test database.
 
 The PostgreSQL connection is built and never opened: preparing a value asks only its operations and
 features, so this holds whatever database the suite runs on.
@@ -20,7 +21,7 @@ from django.db.backends.postgresql.base import DatabaseWrapper
 from django.db.models import F, Field, Model
 
 from adapters.django_orm.platform.models import OutboxMessage
-from adapters.django_orm.shared.prepared import prepare_row, steps
+from adapters.django_orm.shared.prepared import prepare, prepare_row, steps
 
 # A value of every type our writers hand over, and some no field takes as it is.
 VALUES: list[Any] = [
@@ -110,6 +111,13 @@ def _ours(model: type[Model], field: Field[Any, Any], value: Any, wrapper: Any) 
     return "value", out[0]
 
 
+def _one(field: Field[Any, Any], value: Any, wrapper: Any) -> tuple[str, Any]:
+    try:
+        return "value", prepare(field, value, wrapper)
+    except Exception as failed:
+        return "raises", type(failed)
+
+
 @pytest.mark.parametrize("database", ["postgresql", "test database"])
 def test_every_field_of_every_model_prepares_every_value_as_django_does(database: str) -> None:
     wrapper = _postgres() if database == "postgresql" else connection
@@ -120,8 +128,13 @@ def test_every_field_of_every_model_prepares_every_value_as_django_does(database
         warnings.simplefilter("ignore", RuntimeWarning)  # naive datetimes
         for model, field in fields:
             for value in VALUES:
-                django, ours = _django(field, value, wrapper), _ours(model, field, value, wrapper)
+                django, ours, one = (
+                    _django(field, value, wrapper),
+                    _ours(model, field, value, wrapper),
+                    _one(field, value, wrapper),
+                )
                 assert django[0] == ours[0], (model.__name__, field.name, value, django, ours)
+                assert django[0] == one[0], (model.__name__, field.name, value, django, one)
                 if django[0] == "value" and not _same(_django(field, value, wrapper)[1], django[1]):
                     # Prepared differently every time (encrypted with a fresh nonce): Django's way, always.
                     ((_, _, passing, other),) = steps(wrapper, model, (field,))
@@ -130,8 +143,10 @@ def test_every_field_of_every_model_prepares_every_value_as_django_does(database
                     continue
                 if django[0] == "value":
                     assert _same(ours[1], django[1]), (model.__name__, field.name, value, django, ours)
+                    assert _same(one[1], django[1]), (model.__name__, field.name, value, django, one)
                 else:
                     assert ours[1] is django[1]
+                    assert one[1] is django[1]
     assert len(kinds) >= 10, kinds
 
 

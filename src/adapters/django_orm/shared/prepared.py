@@ -49,6 +49,19 @@ def _passing(field: Field[Any, Any]) -> tuple[type, ...]:
     return (*kinds, type(None)) if kinds else ()
 
 
+def prepare(field: Field[Any, Any], value: Any, connection: Any) -> Any:
+    """``field.get_db_prep_save(value, connection)``, without the call chain where it changes nothing: one
+    value (a row's values, many times over: ``steps`` and ``prepare_row``)."""
+    if connection.vendor == "postgresql":
+        kind = type(value)
+        passing = _passing(field)
+        if kind in passing and (kind is not datetime or value.tzinfo is not None):
+            return value
+        if value is None and type(field) is models.DateTimeField:
+            return None
+    return field.get_db_prep_save(value, connection)
+
+
 # How one field's values are prepared: (attribute name, field, the value types passed as they are, what else
 # passes: one of the kinds below). Worked out once per model, fields and database rather than per value (looking
 # a field up per value hashes it, and Django's ``Field.__hash__`` is Python code).

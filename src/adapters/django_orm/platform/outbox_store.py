@@ -43,6 +43,8 @@ class DjangoOutbox:
     ) -> None:
         now = timezone.now()
         message_id = uuid.uuid4()
+        # Looked up once for the write and the nudge (Django's connections are context-local: a lookup costs).
+        db = transaction.get_connection()
         # ON CONFLICT DO NOTHING: the same side effect asked for twice is one side effect, in one
         # statement (a savepoint + insert + release costs three round trips on the hot path).
         # Held by the open unit of work and sent with its other writes, in one statement before it commits.
@@ -58,9 +60,10 @@ class DjangoOutbox:
                 "created_at": now,
             },
             ignore_conflicts=dedupe_key is not None,
+            connection=db,
         )
-        if not_before is None or not_before <= now:
-            self.nudge_on_commit(str(message_id), topic)
+        if (not_before is None or not_before <= now) and self._dispatch is not None:
+            self._nudge(db, str(message_id), topic)
 
     def nudge_on_commit(self, message_id: str, topic: str) -> None:
         """After the caller's commit (at once in autocommit), tell a worker the message is due.
@@ -70,12 +73,16 @@ class DjangoOutbox:
         """
         if self._dispatch is None:
             return
-        connection = transaction.get_connection()
-        wake = _open_wake(connection, self._dispatch) if connection.in_atomic_block else None
+        self._nudge(transaction.get_connection(), message_id, topic)
+
+    def _nudge(self, db: Any, message_id: str, topic: str) -> None:
+        """``nudge_on_commit`` on ``db``, the default database's connection object the caller looked up."""
+        assert self._dispatch is not None
+        wake = _open_wake(db, self._dispatch) if db.in_atomic_block else None
         if wake is None:
-            wake = _CommitWake(self._dispatch, frozenset(connection.savepoint_ids))
+            wake = _CommitWake(self._dispatch, frozenset(db.savepoint_ids))
             wake.messages.append((message_id, topic))
-            transaction.on_commit(wake)  # in autocommit: runs right here
+            db.on_commit(wake)  # ``transaction.on_commit``; in autocommit: runs right here
         else:
             wake.messages.append((message_id, topic))
 

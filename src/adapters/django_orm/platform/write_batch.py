@@ -35,13 +35,13 @@ from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
-from django.db import connection as default_connection
-from django.db import connections
+from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import Field, Model
 from django.db.models.constants import OnConflict
 from django.db.models.sql import InsertQuery, UpdateQuery
+from django.utils.connection import ConnectionProxy
 
-from adapters.django_orm.shared.prepared import prepare, row_values
+from adapters.django_orm.shared.prepared import Step, prepare_row, row_values, steps
 
 Statement = tuple[str, tuple[Any, ...]]
 
@@ -127,10 +127,10 @@ class WriteBatch:
         if not statements:
             return
         if self.connection.vendor == "postgresql" and len(statements) > 1:
-            *parts, (last_sql, last_params) = statements
-            ctes = ", ".join(f"w{i} AS ({sql})" for i, (sql, _) in enumerate(parts))
-            params = tuple(p for _, part_params in parts for p in part_params) + tuple(last_params)
-            statements = [(f"WITH {ctes} {last_sql}", params)]
+            joined: list[Any] = []
+            for _, part_params in statements:
+                joined.extend(part_params)
+            statements = [(_with_sql(tuple(sql for sql, _ in statements)), tuple(joined))]
         self._sending = True
         try:
             with self.connection.cursor() as cursor:
@@ -144,9 +144,7 @@ class WriteBatch:
         self._just_read.clear()
 
     def _statements(self) -> Iterator[Statement]:
-        # The connection itself, not django.db.connection's proxy: every field prepares its value with it,
-        # and each attribute read through the proxy is a thread-local lookup.
-        connection = connections[self.connection.alias]
+        connection = self.connection
         for (model, ignore), rows in self._inserts.items():
             yield from _insert_statements(connection, model, rows, ignore_conflicts=ignore)
         for (table, key_columns), counters in self._increments.items():
@@ -178,10 +176,11 @@ def _json_copy(value: Any) -> Any:
     Dicts and lists are copied, immutable scalars shared; anything else goes to ``copy.deepcopy``.
     """
     kind = type(value)
+    # Scalars are tested inline: a call per leaf cost more than the copy itself.
     if kind is dict:
-        return {key: _json_copy(item) for key, item in value.items()}
+        return {key: item if type(item) in _IMMUTABLE else _json_copy(item) for key, item in value.items()}
     if kind is list:
-        return [_json_copy(item) for item in value]
+        return [item if type(item) in _IMMUTABLE else _json_copy(item) for item in value]
     if kind in _IMMUTABLE:
         return value
     return copy.deepcopy(value)
@@ -197,78 +196,133 @@ def _insert_statements(
     connection: Any, model: type[Model], rows: list[dict[str, Any]], *, ignore_conflicts: bool
 ) -> Iterator[Statement]:
     """What ``InsertQuery`` compiles for plain values: ``INSERT INTO t (cols) VALUES (...), (...)``."""
-    fields = _insert_fields(model)
-    if fields is None or any(
-        type(row[f.attname]) not in _IMMUTABLE and hasattr(row[f.attname], "resolve_expression")
-        for row in rows
-        for f in fields
-    ):
-        query = InsertQuery(model, on_conflict=OnConflict.IGNORE if ignore_conflicts else None)
-        query.insert_values(
-            [f for f in model._meta.local_concrete_fields if not f.generated], [model(**row) for row in rows]
-        )
-        for sql, params in query.get_compiler(connection=connection).as_sql():
-            yield sql, tuple(params)
-        return
-    prefix, row_sql, suffix = _insert_sql(connection, model, ignore_conflicts)
-    params = [prepare(field, row[field.attname], connection) for row in rows for field in fields]
-    yield f"{prefix}{', '.join([row_sql] * len(rows))}{suffix}", tuple(params)
-
-
-@functools.cache
-def _insert_fields(model: type[Model]) -> tuple[Field[Any, Any], ...] | None:
-    """The fields an insert writes, or None when one needs the compiler (a field with its own placeholder)."""
-    fields = tuple(f for f in model._meta.local_concrete_fields if not f.generated)
-    return None if any(hasattr(f, "get_placeholder") for f in fields) else fields
-
-
-# (database vendor, model, ignore conflicts) -> (INSERT ... VALUES, one row's placeholders, ON CONFLICT ...).
-_INSERT_SQL: dict[tuple[str, type[Model], bool], tuple[str, str, str]] = {}
-
-
-def _insert_sql(connection: Any, model: type[Model], ignore_conflicts: bool) -> tuple[str, str, str]:
-    key = (connection.vendor, model, ignore_conflicts)
-    known = _INSERT_SQL.get(key)
-    if known is not None:
-        return known
-    ops, fields = connection.ops, _insert_fields(model) or ()
-    on_conflict = OnConflict.IGNORE if ignore_conflicts else None
-    columns = ", ".join(ops.quote_name(f.column) for f in fields)
-    table = ops.quote_name(model._meta.db_table)
-    suffix = ops.on_conflict_suffix_sql(fields, on_conflict, None, None)
-    built = (
-        f"{ops.insert_statement(on_conflict=on_conflict)} {table} ({columns}) VALUES ",
-        "(" + ", ".join(["%s"] * len(fields)) + ")",
-        f" {suffix}" if suffix else "",
+    shape = _insert_shape(connection, model, ignore_conflicts)
+    if shape is not None:
+        prefix, row_sql, suffix, row_steps = shape
+        params: list[Any] = []
+        for row in rows:
+            if not prepare_row(row_steps, row, connection, params, _EXPRESSION):
+                break  # an expression: Django's compiler below
+        else:
+            yield f"{prefix}{', '.join([row_sql] * len(rows))}{suffix}", tuple(params)
+            return
+    query = InsertQuery(model, on_conflict=OnConflict.IGNORE if ignore_conflicts else None)
+    query.insert_values(
+        [f for f in model._meta.local_concrete_fields if not f.generated], [model(**row) for row in rows]
     )
-    _INSERT_SQL[key] = built
+    for sql, compiled_params in query.get_compiler(connection=connection).as_sql():
+        yield sql, tuple(compiled_params)
+
+
+# What makes a value one the compiler must see (see ``prepare_row``): an insert's, an update's.
+_EXPRESSION = ("resolve_expression",)
+_EXPRESSION_OR_INSTANCE = ("resolve_expression", "prepare_database_save")
+
+# (database vendor, model, ignore conflicts) -> (INSERT ... VALUES, one row's placeholders, ON CONFLICT ...,
+# how each value is prepared), or None when the compiler is needed (a field with its own placeholder).
+_INSERT_SHAPES: dict[tuple[str, type[Model], bool], tuple[str, str, str, tuple[Step, ...]] | None] = {}
+
+
+def _insert_shape(
+    connection: Any, model: type[Model], ignore_conflicts: bool
+) -> tuple[str, str, str, tuple[Step, ...]] | None:
+    key = (connection.vendor, model, ignore_conflicts)
+    try:
+        return _INSERT_SHAPES[key]
+    except KeyError:
+        pass
+    fields = tuple(f for f in model._meta.local_concrete_fields if not f.generated)
+    built: tuple[str, str, str, tuple[Step, ...]] | None = None
+    if not any(hasattr(f, "get_placeholder") for f in fields):
+        ops = connection.ops
+        on_conflict = OnConflict.IGNORE if ignore_conflicts else None
+        columns = ", ".join(ops.quote_name(f.column) for f in fields)
+        table = ops.quote_name(model._meta.db_table)
+        suffix = ops.on_conflict_suffix_sql(fields, on_conflict, None, None)
+        built = (
+            f"{ops.insert_statement(on_conflict=on_conflict)} {table} ({columns}) VALUES ",
+            "(" + ", ".join(["%s"] * len(fields)) + ")",
+            f" {suffix}" if suffix else "",
+            steps(connection, model, fields),
+        )
+    _INSERT_SHAPES[key] = built
     return built
 
 
 def _update_statement(connection: Any, model: type[Model], pk_value: Any, values: dict[str, Any]) -> Statement:
     """What ``filter(pk=pk).update(**values)`` compiles for plain values of the model's own columns."""
+    shape = _update_shape(connection, model, tuple(values))
+    if shape is not None:
+        sql, row_steps, pk = shape
+        params: list[Any] = []
+        if prepare_row(row_steps, values, connection, params, _EXPRESSION_OR_INSTANCE):
+            if sql is None:
+                sql = _update_sql_with_placeholders(connection, model, row_steps, params)
+            params.append(pk.get_db_prep_value(pk_value, connection))
+            return sql, tuple(params)
+    update = model._default_manager.filter(pk=pk_value).query.chain(UpdateQuery)
+    update.add_update_values(values)
+    sql, compiled_params = update.get_compiler(connection=connection).as_sql()
+    return sql, tuple(compiled_params)
+
+
+# (database vendor, model, the names updated) -> (its SQL, or None when a field says its own placeholder per
+# value; how each value is prepared, by the name it came under; the primary key), or None: the compiler's.
+_UPDATE_SHAPES: dict[
+    tuple[str, type[Model], tuple[str, ...]], tuple[str | None, tuple[Step, ...], Field[Any, Any]] | None
+] = {}
+
+
+def _update_shape(
+    connection: Any, model: type[Model], names: tuple[str, ...]
+) -> tuple[str | None, tuple[Step, ...], Field[Any, Any]] | None:
+    key = (connection.vendor, model, names)
+    try:
+        return _UPDATE_SHAPES[key]
+    except KeyError:
+        pass
     meta = model._meta
-    fields = [meta.get_field(name) for name in values]
-    if any(not f.concrete or f.model is not model or f.many_to_many for f in fields) or any(
-        type(v) not in _IMMUTABLE and (hasattr(v, "resolve_expression") or hasattr(v, "prepare_database_save"))
-        for v in values.values()
-    ):
-        update = model._default_manager.filter(pk=pk_value).query.chain(UpdateQuery)
-        update.add_update_values(values)
-        sql, params = update.get_compiler(connection=connection).as_sql()
-        return sql, tuple(params)
-    quote, pk = connection.ops.quote_name, meta.pk
+    fields = [meta.get_field(name) for name in names]
+    built = None
+    if not any(not f.concrete or f.model is not model or f.many_to_many for f in fields):
+        quote, pk = connection.ops.quote_name, meta.pk
+        assert pk is not None
+        # The values come by the names given (a field's name or its attribute name): prepared under those.
+        row_steps = tuple(
+            (name, *step[1:]) for name, step in zip(names, steps(connection, model, tuple(fields)), strict=True)
+        )
+        sql = None
+        if not any(hasattr(f, "get_placeholder") for f in fields):
+            table = quote(meta.db_table)
+            assignments = ", ".join(f"{quote(f.column)} = %s" for f in fields)
+            sql = f"UPDATE {table} SET {assignments} WHERE {table}.{quote(pk.column)} = %s"  # noqa: S608 - names from model meta
+        built = (sql, row_steps, pk)
+    _UPDATE_SHAPES[key] = built
+    return built
+
+
+def _update_sql_with_placeholders(
+    connection: Any, model: type[Model], row_steps: tuple[Step, ...], params: list[Any]
+) -> str:
+    """The UPDATE's text when a field has its own placeholder (binary data, arrays): it says it per value,
+    as the compiler would ask it."""
+    meta, quote = model._meta, connection.ops.quote_name
+    pk = meta.pk
     assert pk is not None
     table = quote(meta.db_table)
-    params = [prepare(f, v, connection) for f, v in zip(fields, values.values(), strict=True)]
-    # A field with its own placeholder (binary data, arrays) says it, as the compiler would ask it.
     assignments = ", ".join(
         f"{quote(f.column)} = {f.get_placeholder(p, None, connection) if hasattr(f, 'get_placeholder') else '%s'}"
-        for f, p in zip(fields, params, strict=True)
+        for (_, f, _, _), p in zip(row_steps, params, strict=True)
     )
-    params.append(pk.get_db_prep_value(pk_value, connection))
-    sql = f"UPDATE {table} SET {assignments} WHERE {table}.{quote(pk.column)} = %s"  # noqa: S608 - names from model meta
-    return sql, tuple(params)
+    return f"UPDATE {table} SET {assignments} WHERE {table}.{quote(pk.column)} = %s"  # noqa: S608 - names from model meta
+
+
+@functools.lru_cache(maxsize=256)
+def _with_sql(sqls: tuple[str, ...]) -> str:
+    """Several statements as one: every one but the last a data-modifying CTE (PostgreSQL)."""
+    *parts, last = sqls
+    ctes = ", ".join(f"w{i} AS ({sql})" for i, sql in enumerate(parts))
+    return f"WITH {ctes} {last}"
 
 
 def _row_key(model: type[Model], pk: Any) -> tuple[type[Model], Any]:
@@ -306,38 +360,56 @@ def insert(row: Model, *, ignore_conflicts: bool = False) -> None:
     insert_values(model, values, ignore_conflicts=ignore_conflicts)
 
 
-def insert_values(model: type[Model], values: dict[str, Any], *, ignore_conflicts: bool = False) -> dict[str, Any]:
+def insert_values(
+    model: type[Model], values: dict[str, Any], *, ignore_conflicts: bool = False, connection: Any = None
+) -> dict[str, Any]:
     """Holds a row given by attribute values, the model's defaults for the rest (no model instance:
-    building one cost more than sending the row). Returns the row's values."""
+    building one cost more than sending the row). Returns the row's values.
+
+    ``connection``: the default database's connection object when the caller has it at hand (one lookup less).
+    """
     row = row_values(model, values)
-    _batch_or_now(lambda batch: batch.insert(model, row, ignore_conflicts=ignore_conflicts))
+    batch, now = _batch_or_once(connection)
+    batch.insert(model, row, ignore_conflicts=ignore_conflicts)
+    if now:
+        batch.send()
     return row
 
 
 def update(model: type[Model], pk: Any, values: dict[str, Any]) -> None:
-    _batch_or_now(lambda batch: batch.update(model, pk, values))
+    batch, now = _batch_or_once()
+    batch.update(model, pk, values)
+    if now:
+        batch.send()
 
 
 def increment(table: str, keys: dict[str, Any], deltas: dict[str, int]) -> None:
-    _batch_or_now(lambda batch: batch.increment(table, keys, deltas))
+    batch, now = _batch_or_once()
+    batch.increment(table, keys, deltas)
+    if now:
+        batch.send()
 
 
 def append_counts(table: str, keys: dict[str, Any], deltas: dict[str, int]) -> None:
-    _batch_or_now(lambda batch: batch.append_counts(table, keys, deltas))
+    batch, now = _batch_or_once()
+    batch.append_counts(table, keys, deltas)
+    if now:
+        batch.send()
 
 
-def _batch_or_now(hold: Callable[[WriteBatch], None]) -> None:
-    batch = current_batch()
+def _batch_or_once(connection: Any = None) -> tuple[WriteBatch, bool]:
+    """The open unit of work's batch, or one not installed anywhere that the caller sends right away (True)."""
+    connection = _connection(connection)
+    batch = current_batch(connection)
     if batch is not None:
-        hold(batch)
-        return
-    once = WriteBatch(default_connection)  # not installed: sent right here
-    hold(once)
-    once.send()
+        return batch, False
+    return WriteBatch(connection), True
 
 
-def current_batch(connection: Any = default_connection) -> WriteBatch | None:
-    """The batch of the unit of work open on ``connection``, or None: write at once."""
+def current_batch(connection: Any = None) -> WriteBatch | None:
+    """The batch of the unit of work open on ``connection`` (the default database's by default), or None:
+    write at once."""
+    connection = _connection(connection)
     if not connection.in_atomic_block:
         return None  # a batch lives inside its unit of work's block; outside it nothing may wait
     for wrapper in connection.execute_wrappers:
@@ -346,11 +418,12 @@ def current_batch(connection: Any = default_connection) -> WriteBatch | None:
     return None
 
 
-def open_batch(connection: Any = default_connection) -> WriteBatch | None:
+def open_batch(connection: Any = None) -> WriteBatch | None:
     """Installs a batch unless one is open (a nested unit of work shares its outer one's batch).
 
     Returns the batch installed here, which the caller removes with ``close_batch``; None if shared.
     """
+    connection = _connection(connection)
     if current_batch(connection) is not None:
         return None
     batch = WriteBatch(connection)
@@ -361,3 +434,14 @@ def open_batch(connection: Any = default_connection) -> WriteBatch | None:
 def close_batch(batch: WriteBatch) -> None:
     batch.drop()
     batch.connection.execute_wrappers.remove(batch)
+
+
+def _connection(connection: Any) -> Any:
+    """The connection object itself, not ``django.db.connection``'s proxy: every attribute read through the
+    proxy is a lookup in Django's context-local connections, and a unit of work reads several per write.
+    The batch holds the connection it was opened on for as long as that block is open (one thread)."""
+    if connection is None:
+        return connections[DEFAULT_DB_ALIAS]
+    if isinstance(connection, ConnectionProxy):
+        return connections[connection._alias]
+    return connection

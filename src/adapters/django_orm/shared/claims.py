@@ -12,9 +12,9 @@ from collections.abc import Sequence
 from typing import Any
 
 from django.db import DEFAULT_DB_ALIAS, connections
-from django.db.models import Field, Model
+from django.db.models import Model
 
-from adapters.django_orm.shared.prepared import prepare, row_values
+from adapters.django_orm.shared.prepared import Step, prepare_row, row_values, steps
 
 
 def insert_unless_taken(row: Model, *, unique: Sequence[str], returning: str) -> Any | None:
@@ -32,22 +32,21 @@ def insert_values_unless_taken(
     # The connection itself, not django.db.connection's proxy (a thread-local lookup per attribute read).
     connection = connections[DEFAULT_DB_ALIAS]
     row = row_values(model, values)
-    sql, fields = _sql(connection, model, tuple(unique), returning)
-    params = [prepare(field, row[field.attname], connection) for field in fields]
+    sql, row_steps = _sql(connection, model, tuple(unique), returning)
+    params: list[Any] = []
+    prepare_row(row_steps, row, connection, params)
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         inserted = cursor.fetchone()
     return None if inserted is None else inserted[0]
 
 
-# (database vendor, model, unique fields, returning) -> (the statement, the fields of its values).
-_SQL: dict[tuple[str, type[Model], tuple[str, ...], str], tuple[str, tuple[Field[Any, Any], ...]]] = {}
+# (database vendor, model, unique fields, returning) -> (the statement, how each of its values is prepared).
+_SQL: dict[tuple[str, type[Model], tuple[str, ...], str], tuple[str, tuple[Step, ...]]] = {}
 
 
-def _sql(
-    connection: Any, model: type[Model], unique: tuple[str, ...], returning: str
-) -> tuple[str, tuple[Field[Any, Any], ...]]:
-    """The statement's text and the fields of its values, built once per model."""
+def _sql(connection: Any, model: type[Model], unique: tuple[str, ...], returning: str) -> tuple[str, tuple[Step, ...]]:
+    """The statement's text and how each of its values is prepared, built once per model."""
     key = (connection.vendor, model, unique, returning)
     known = _SQL.get(key)
     if known is not None:
@@ -62,5 +61,5 @@ def _sql(
         f"INSERT INTO {quote(meta.db_table)} ({columns}) VALUES ({placeholders}) "  # noqa: S608 - names from model meta
         f"ON CONFLICT ({conflict}) DO NOTHING RETURNING {quote(meta.get_field(returning).column)}"
     )
-    _SQL[key] = (sql, fields)
-    return sql, fields
+    built = _SQL[key] = (sql, steps(connection, model, fields))
+    return built

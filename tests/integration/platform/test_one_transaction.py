@@ -4,6 +4,7 @@ they and the block hold goes out in one batch before one commit; any failure kee
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 import pytest
 from django.db import connection
@@ -81,16 +82,14 @@ def test_outside_one_transaction_a_unit_of_work_nests_with_a_savepoint_as_before
     assert "SAVEPOINT" in [q["sql"].split()[0] for q in captured.captured_queries]
 
 
-@pytest.mark.postgres
-def test_the_outermost_batch_and_its_commit_leave_in_one_pipeline(monkeypatch):
-    """BEGIN, the batch and COMMIT go out together; the on-commit callbacks run after, outside the pipeline."""
-    from django.db import transaction
+@pytest.fixture
+def pipelines_entered(monkeypatch) -> tuple[Any, list[str]]:
+    """The connection's psycopg connection, and the transaction status at each pipeline it enters."""
     from psycopg.pq import TransactionStatus
 
     connection.ensure_connection()
     driver = connection.connection
     entered: list[str] = []
-    callbacks: list[bool] = []
     real_pipeline = type(driver).pipeline
 
     def spy(self):  # type: ignore[no-untyped-def]
@@ -98,6 +97,16 @@ def test_the_outermost_batch_and_its_commit_leave_in_one_pipeline(monkeypatch):
         return real_pipeline(self)
 
     monkeypatch.setattr(type(driver), "pipeline", spy)
+    return driver, entered
+
+
+@pytest.mark.postgres
+def test_the_outermost_batch_and_its_commit_leave_in_one_pipeline(pipelines_entered):
+    """BEGIN, the batch and COMMIT go out together; the on-commit callbacks run after, outside the pipeline."""
+    from django.db import transaction
+
+    driver, entered = pipelines_entered
+    callbacks: list[bool] = []
     with _unit():
         _hold("pipelined")
         transaction.on_commit(lambda: callbacks.append(driver._pipeline is None))
@@ -127,19 +136,8 @@ def test_a_conflict_in_the_pipelined_batch_rolls_back_whole_and_the_connection_g
 
 
 @pytest.mark.postgres
-def test_a_transaction_that_reads_first_sends_its_begin_with_that_read(monkeypatch):
-    from psycopg.pq import TransactionStatus
-
-    connection.ensure_connection()
-    driver = connection.connection
-    entered: list[str] = []
-    real_pipeline = type(driver).pipeline
-
-    def spy(self):  # type: ignore[no-untyped-def]
-        entered.append(TransactionStatus(self.pgconn.transaction_status).name)
-        return real_pipeline(self)
-
-    monkeypatch.setattr(type(driver), "pipeline", spy)
+def test_a_transaction_that_reads_first_sends_its_begin_with_that_read(pipelines_entered):
+    _, entered = pipelines_entered
     with _unit():
         before = EventRecord.objects.filter(owner_id="read-first").count()
         _hold("read-first")

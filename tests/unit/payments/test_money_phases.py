@@ -5,6 +5,7 @@ Every gateway here asserts it is called with no transaction of the unit of work 
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import timedelta
 
 import pytest
@@ -182,7 +183,8 @@ def test_success_on_a_cancelled_order_is_returned_and_listed():
     assert uow.orders.get(order_id).status.value == "cancelled"
 
 
-def test_a_start_whose_answer_was_lost_is_recovered_by_asking_the_provider():
+def _start_answer_lost(command: CreatePayment) -> tuple:
+    """The process dies while the provider is asked to start the payment: its intent is committed."""
     uow, gateway, deps, order_id = setup()
 
     def crash_on_start(request):
@@ -190,9 +192,12 @@ def test_a_start_whose_answer_was_lost_is_recovered_by_asking_the_provider():
 
     gateway.start = crash_on_start  # type: ignore[method-assign]
     with pytest.raises(Crash):
-        payment_create(
-            uow=uow, principal=SELLER, command=CreatePayment(order_id=order_id, method="cashfree"), deps=deps
-        )
+        payment_create(uow=uow, principal=SELLER, command=replace(command, order_id=order_id), deps=deps)
+    return uow, gateway, deps, order_id
+
+
+def test_a_start_whose_answer_was_lost_is_recovered_by_asking_the_provider():
+    uow, gateway, deps, _ = _start_answer_lost(CreatePayment(order_id="", method="cashfree"))
     (payment,) = uow.payments.rows.values()
     assert payment.awaits_start_answer()
     assert payment.next_check_at is not None
@@ -213,16 +218,7 @@ def test_a_start_whose_answer_was_lost_is_recovered_by_asking_the_provider():
 def test_a_start_whose_answer_was_lost_holds_off_a_second_payment_of_the_order():
     from application.shared.errors import Conflict
 
-    uow, gateway, deps, order_id = setup()
-
-    def crash_on_start(request):
-        raise Crash()
-
-    gateway.start = crash_on_start  # type: ignore[method-assign]
-    with pytest.raises(Crash):
-        payment_create(
-            uow=uow, principal=SELLER, command=CreatePayment(order_id=order_id, method="card", card=CARD), deps=deps
-        )
+    uow, gateway, deps, order_id = _start_answer_lost(CreatePayment(order_id="", method="card", card=CARD))
     del gateway.start
     with pytest.raises(Conflict) as refused:
         payment_create(

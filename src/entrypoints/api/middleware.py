@@ -135,7 +135,10 @@ def _refuse_nul(request: HttpRequest) -> HttpResponse | None:
 
 
 def is_nul_error(exc: BaseException) -> bool:
-    """PostgreSQL's refusal of NUL in text (psycopg's DataError, or the ValueError some drivers raise)."""
+    """PostgreSQL's refusal of NUL in text (psycopg's DataError, or the ValueError some drivers raise),
+    or of ``\u0000`` in a jsonb value (SQLSTATE 22P05, untranslatable character)."""
+    if isinstance(exc, DatabaseError) and getattr(exc.__cause__, "sqlstate", None) == "22P05":
+        return True
     return isinstance(exc, ValueError | DatabaseError) and "NUL (0x00)" in str(exc)
 
 

@@ -86,3 +86,24 @@ def test_twenty_concurrent_twins_all_get_the_one_order():
     assert sum(r.has_header("Idempotent-Replayed") for r in results) == 19
     assert _orders(merchant) == 1
     assert IdempotencyRecord.objects.filter(key="twins").count() == 1
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        # Text: PostgreSQL refuses it at the commit (SQLite would store it).
+        pytest.param({"description": "a\u0000b"}, marks=pytest.mark.postgres),
+        # Metadata: refused by the schema, on every database.
+        {"metadata": {"note": "a\u0000b"}},
+    ],
+)
+def test_a_nul_character_is_refused_and_nothing_is_stored(body):
+    """What PostgreSQL would refuse at the commit is a client mistake: problem+json, no order, no record."""
+    merchant = _merchant()
+    http = Client()
+    headers = {**merchant["headers"], "Idempotency-Key": "nul"}
+    response = post(http, PATH, {"amount": "7.00", **body}, **headers)
+    assert 400 <= response.status_code < 500, response.content
+    assert response["Content-Type"].startswith("application/problem+json")
+    assert _orders(merchant) == 0
+    assert not IdempotencyRecord.objects.filter(key="nul").exists()

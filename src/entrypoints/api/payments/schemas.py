@@ -42,6 +42,9 @@ class OrderCreateIn(InputSchema):
         for key, item in value.items():
             if len(key) > 40 or len(item) > 500:
                 raise ValueError("metadata keys are at most 40 characters and values at most 500")
+            if "\x00" in key or "\x00" in item:
+                # PostgreSQL's jsonb cannot hold it: refused here, naming the field, on every database.
+                raise ValueError("metadata may not contain NUL characters")
         return value
 
 

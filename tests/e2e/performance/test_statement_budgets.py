@@ -2,7 +2,9 @@
 
 Every statement a request sends is a round trip to the database; these are the ceilings the lean
 write paths were built to. Throughput itself is measured by ``make bench`` (benchmarks/write_paths.py),
-never by a timed test. Counted: every statement Django sends (SAVEPOINT/RELEASE included).
+never by a timed test. Counted twice: every statement Django sends (SAVEPOINT/RELEASE included, and the
+BEGIN/COMMIT Django notes for a block), and on the wire (tests/wire.py) every statement PostgreSQL was
+asked to run and every round trip the request waited for.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from django.test.utils import CaptureQueriesContext
 
 from tests.e2e.payments.conftest import create_order
 from tests.helpers import post, register
+from tests.wire import traced
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.postgres]
 
@@ -25,6 +28,14 @@ BUDGETS = {
     "order create (API key, Idempotency-Key)": 3,
     "card payment on an existing order": 10,
     "refund of a captured card payment": 10,
+}
+# Round trips to PostgreSQL: BEGIN, reads, writes and COMMIT each cost one unless sent together.
+ROUND_TRIPS = {
+    "ingestion (unique transaction id)": 1,
+    "ingestion (replayed transaction id)": 1,
+    "order create (API key, Idempotency-Key)": 1,
+    "card payment on an existing order": 7,
+    "refund of a captured card payment": 7,
 }
 
 
@@ -48,11 +59,15 @@ def merchant(http) -> dict[str, Any]:
 
 
 def _statements(path: str, send) -> tuple[Any, list[str]]:  # type: ignore[no-untyped-def]
-    with CaptureQueriesContext(connection) as captured:
+    with CaptureQueriesContext(connection) as captured, traced() as wire:
         response = send()
     sql = [query["sql"] for query in captured.captured_queries]
     budget = BUDGETS[path]
     assert len(sql) <= budget, f"{path}: {len(sql)} statements, budget {budget}:\n" + "\n".join(s[:160] for s in sql)
+    sent = "\n".join(s[:160] for s in wire.statements)
+    assert len(wire.statements) <= budget, f"{path}: {len(wire.statements)} statements sent, budget {budget}:\n{sent}"
+    trips = ROUND_TRIPS[path]
+    assert wire.round_trips <= trips, f"{path}: {wire.round_trips} round trips, budget {trips}:\n{sent}"
     return response, sql
 
 

@@ -15,6 +15,7 @@ from adapters.django_orm.platform import write_batch
 from adapters.django_orm.platform.models import EventRecord
 from adapters.django_orm.platform.outbox_store import DjangoOutbox
 from adapters.django_orm.platform.unit_of_work import DjangoUnitOfWork, one_transaction
+from tests.wire import traced
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -101,48 +102,81 @@ def pipelines_entered(monkeypatch) -> tuple[Any, list[str]]:
 
 
 @pytest.mark.postgres
-def test_the_outermost_batch_and_its_commit_leave_in_one_pipeline(pipelines_entered):
-    """BEGIN, the batch and COMMIT go out together; the on-commit callbacks run after, outside the pipeline."""
+def test_a_unit_of_work_that_only_writes_is_one_statement_in_one_round_trip(pipelines_entered):
+    """Nothing read first: the batch is the whole transaction, sent alone in autocommit (no BEGIN, no
+    COMMIT, no pipeline); the on-commit callbacks still run, after it."""
+    from django.db import transaction
+
+    _, entered = pipelines_entered
+    callbacks: list[bool] = []
+    with traced() as wire, _unit():
+        _hold("alone")
+        _hold("alone")
+        transaction.on_commit(lambda: callbacks.append(True))
+    assert len(wire.statements) == 1
+    assert wire.statements[0].startswith('INSERT INTO "event_log"')
+    assert wire.round_trips == 1
+    assert entered == []
+    assert callbacks == [True]
+    assert EventRecord.objects.filter(owner_id="alone").count() == 2
+
+
+@pytest.mark.postgres
+def test_after_a_read_the_batch_and_the_commit_leave_in_one_round_trip(pipelines_entered):
     from django.db import transaction
 
     driver, entered = pipelines_entered
     callbacks: list[bool] = []
-    with _unit():
-        _hold("pipelined")
+    with traced() as wire, _unit():
+        before = EventRecord.objects.filter(owner_id="read-first").count()
+        _hold("read-first")
         transaction.on_commit(lambda: callbacks.append(driver._pipeline is None))
-    # Entered once, before the BEGIN was sent: the BEGIN travels in the pipeline too.
-    assert entered == ["IDLE"]
+    # BEGIN, the read, then the batch with the COMMIT in one pipeline and one Sync.
+    assert wire.statements[0] == "BEGIN"
+    assert wire.statements[-1] == "COMMIT"
+    assert len(wire.statements) == 4
+    assert wire.round_trips == 3
+    assert entered == ["INTRANS"]
     assert callbacks == [True]
-    assert EventRecord.objects.filter(owner_id="pipelined").exists()
+    assert before == 0
+    assert EventRecord.objects.filter(owner_id="read-first").count() == 1
 
 
-def _hold_twice(event: dict) -> None:
+def _hold_twice(event: dict, *, read_first: bool = False) -> None:
     with _unit():
+        if read_first:
+            EventRecord.objects.filter(owner_id="nobody").exists()
         write_batch.insert_values(EventRecord, {**event, "created_at": timezone.now()})
         write_batch.insert_values(EventRecord, {**event, "created_at": timezone.now()})
 
 
 @pytest.mark.postgres
-def test_a_conflict_in_the_pipelined_batch_rolls_back_whole_and_the_connection_goes_on():
+@pytest.mark.parametrize("read_first", [False, True], ids=["alone", "pipelined-with-commit"])
+def test_a_conflict_in_the_batch_rolls_back_whole_and_the_connection_goes_on(read_first: bool):
     from django.db import IntegrityError
 
-    event = _event("twice")
+    event = _event(f"twice-{read_first}")
     with pytest.raises(IntegrityError):
-        _hold_twice(event)
-    assert not EventRecord.objects.filter(owner_id="twice").exists()
+        _hold_twice(event, read_first=read_first)
+    assert not EventRecord.objects.filter(owner_id=event["owner_id"]).exists()
+    assert connection.get_autocommit()
     with _unit():
         _hold("after")
     assert EventRecord.objects.filter(owner_id="after").exists()
 
 
 @pytest.mark.postgres
-def test_a_transaction_that_reads_first_sends_its_begin_with_that_read(pipelines_entered):
-    _, entered = pipelines_entered
-    with _unit():
-        before = EventRecord.objects.filter(owner_id="read-first").count()
-        _hold("read-first")
-        during = EventRecord.objects.filter(owner_id="read-first").count()
-    # The first read carried the BEGIN; the second read (the held row sent before it) and the commit ran inside.
-    assert entered == ["IDLE", "INTRANS"]
-    assert (before, during) == (0, 1)
-    assert EventRecord.objects.filter(owner_id="read-first").count() == 1
+def test_a_block_at_a_stricter_isolation_level_keeps_its_begin():
+    from psycopg import IsolationLevel
+
+    connection.ensure_connection()
+    driver = connection.connection
+    driver.isolation_level = IsolationLevel.REPEATABLE_READ
+    try:
+        with traced() as wire, _unit():
+            _hold("repeatable")
+    finally:
+        driver.isolation_level = None
+    assert wire.statements[0].startswith("BEGIN ISOLATION LEVEL REPEATABLE READ")
+    assert wire.statements[-1] == "COMMIT"
+    assert EventRecord.objects.filter(owner_id="repeatable").exists()

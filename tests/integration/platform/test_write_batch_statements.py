@@ -92,6 +92,21 @@ def test_an_insert_is_what_the_compiler_makes_every_time(ignore_conflicts: bool)
         _same_statement(ours, django)
 
 
+def test_a_binary_field_keeps_the_insert_shape_built_once_and_says_what_the_compiler_says() -> None:
+    """An idempotency record's sealed body: ``binary_placeholder_sql`` is ``%s`` here, so no compiling per row."""
+    real, now = connections["default"], timezone.now()
+    for _ in range(2):
+        row = row_values(
+            IdempotencyRecord,
+            {"id": uuid.uuid4(), "scope": "s", "key": uuid.uuid4().hex, "fingerprint": "f" * 64}
+            | {"response_status": 201, "response_body": b"sealed", "created_at": now, "completed_at": now},
+        )
+        (ours,) = write_batch._insert_statements(real, IdempotencyRecord, [row], ignore_conflicts=False)
+        (django,) = _compiled_insert(IdempotencyRecord, [row], ignore_conflicts=False)
+        _same_statement(ours, django)
+    assert write_batch._INSERT_SHAPES[(real.vendor, IdempotencyRecord, False)] is not None
+
+
 def test_rows_of_one_table_are_one_insert_with_every_rows_values_in_order() -> None:
     real = connections["default"]
     rows = [_outbox_row(topic=f"t{i}") for i in range(3)]

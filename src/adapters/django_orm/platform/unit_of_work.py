@@ -9,8 +9,8 @@ from types import TracebackType
 from typing import Any
 
 from django.db import transaction
-from psycopg import ServerCursor
-from psycopg.pq import PipelineStatus, TransactionStatus
+from psycopg import IsolationLevel
+from psycopg.pq import TransactionStatus
 
 from adapters.django_orm.platform.outbox_store import DjangoOutbox
 from adapters.django_orm.platform.write_batch import WriteBatch, close_batch, current_batch, open_batch
@@ -27,7 +27,7 @@ class DjangoUnitOfWork:
     write batch (write_batch.py) and sent as one statement just before the block commits
     (or releases its savepoint, when nested); an exception drops them with the rollback.
 
-    The outermost block's batch and its COMMIT leave together (``_send_and_commit``).
+    The outermost block's batch and the end of its transaction leave in one round trip (``_send_and_commit``).
 
     Inside ``one_transaction`` a block joins that transaction: no savepoint, its writes stay
     in the batch until the transaction's end, and an exception dooms the whole transaction.
@@ -46,8 +46,6 @@ class DjangoUnitOfWork:
         atomic.__enter__()
         # Installed after the block opened: its BEGIN/SAVEPOINT sends what an outer batch held.
         installed = None if joined else open_batch()
-        if installed is not None and installed.connection.vendor == "postgresql":
-            installed.connection.execute_wrappers.append(begin_with_first_statement)
         self._blocks.append((atomic, installed, joined))
         return self
 
@@ -73,9 +71,6 @@ class DjangoUnitOfWork:
             if installed is not None:
                 # Removed before the commit: its on-commit callbacks (in-process workers) write on their own.
                 close_batch(installed)
-                wrappers = installed.connection.execute_wrappers
-                if begin_with_first_statement in wrappers:
-                    wrappers.remove(begin_with_first_statement)
             atomic.__exit__(exc_type, exc, tb)
 
 
@@ -115,34 +110,53 @@ def one_transaction() -> Iterator[None]:
     atomic.__exit__(None, None, None)
 
 
-def begin_with_first_statement(execute: Any, sql: str, params: Any, many: bool, context: dict[str, Any]) -> Any:
-    """An execute wrapper (PostgreSQL, while a unit of work is open): the transaction's first statement
-    takes psycopg's pending BEGIN with it in one pipeline, one round trip instead of two. Its results
-    are fetched when the pipeline ends, before the caller reads them."""
-    connection = context["connection"]
-    driver = connection.connection
-    pgconn = driver.pgconn
-    if (
-        many
-        or pgconn.transaction_status != TransactionStatus.IDLE
-        or pgconn.pipeline_status != PipelineStatus.OFF
-        or driver.autocommit
-        or isinstance(context["cursor"].cursor, ServerCursor)  # named cursors do not run in a pipeline
-    ):
-        return execute(sql, params, many, context)
-    with connection.wrap_database_errors, driver.pipeline():
-        return execute(sql, params, many, context)
-
-
 def _send_and_commit(batch: WriteBatch) -> None:
-    """Sends the batch; on PostgreSQL, when this is the outermost block, with the COMMIT (and the BEGIN,
-    if the batch is the transaction's first statement) in one pipeline: one round trip for all three.
-    Django's own commit then finds the transaction ended and only runs its on-commit callbacks."""
+    """Sends the batch, and on PostgreSQL, when this is the outermost block, ends the transaction in the
+    same round trip. Django's own commit then finds the transaction ended and only runs its on-commit
+    callbacks.
+
+    - Nothing of the transaction reached the server yet (psycopg sends BEGIN with the first statement):
+      the batch is everything it writes, one statement, and a statement outside a transaction block is a
+      transaction of its own, atomic. It goes alone, in autocommit: no BEGIN, no COMMIT.
+    - Otherwise the batch and a COMMIT go in one pipeline with one Sync. (``driver.commit()`` inside a
+      pipeline syncs on its own, and leaving the pipeline syncs again: a round trip each.) A failed batch
+      aborts the pipeline before the COMMIT, and Django's rollback follows as for any failed statement.
+    """
     connection = batch.connection
     if connection.vendor != "postgresql" or len(connection.atomic_blocks) != 1 or connection.needs_rollback:
         batch.send()
         return
+    if batch.holds_nothing():
+        return  # Django's commit alone: one round trip, none if nothing was sent
     driver = connection.connection
-    with connection.wrap_database_errors, driver.pipeline():
-        batch.send()
-        driver.commit()
+    if driver.pgconn.transaction_status == TransactionStatus.IDLE:
+        if driver.isolation_level not in _ONE_STATEMENT_LEVELS:
+            batch.send()  # a block asked to run at a stricter level keeps its BEGIN
+            return
+        _send_alone(batch)
+        return
+    commit = driver.cursor()
+    try:
+        with connection.wrap_database_errors, driver.pipeline():
+            batch.send()
+            commit.execute(_COMMIT, prepare=False)
+    finally:
+        commit.close()
+
+
+def _send_alone(batch: WriteBatch) -> None:
+    """The batch as the whole transaction: one statement in autocommit, atomic by itself."""
+    connection = batch.connection
+    driver = connection.connection
+    with connection.wrap_database_errors:
+        driver.autocommit = True
+        try:
+            batch.send()
+        finally:
+            driver.autocommit = False
+
+
+_COMMIT = b"COMMIT"
+# The isolation levels under which a statement alone runs as it would in the block: psycopg leaves the
+# server's default (None) or asks for READ COMMITTED, PostgreSQL's default.
+_ONE_STATEMENT_LEVELS = (None, IsolationLevel.READ_COMMITTED)

@@ -36,7 +36,8 @@ from typing import Any
 from uuid import UUID
 
 from django.db import DEFAULT_DB_ALIAS, connections
-from django.db.models import Field, Model
+from django.db.backends.base.operations import BaseDatabaseOperations
+from django.db.models import BinaryField, Field, Model
 from django.db.models.constants import OnConflict
 from django.db.models.sql import InsertQuery, UpdateQuery
 from django.utils.connection import ConnectionProxy
@@ -139,6 +140,9 @@ class WriteBatch:
         finally:
             self._sending = False
 
+    def holds_nothing(self) -> bool:
+        return not (self._inserts or self._increments or self._appends or self._updates)
+
     def drop(self) -> None:
         self._inserts, self._held_rows, self._increments, self._appends, self._updates = {}, {}, {}, {}, {}
         self._just_read.clear()
@@ -233,7 +237,7 @@ def _insert_shape(
         pass
     fields = tuple(f for f in model._meta.local_concrete_fields if not f.generated)
     built: tuple[str, str, str, tuple[Step, ...]] | None = None
-    if not any(hasattr(f, "get_placeholder") for f in fields):
+    if not any(_own_placeholder(connection, f) for f in fields):
         ops = connection.ops
         on_conflict = OnConflict.IGNORE if ignore_conflicts else None
         columns = ", ".join(ops.quote_name(f.column) for f in fields)
@@ -292,13 +296,25 @@ def _update_shape(
             (name, *step[1:]) for name, step in zip(names, steps(connection, model, tuple(fields)), strict=True)
         )
         sql = None
-        if not any(hasattr(f, "get_placeholder") for f in fields):
+        if not any(_own_placeholder(connection, f) for f in fields):
             table = quote(meta.db_table)
             assignments = ", ".join(f"{quote(f.column)} = %s" for f in fields)
             sql = f"UPDATE {table} SET {assignments} WHERE {table}.{quote(pk.column)} = %s"  # noqa: S608 - names from model meta
         built = (sql, row_steps, pk)
     _UPDATE_SHAPES[key] = built
     return built
+
+
+def _own_placeholder(connection: Any, field: Field[Any, Any]) -> bool:
+    """Whether the compiler would ask ``field`` for a placeholder other than ``%s`` for some value.
+
+    A ``BinaryField`` asks the backend (``binary_placeholder_sql``), and only MySQL says anything but
+    ``%s``: on the others its statements keep a shape built once (an idempotency record's sealed body)."""
+    if not hasattr(field, "get_placeholder"):
+        return False
+    if type(field) is BinaryField:
+        return type(connection.ops).binary_placeholder_sql is not BaseDatabaseOperations.binary_placeholder_sql
+    return True
 
 
 def _update_sql_with_placeholders(

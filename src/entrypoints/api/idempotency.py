@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import functools
 import inspect
-import json
 from collections.abc import Callable
 from typing import Any
 
@@ -65,6 +64,11 @@ def intent_key(request: HttpRequest) -> str | None:
     return value if isinstance(value, str) else None
 
 
+# The encoder ninja uses, so replayed and direct responses render datetimes alike; one instance (what
+# ``json.dumps(payload, cls=...)`` builds per call with the same default options), it keeps no state.
+_ENCODER = NinjaJSONEncoder()
+
+
 def render(result: Any) -> HttpResponse:
     if isinstance(result, Status):
         status, body = result.status_code, result.value
@@ -73,8 +77,7 @@ def render(result: Any) -> HttpResponse:
     if isinstance(body, HttpResponse):
         return body
     payload = body.model_dump(by_alias=True) if isinstance(body, BaseModel) else body
-    # The same encoder ninja uses, so replayed and direct responses render datetimes alike.
-    return HttpResponse(json.dumps(payload, cls=NinjaJSONEncoder), status=status, content_type="application/json")
+    return HttpResponse(_ENCODER.encode(payload), status=status, content_type="application/json")
 
 
 def _replay(stored: StoredResponse) -> HttpResponse:

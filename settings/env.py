@@ -118,6 +118,7 @@ class Env:
     transaction_processing_delay_seconds: float
     transaction_max_attempts: int
     outbox_lease_seconds: float
+    outbox_wake_interval_ms: float
     db_conn_max_age: int
     db_conn_health_checks: bool
     db_server_side_binding: bool
@@ -217,6 +218,8 @@ def read_env() -> Env:
         transaction_processing_delay_seconds=_float("TRANSACTION_PROCESSING_DELAY_SECONDS", 30.0),
         transaction_max_attempts=_int("TRANSACTION_MAX_ATTEMPTS", 5),
         outbox_lease_seconds=_float("OUTBOX_LEASE_SECONDS", 120.0),
+        # Busy, pushes waking the queue workers start at most this often (entrypoints/tasks/wake.py).
+        outbox_wake_interval_ms=_float("OUTBOX_WAKE_INTERVAL_MS", 20.0),
         db_conn_max_age=_int("DB_CONN_MAX_AGE", 60),
         # Off: a per-request ``SELECT 1`` that CONN_MAX_AGE makes unnecessary (settings/main.py says why).
         db_conn_health_checks=_bool("DB_CONN_HEALTH_CHECKS", False),

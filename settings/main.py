@@ -183,6 +183,7 @@ SANDBOX_CARD_DELAYS = ENV.sandbox_card_delays
 TRANSACTION_PROCESSING_DELAY_SECONDS = ENV.transaction_processing_delay_seconds
 TRANSACTION_MAX_ATTEMPTS = ENV.transaction_max_attempts
 OUTBOX_LEASE_SECONDS = ENV.outbox_lease_seconds
+OUTBOX_WAKE_INTERVAL_MS = ENV.outbox_wake_interval_ms
 BENCHMARK_ROUTES = ENV.benchmark_routes
 
 # Live vs sandbox (README "Live and sandbox", docs/gateways.md). SANDBOX_COMPONENTS names what may be

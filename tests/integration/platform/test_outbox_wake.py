@@ -143,6 +143,44 @@ def test_commits_arriving_while_a_push_is_in_flight_share_the_next_push() -> Non
     assert pushed[1]["ingest"] == ["i1", "i2"]
 
 
+def test_busy_pushes_are_spaced_out_and_an_idle_commit_is_pushed_at_once() -> None:
+    """With a minimum interval, the commits made while the coalescer waits for it share one push; an
+    idle coalescer pushes a commit at once. Its clock and sleep are the test's: no wall-clock waits."""
+    pushed: list[dict[str, list[str]]] = []
+    now = [100.0]
+    slept: list[float] = []
+    sleeping, wake_up = threading.Event(), threading.Event()
+
+    def sleep(seconds: float) -> None:
+        slept.append(seconds)
+        sleeping.set()
+        assert wake_up.wait(10)
+        now[0] += seconds
+
+    coalescer = wake.WakeCoalescer(
+        lambda messages: pushed.append({q: list(ids) for q, ids in messages.items()}),
+        min_interval=0.3,
+        clock=lambda: now[0],
+        sleep=sleep,
+    )
+    coalescer.offer({"default": ["a"]})
+    assert coalescer.flush(10)
+    assert (pushed, slept) == ([{"default": ["a"]}], [])  # idle: at once
+    coalescer.offer({"default": ["busy0"]})
+    assert sleeping.wait(10)  # 0.3 s have not passed since the last push: it waits for company
+    for n in range(1, 5):
+        coalescer.offer({"default": [f"busy{n}"]})
+    wake_up.set()
+    assert coalescer.flush(10)
+    assert pushed[1] == {"default": [f"busy{n}" for n in range(5)]}
+    assert slept == [pytest.approx(0.3)]
+    now[0] += 10  # idle for a while
+    coalescer.offer({"default": ["later"]})
+    assert coalescer.flush(10)
+    assert pushed[2] == {"default": ["later"]}
+    assert len(slept) == 1  # at once again
+
+
 def test_a_failed_push_is_logged_and_the_next_commit_is_pushed_again() -> None:
     pushed: list[dict[str, list[str]]] = []
 

@@ -15,7 +15,7 @@ from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import Field
 
 from adapters.django_orm.payments.models import PaymentRecord
-from adapters.django_orm.shared.prepared import prepare, row_values
+from adapters.django_orm.shared.prepared import Step, prepare, prepare_row, row_values, steps
 from domain.payments.payment import PaymentStatus
 
 
@@ -24,19 +24,21 @@ def insert_unless_start_awaited(values: dict[str, Any]) -> bool:
     its order is pending with no start answer applied; whether it was inserted."""
     connection = connections[DEFAULT_DB_ALIAS]
     row = row_values(PaymentRecord, values)
-    sql, fields, order = _sql(connection)
-    params = [prepare(field, row[field.attname], connection) for field in fields]
+    sql, row_steps, order = _sql(connection)
+    params: list[Any] = []
+    # The row's values prepared by per-field steps worked out once (a ``prepare`` call per column cost more).
+    prepare_row(row_steps, row, connection, params)
     params += [prepare(order, row["order_id"], connection), PaymentStatus.PENDING.value]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return bool(cursor.rowcount == 1)
 
 
-# database vendor -> (the statement, the fields of its values, the order field), built once.
-_SQL: dict[str, tuple[str, tuple[Field[Any, Any], ...], Field[Any, Any]]] = {}
+# database vendor -> (the statement, how the values of its fields are prepared, the order field), built once.
+_SQL: dict[str, tuple[str, tuple[Step, ...], Field[Any, Any]]] = {}
 
 
-def _sql(connection: Any) -> tuple[str, tuple[Field[Any, Any], ...], Field[Any, Any]]:
+def _sql(connection: Any) -> tuple[str, tuple[Step, ...], Field[Any, Any]]:
     known = _SQL.get(connection.vendor)
     if known is not None:
         return known
@@ -54,5 +56,5 @@ def _sql(connection: Any) -> tuple[str, tuple[Field[Any, Any], ...], Field[Any, 
         f"AND awaited.{status} = %s AND awaited.{started} IS NULL)"
     )
     order_field: Field[Any, Any] = meta.get_field("order")
-    built = _SQL[connection.vendor] = (sql, fields, order_field)
+    built = _SQL[connection.vendor] = (sql, steps(connection, PaymentRecord, fields), order_field)
     return built

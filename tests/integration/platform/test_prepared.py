@@ -161,3 +161,25 @@ def test_a_plain_value_passes_through_untouched_on_postgresql_and_an_expression_
     assert not prepare_row(
         steps(wrapper, OutboxMessage, (topic,)), {"topic": F("topic")}, wrapper, stopped, ("resolve_expression",)
     )
+
+
+def test_row_values_fills_every_missing_field_as_a_model_instance_would() -> None:
+    """Constant defaults are worked out once per model; callables and mutable defaults are asked per row
+    (two rows never share a dict), as ``Model()`` then ``pre_save`` would give them."""
+    from adapters.django_orm.shared.prepared import needs_instance, row_values
+
+    for model in apps.get_models():
+        if not model.__module__.startswith("adapters.") or needs_instance(model):
+            continue
+        first, second = row_values(model, {}), row_values(model, {})
+        instance = model()
+        for field in model._meta.concrete_fields:
+            expected = getattr(instance, field.attname)
+            if field.has_db_default():
+                continue  # a database default: an expression, asked per row as Django does
+            if callable(field.default) and field.default not in (dict, list):
+                assert type(first[field.attname]) is type(expected), (model, field.name)
+                continue  # a fresh value per row (ids, timestamps): only its kind can compare
+            assert first[field.attname] == expected, (model, field.name)
+            if isinstance(expected, (dict, list)):
+                assert first[field.attname] is not second[field.attname], (model, field.name)

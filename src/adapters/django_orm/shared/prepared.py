@@ -146,8 +146,23 @@ _NEVER_EXPRESSIONS = frozenset({str, int, float, bool, type(None), Decimal, date
 
 
 @functools.cache
-def _defaults(model: type[Model]) -> tuple[tuple[str, Field[Any, Any]], ...]:
-    return tuple((f.attname, f) for f in model._meta.concrete_fields)
+def _defaults(model: type[Model]) -> tuple[tuple[str, Field[Any, Any], Any], ...]:
+    """Every concrete field with its default worked out once when that default is a constant (an
+    immutable value, not a callable, not a database default); ``_CALL`` when it must be asked per row."""
+    made = []
+    for f in model._meta.concrete_fields:
+        value: Any = _CALL
+        if not callable(f.default) and not f.has_db_default():
+            candidate = f.get_default()
+            if type(candidate) in _CONSTANT:
+                value = candidate
+        made.append((f.attname, f, value))
+    return tuple(made)
+
+
+# A default asked of its field per row (a callable, a mutable value, a database default).
+_CALL: Any = object()
+_CONSTANT = frozenset({str, int, bool, type(None), Decimal, float})
 
 
 @functools.cache
@@ -162,7 +177,7 @@ def row_values(model: type[Model], values: dict[str, Any]) -> dict[str, Any]:
         row = model(**values)
         return {f.attname: f.pre_save(row, True) for f in model._meta.concrete_fields}
     out = dict(values)
-    for attname, field in _defaults(model):
+    for attname, field, constant in _defaults(model):
         if attname not in out:
-            out[attname] = field.get_default()
+            out[attname] = field.get_default() if constant is _CALL else constant
     return out

@@ -34,8 +34,8 @@ ROUND_TRIPS = {
     "ingestion (unique transaction id)": 1,
     "ingestion (replayed transaction id)": 1,
     "order create (API key, Idempotency-Key)": 1,
-    "card payment on an existing order": 7,
-    "refund of a captured card payment": 7,
+    "card payment on an existing order": 5,
+    "refund of a captured card payment": 5,
 }
 
 

@@ -131,12 +131,13 @@ def test_after_a_read_the_batch_and_the_commit_leave_in_one_round_trip(pipelines
         before = EventRecord.objects.filter(owner_id="read-first").count()
         _hold("read-first")
         transaction.on_commit(lambda: callbacks.append(driver._pipeline is None))
-    # BEGIN, the read, then the batch with the COMMIT in one pipeline and one Sync.
+    # The BEGIN with the read in one pipeline, then the batch with the COMMIT in another: two round trips.
     assert wire.statements[0] == "BEGIN"
+    assert wire.statements[1].startswith('SELECT COUNT(*) AS "__count" FROM "event_log"')
     assert wire.statements[-1] == "COMMIT"
     assert len(wire.statements) == 4
-    assert wire.round_trips == 3
-    assert entered == ["INTRANS"]
+    assert wire.round_trips == 2
+    assert entered == ["IDLE", "INTRANS"]
     assert callbacks == [True]
     assert before == 0
     assert EventRecord.objects.filter(owner_id="read-first").count() == 1
@@ -180,3 +181,69 @@ def test_a_block_at_a_stricter_isolation_level_keeps_its_begin():
     assert wire.statements[0].startswith("BEGIN ISOLATION LEVEL REPEATABLE READ")
     assert wire.statements[-1] == "COMMIT"
     assert EventRecord.objects.filter(owner_id="repeatable").exists()
+
+
+@pytest.mark.postgres
+def test_a_failed_first_statement_rolls_back_and_the_connection_goes_on():
+    """The first statement fails in the pipeline that carried its BEGIN: the transaction is rolled back
+    whole and the next one starts afresh."""
+    from django.db import ProgrammingError
+
+    with pytest.raises(ProgrammingError), _unit(), connection.cursor() as cursor:
+        cursor.execute("SELECT * FROM no_such_table_here")
+    assert connection.get_autocommit()
+    assert connection.connection.pgconn.transaction_status == 0  # IDLE
+    with _unit():
+        EventRecord.objects.filter(owner_id="nobody").exists()
+        _hold("after-failure")
+    assert EventRecord.objects.filter(owner_id="after-failure").exists()
+
+
+@pytest.mark.postgres
+def test_after_the_first_read_a_failure_keeps_nothing_and_a_nested_block_still_rolls_back_alone():
+    def outer_fails() -> None:
+        with _unit():
+            EventRecord.objects.filter(owner_id="nobody").exists()  # BEGIN travels with this read
+            _hold("kept-until-failure")
+            EventRecord.objects.filter(owner_id="kept-until-failure").exists()  # sent inside the transaction
+            raise RuntimeError("refused")
+
+    with pytest.raises(RuntimeError):
+        outer_fails()
+    assert not EventRecord.objects.filter(owner_id="kept-until-failure").exists()
+
+    def inner_fails() -> None:
+        with _unit():  # nested: the outer block's first statement is this one's SAVEPOINT
+            _hold("inner-rolled-back")
+            EventRecord.objects.filter(owner_id="nobody").exists()
+            raise RuntimeError("inner refused")
+
+    with traced() as wire, _unit():
+        with pytest.raises(RuntimeError):
+            inner_fails()
+        _hold("outer-kept")
+    assert wire.statements[0] == "BEGIN"
+    assert wire.statements[1].startswith("SAVEPOINT")
+    assert not EventRecord.objects.filter(owner_id="inner-rolled-back").exists()
+    assert EventRecord.objects.filter(owner_id="outer-kept").exists()
+
+
+@pytest.mark.postgres
+def test_a_named_cursor_or_a_stricter_level_first_keeps_psycopgs_own_begin():
+    from psycopg import IsolationLevel
+
+    EventRecord.objects.create(**_event("iterated"), created_at=timezone.now())
+    with traced() as wire, _unit():
+        owners = [e.owner_id for e in EventRecord.objects.filter(owner_id="iterated").iterator(chunk_size=10)]
+    assert owners == ["iterated"]
+    assert wire.statements[0] == "BEGIN"
+    connection.ensure_connection()
+    driver = connection.connection
+    driver.isolation_level = IsolationLevel.REPEATABLE_READ
+    try:
+        with traced() as wire, _unit():
+            EventRecord.objects.filter(owner_id="iterated").exists()
+    finally:
+        driver.isolation_level = None
+    assert wire.statements[0] == "BEGIN ISOLATION LEVEL REPEATABLE READ"
+    assert wire.round_trips == 3  # its own BEGIN, the read, the COMMIT

@@ -9,8 +9,8 @@ from types import TracebackType
 from typing import Any
 
 from django.db import transaction
-from psycopg import IsolationLevel
-from psycopg.pq import TransactionStatus
+from psycopg import IsolationLevel, ServerCursor
+from psycopg.pq import PipelineStatus, TransactionStatus
 
 from adapters.django_orm.platform.outbox_store import DjangoOutbox
 from adapters.django_orm.platform.write_batch import WriteBatch, close_batch, current_batch, open_batch
@@ -46,6 +46,8 @@ class DjangoUnitOfWork:
         atomic.__enter__()
         # Installed after the block opened: its BEGIN/SAVEPOINT sends what an outer batch held.
         installed = None if joined else open_batch()
+        if installed is not None and installed.connection.vendor == "postgresql":
+            installed.connection.execute_wrappers.append(begin_with_first_statement)
         self._blocks.append((atomic, installed, joined))
         return self
 
@@ -71,6 +73,9 @@ class DjangoUnitOfWork:
             if installed is not None:
                 # Removed before the commit: its on-commit callbacks (in-process workers) write on their own.
                 close_batch(installed)
+                wrappers = installed.connection.execute_wrappers
+                if begin_with_first_statement in wrappers:
+                    wrappers.remove(begin_with_first_statement)
             atomic.__exit__(exc_type, exc, tb)
 
 
@@ -108,6 +113,53 @@ def one_transaction() -> Iterator[None]:
         raise
     # Commits (unless _send_and_commit did) and runs the on-commit callbacks, outside any pipeline.
     atomic.__exit__(None, None, None)
+
+
+def begin_with_first_statement(execute: Any, sql: str, params: Any, many: bool, context: dict[str, Any]) -> Any:
+    """An execute wrapper (PostgreSQL, while an outermost unit of work is open): the transaction's first
+    statement and its BEGIN leave in one pipeline, one round trip instead of two.
+
+    psycopg sends its own BEGIN before a transaction's first statement and waits for its answer, even
+    inside a pipeline. So the connection is put in autocommit for that statement (psycopg then sends no
+    BEGIN) and the BEGIN is ours, in the same pipeline: from then on the server holds the transaction
+    open, every statement runs in it, and it ends as any other: the batch with its COMMIT
+    (``_send_and_commit``), Django's commit, or a rollback (psycopg sends COMMIT and ROLLBACK whenever a
+    transaction is open, whatever its autocommit says). Django's own autocommit stays off, so nested
+    blocks take savepoints as before; leaving the outermost block turns autocommit on again anyway.
+
+    Only for the BEGIN psycopg itself would send (no isolation level but READ COMMITTED, neither read-only
+    nor deferrable), a single execute and a client-side cursor (a named cursor cannot run in a pipeline);
+    anything else keeps psycopg's own BEGIN.
+    """
+    connection = context["connection"]
+    driver = connection.connection
+    pgconn = driver.pgconn
+    begin = _BEGIN.get(driver.isolation_level)
+    if (
+        begin is None
+        or many
+        or driver.autocommit
+        or pgconn.transaction_status != TransactionStatus.IDLE
+        or pgconn.pipeline_status != PipelineStatus.OFF
+        or driver.read_only is not None
+        or driver.deferrable is not None
+        or isinstance(context["cursor"].cursor, ServerCursor)
+    ):
+        return execute(sql, params, many, context)
+    with connection.wrap_database_errors:
+        driver.autocommit = True
+        opening = driver.cursor()
+        try:
+            with driver.pipeline():
+                opening.execute(begin, prepare=False)
+                # Its results are fetched when the pipeline ends, before the caller reads them.
+                return execute(sql, params, many, context)
+        finally:
+            opening.close()
+
+
+# The BEGIN psycopg sends at each isolation level we send it for.
+_BEGIN = {None: b"BEGIN", IsolationLevel.READ_COMMITTED: b"BEGIN ISOLATION LEVEL READ COMMITTED"}
 
 
 def _send_and_commit(batch: WriteBatch) -> None:

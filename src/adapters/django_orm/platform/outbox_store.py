@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import json
+import os
 import uuid
 from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
@@ -80,8 +81,11 @@ class DjangoOutbox:
         starting = _starting_columns()
         budgets = self._max_attempts
         woken: list[tuple[str, str]] = []
-        for topic, payload, dedupe_key in messages:
-            message_id = uuid.uuid4()
+        # ``uuid4()`` for each, from one read of the system's randomness (a system call that lets go of
+        # the GIL, so another thread may run before this one has it back) rather than one per row.
+        randomness = os.urandom(16 * len(messages))
+        for n, (topic, payload, dedupe_key) in enumerate(messages):
+            message_id = uuid.UUID(bytes=randomness[16 * n : 16 * n + 16], version=4)
             row = {
                 "id": message_id,
                 "topic": topic,

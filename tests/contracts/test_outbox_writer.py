@@ -87,3 +87,20 @@ def test_a_message_for_later_is_written_like_any_other(outbox: Subject, key: str
     outbox.writer.add("later.topic", {"n": 1}, dedupe_key=key, not_before=timezone.now() + timedelta(hours=1))
     outbox.writer.add("later.topic", {"n": 2}, dedupe_key=key)
     assert outbox.written() == [("later.topic", {"n": 1}, key)]
+
+
+def test_several_messages_at_once_are_written_as_each_would_be(outbox: Subject, key: str) -> None:
+    outbox.writer.add("first.topic", {"n": 0}, dedupe_key=f"{key}:taken")
+    outbox.writer.add_all(
+        [
+            ("first.topic", {"n": 1}, key),
+            ("other.topic", {"n": 2, "nested": {"x": [1]}}, None),
+            ("other.topic", {"n": 3}, f"{key}:taken"),  # the key was written before: dropped
+        ]
+    )
+    outbox.writer.add("first.topic", {"n": 4}, dedupe_key=key)  # and a key written by it names its message
+    assert _sorted(outbox.written()) == [
+        ("first.topic", {"n": 0}, f"{key}:taken"),
+        ("first.topic", {"n": 1}, key),
+        ("other.topic", {"n": 2, "nested": {"x": [1]}}, None),
+    ]

@@ -8,6 +8,7 @@ accepted and has nothing to delay.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, NamedTuple
@@ -34,6 +35,10 @@ class MemoryOutbox:
         if dedupe_key is not None and any(m.dedupe_key == dedupe_key for m in self.messages):
             return
         self.messages.append(OutboxEntry(topic, payload, dedupe_key))
+
+    def add_all(self, messages: Sequence[tuple[str, dict[str, Any], str | None]]) -> None:
+        for topic, payload, dedupe_key in messages:
+            self.add(topic, payload, dedupe_key=dedupe_key)
 
     @property
     def sent(self) -> list[tuple[str, dict[str, Any]]]:

@@ -34,16 +34,18 @@ def payments_news(unit: PaymentsUnitOfWork, seen: Sequence[Aggregate]) -> News:
 
     def view(item: Aggregate) -> dict[str, Any]:
         # One view per resource per commit, however many events carry it (a capture moves payment and order).
-        current = latest.get(item.id, item)
-        if item.id not in views:
-            views[item.id] = (
+        key = item.id
+        found = views.get(key)
+        if found is None:
+            current = latest.get(key, item)
+            found = views[key] = (
                 payment_view(current)
                 if isinstance(current, Payment)
                 else order_view(current)
                 if isinstance(current, Order)
                 else refund_view(current)
             )
-        return views[item.id]
+        return found
 
     def order_of(item: Payment | Refund) -> Order:
         found = latest.get(item.order_id)

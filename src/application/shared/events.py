@@ -29,7 +29,13 @@ class StoredEvent:
 
 
 class EventLog(Protocol):
-    def append(self, event: StoredEvent) -> None: ...
+    def append(self, *events: StoredEvent) -> None:
+        """Stores ``events`` in this order (one call per publish: the rows of one commit go together)."""
+        ...
+
+
+# An outbox message due now: (topic, payload, dedupe key).
+Message = tuple[str, dict[str, Any], str | None]
 
 
 class OutboxWriter(Protocol):
@@ -42,6 +48,13 @@ class OutboxWriter(Protocol):
         not_before: datetime | None = None,
     ) -> None: ...
 
+    def add_all(self, messages: Sequence[Message]) -> None:
+        """``add(topic, payload, dedupe_key=key)`` for each message, in this order, all due now.
+
+        One call for what one publish writes: what every row shares (the time, the transaction) is
+        looked up once rather than per row."""
+        ...
+
 
 def subscriber_topic(subscriber: str) -> str:
     return f"{SUBSCRIBER_TOPIC_PREFIX}{subscriber}"
@@ -51,28 +64,52 @@ def wants(patterns: Sequence[str], event_type: str) -> bool:
     return any(p == "*" or p == event_type or (p.endswith(".*") and event_type.startswith(p[:-1])) for p in patterns)
 
 
+class Routes:
+    """Which subscribers get an event of each type, as (name, topic): matched once per type, not per event.
+
+    Built over one subscribers mapping (``Subscriptions.event_subscribers()``, which makes a new one
+    whenever a subscription is added), so what it remembered holds as long as that mapping does."""
+
+    __slots__ = ("_by_type", "subscribers")
+
+    def __init__(self, subscribers: Mapping[str, Sequence[str]]) -> None:
+        self.subscribers = subscribers
+        self._by_type: dict[str, tuple[tuple[str, str], ...]] = {}
+
+    def of(self, event_type: str) -> tuple[tuple[str, str], ...]:
+        found = self._by_type.get(event_type)
+        if found is None:
+            found = self._by_type[event_type] = tuple(
+                (name, subscriber_topic(name))
+                for name, patterns in self.subscribers.items()
+                if wants(patterns, event_type)
+            )
+        return found
+
+
 def events_publish(
     *,
     events: Sequence[DomainEvent],
     owner_id: str,
     log: EventLog,
     outbox: OutboxWriter,
-    subscribers: Mapping[str, Sequence[str]],
+    subscribers: Mapping[str, Sequence[str]] | Routes,
     now: datetime,
 ) -> list[StoredEvent]:
-    """Store each event and queue it for every subscriber whose patterns match its type."""
-    stored: list[StoredEvent] = []
-    for event in events:
-        record = StoredEvent(
-            id=f"evt_{new_id().hex}", type=event.type, owner_id=owner_id, data=event.data, created_at=now
-        )
-        log.append(record)
-        for name, patterns in subscribers.items():
-            if wants(patterns, event.type):
-                outbox.add(
-                    subscriber_topic(name),
-                    {"event_id": record.id, "type": record.type, "owner_id": owner_id},
-                    dedupe_key=f"{name}:{record.id}",
-                )
-        stored.append(record)
+    """Store each event and queue it for every subscriber whose patterns match its type.
+
+    All of one call's rows go to the log and the outbox in one call each."""
+    routes = subscribers if isinstance(subscribers, Routes) else Routes(subscribers)
+    stored = [
+        StoredEvent(id=f"evt_{new_id().hex}", type=event.type, owner_id=owner_id, data=event.data, created_at=now)
+        for event in events
+    ]
+    log.append(*stored)
+    outbox.add_all(
+        [
+            (topic, {"event_id": record.id, "type": record.type, "owner_id": owner_id}, f"{name}:{record.id}")
+            for record in stored
+            for name, topic in routes.of(record.type)
+        ]
+    )
     return stored

@@ -8,11 +8,11 @@ every worker runs an outbox message through ``process_outbox_message``. The comp
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
-from application.shared.events import EventLog, StoredEvent, events_publish
+from application.shared.events import EventLog, Routes, StoredEvent, events_publish
 from application.shared.outbox import DEFAULT_LEASE, OutboxOutcome, OutboxStore, outbox_message_process
 from application.shared.subscriptions import Subscriptions
 from domain.shared.clock import Clock
@@ -27,6 +27,8 @@ class PlatformServices:
     # Every outbox handler and event subscriber, declared by application/<context>/handlers.py.
     subscriptions: Subscriptions
     outbox_lease: timedelta = DEFAULT_LEASE
+    # Who gets which event type, worked out once per type for the subscriptions as they are now.
+    _routes: Routes | None = field(default=None, init=False, repr=False, compare=False)
 
     def events_publish(self, outbox: Any, events: Sequence[DomainEvent], *, owner_id: str) -> list[StoredEvent]:
         """Call inside a unit of work with its outbox, so events commit with the change."""
@@ -35,9 +37,16 @@ class PlatformServices:
             owner_id=owner_id,
             log=self.event_log,
             outbox=outbox,
-            subscribers=self.subscriptions.event_subscribers(),
+            subscribers=self._current_routes(),
             now=self.clock.now(),
         )
+
+    def _current_routes(self) -> Routes:
+        subscribers = self.subscriptions.event_subscribers()
+        routes = self._routes
+        if routes is None or routes.subscribers is not subscribers:  # a subscription was added since
+            routes = self._routes = Routes(subscribers)
+        return routes
 
     def process_outbox_message(self, message_id: str) -> OutboxOutcome:
         return outbox_message_process(

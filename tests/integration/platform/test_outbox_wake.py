@@ -65,6 +65,23 @@ def test_a_commit_of_several_messages_wakes_workers_once_with_all_of_them() -> N
 
 
 @pytest.mark.django_db(transaction=True)
+def test_messages_written_together_join_the_commit_s_one_wake_up_in_order() -> None:
+    recorder = Recorder()
+    outbox = DjangoOutbox(dispatch=recorder)
+    with transaction.atomic():
+        outbox.add(TOPIC, {"n": 0})
+        outbox.add_all([(TOPIC, {"n": 1}, None), ("ingest.transaction.process", {"n": 2}, f"k:{uuid.uuid4()}")])
+        outbox.add_all([])
+        assert recorder.calls == []
+    [messages] = recorder.calls
+    assert [topic for _, topic in messages] == [TOPIC, TOPIC, "ingest.transaction.process"]
+    assert [m for m, _ in messages] == _ids() + _ids("ingest.transaction.process")
+    outbox.add_all([(TOPIC, {"n": 3}, None)])  # no transaction: committed by its own statement, woken at once
+    assert recorder.calls[1] == [(_ids()[-1], TOPIC)]
+    assert OutboxMessage.objects.get(topic=TOPIC, payload__n=3).status == OutboxMessage.Status.PENDING
+
+
+@pytest.mark.django_db(transaction=True)
 def test_messages_of_nested_blocks_join_the_outer_commit_and_a_rolled_back_block_wakes_nobody() -> None:
     recorder = Recorder()
     outbox = DjangoOutbox(dispatch=recorder)

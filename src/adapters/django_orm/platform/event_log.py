@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from django.db import transaction
+
 from adapters.django_orm.platform import write_batch
 from adapters.django_orm.platform.models import EventRecord
 from application.shared.events import StoredEvent
@@ -12,18 +14,23 @@ def event_to_domain(row: EventRecord) -> StoredEvent:
 
 
 class DjangoEventLog:
-    def append(self, event: StoredEvent) -> None:
-        # Held by the open unit of work, sent with its other writes before it commits.
-        write_batch.insert_values(
-            EventRecord,
-            {
+    def append(self, *events: StoredEvent) -> None:
+        # Held by the open unit of work, sent with its other writes before it commits. The batch is
+        # looked up once for all of them; each row names every column (no model defaults to fill in).
+        db = transaction.get_connection()
+        batch = write_batch.current_batch(db)
+        for event in events:
+            row = {
                 "id": event.id,
                 "type": event.type,
                 "owner_id": event.owner_id,
                 "data": event.data,
                 "created_at": event.created_at,
-            },
-        )
+            }
+            if batch is None:
+                write_batch.insert_values(EventRecord, row, connection=db)  # no unit of work open: at once
+            else:
+                batch.insert(EventRecord, row)
 
     def get(self, event_id: str) -> StoredEvent | None:
         row = EventRecord.objects.filter(pk=event_id).first()

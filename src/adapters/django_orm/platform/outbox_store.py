@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import functools
 import json
+import os
 import uuid
 from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
@@ -16,6 +18,7 @@ from django.utils import timezone
 from adapters.django_orm.platform import write_batch
 from adapters.django_orm.platform.models import OutboxMessage
 from adapters.django_orm.shared.rows import parse_uuid
+from application.shared.events import Message
 from application.shared.outbox import DEFAULT_MAX_ATTEMPTS, ClaimedMessage
 
 # Called once per commit with every (message id, topic) it made due: the topic picks the queue
@@ -65,6 +68,42 @@ class DjangoOutbox:
         if (not_before is None or not_before <= now) and self._dispatch is not None:
             self._nudge(db, str(message_id), topic)
 
+    def add_all(self, messages: Sequence[Message]) -> None:
+        """``add`` for each (topic, payload, dedupe key), all due now: what one publish writes.
+
+        The time, the connection, its write batch and the commit's wake-up are looked up once for all of
+        them, and each row starts from the model's constant defaults worked out once (not per row)."""
+        if not messages:
+            return
+        now = timezone.now()
+        db = transaction.get_connection()
+        batch = write_batch.current_batch(db)
+        starting = _starting_columns()
+        budgets = self._max_attempts
+        woken: list[tuple[str, str]] = []
+        # ``uuid4()`` for each, from one read of the system's randomness (a system call that lets go of
+        # the GIL, so another thread may run before this one has it back) rather than one per row.
+        randomness = os.urandom(16 * len(messages))
+        for n, (topic, payload, dedupe_key) in enumerate(messages):
+            message_id = uuid.UUID(bytes=randomness[16 * n : 16 * n + 16], version=4)
+            row = {
+                "id": message_id,
+                "topic": topic,
+                "payload": payload,
+                "dedupe_key": dedupe_key,
+                "max_attempts": budgets.get(topic, DEFAULT_MAX_ATTEMPTS),
+                "next_attempt_at": now,
+                "created_at": now,
+            }
+            if batch is None or starting is None:
+                # No unit of work open (written at once), or a default to work out per row.
+                write_batch.insert_values(OutboxMessage, row, ignore_conflicts=dedupe_key is not None, connection=db)
+            else:
+                batch.insert(OutboxMessage, {**starting, **row}, ignore_conflicts=dedupe_key is not None)
+            woken.append((str(message_id), topic))
+        if self._dispatch is not None:
+            self._nudge_all(db, woken)
+
     def nudge_on_commit(self, message_id: str, topic: str) -> None:
         """After the caller's commit (at once in autocommit), tell a worker the message is due.
 
@@ -77,14 +116,32 @@ class DjangoOutbox:
 
     def _nudge(self, db: Any, message_id: str, topic: str) -> None:
         """``nudge_on_commit`` on ``db``, the default database's connection object the caller looked up."""
+        self._nudge_all(db, [(message_id, topic)])
+
+    def _nudge_all(self, db: Any, messages: list[tuple[str, str]]) -> None:
+        """``messages`` (id, topic) join this transaction's wake-up, or one registered now."""
         assert self._dispatch is not None
         wake = _open_wake(db, self._dispatch) if db.in_atomic_block else None
         if wake is None:
             wake = _CommitWake(self._dispatch, frozenset(db.savepoint_ids))
-            wake.messages.append((message_id, topic))
+            wake.messages.extend(messages)
             db.on_commit(wake)  # ``transaction.on_commit``; in autocommit: runs right here
         else:
-            wake.messages.append((message_id, topic))
+            wake.messages.extend(messages)
+
+
+# The columns ``add_all`` writes itself; every other one starts at the model's default.
+_WRITTEN = frozenset({"id", "topic", "payload", "dedupe_key", "max_attempts", "next_attempt_at", "created_at"})
+
+
+@functools.cache
+def _starting_columns() -> dict[str, Any] | None:
+    """What every other column of a new outbox row starts as (pending, no attempts, no error), read from
+    the model once; None if a default is computed per row (a callable): then ``row_values`` per row."""
+    rest = [f for f in OutboxMessage._meta.concrete_fields if f.attname not in _WRITTEN]
+    if any(f.has_default() and callable(f.default) for f in rest):
+        return None
+    return {f.attname: f.get_default() for f in rest}
 
 
 class _CommitWake:

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.db import connections
 
 from entrypoints import bootstrap
 from tests.conftest import _skip_or_fail
@@ -64,6 +65,11 @@ def page() -> Iterator[Any]:
             context = browser.new_context(viewport=DESKTOP, locale="en-IN", accept_downloads=True)
             context.set_default_timeout(10_000)
             yield context.new_page()
+            # The test's ORM calls ran inside Playwright's sync API (its event loop running), and Django's
+            # connections are context-local (asgiref): the connection they opened is not the one the test
+            # database's teardown closes, and it kept that database busy ("being accessed by other users").
+            # Closed here, in that same state.
+            connections.close_all()
             context.close()
             browser.close()
     finally:

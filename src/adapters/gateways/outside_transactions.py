@@ -20,7 +20,26 @@ class ProviderCallInTransaction(RuntimeError):
 
 
 def in_transaction() -> bool:
-    return any(not getattr(block, "_from_testcase", False) for block in connection.atomic_blocks)
+    blocks = connection.atomic_blocks
+    if any(not getattr(block, "_from_testcase", False) for block in blocks):
+        return True
+    # No block of ours is open. The server must agree: a unit of work sends its own BEGIN with its first
+    # read, with psycopg in autocommit (unit_of_work.begin_with_first_statement), so a transaction left
+    # open on the server after its block would not show in psycopg's autocommit. (A test case's own
+    # transaction is open on the server by design.)
+    return not blocks and _open_on_the_server()
+
+
+# libpq's PQTRANS_IDLE: no transaction open on the connection.
+_IDLE = 0
+
+
+def _open_on_the_server() -> bool:
+    driver = connection.connection  # None until the connection is opened
+    pgconn = getattr(driver, "pgconn", None)
+    if pgconn is not None:
+        return bool(pgconn.transaction_status != _IDLE)
+    return bool(getattr(driver, "in_transaction", False))  # sqlite3
 
 
 class OutsideTransactions:

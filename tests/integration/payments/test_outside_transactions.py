@@ -35,6 +35,27 @@ def test_the_test_cases_own_transaction_does_not_count():
         OutsideTransactions(provider, name="fake_gateway").refund(4)
 
 
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.postgres
+def test_a_transaction_open_on_the_server_outside_any_block_counts_too():
+    """psycopg in autocommit with a BEGIN of our own still open (what begin_with_first_statement sends, if
+    a block ever left it open): the guard asks the server, not only Django's blocks."""
+    from django.db import connection
+
+    provider = Provider()
+    connection.ensure_connection()
+    driver = connection.connection
+    assert driver.autocommit
+    driver.execute("BEGIN")
+    try:
+        with pytest.raises(ProviderCallInTransaction):
+            OutsideTransactions(provider, name="fake_gateway").refund(5)
+    finally:
+        driver.execute("ROLLBACK")
+    assert OutsideTransactions(provider, name="fake_gateway").refund(6) == "accepted"
+    assert provider.calls == [6]
+
+
 def test_every_registered_payment_gateway_is_guarded(settings):
     from entrypoints import bootstrap
 

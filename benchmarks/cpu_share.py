@@ -7,7 +7,8 @@ and the CPU time every process accrued during the run (``/proc/<pid>/stat`` utim
 class and divided by the requests wrk counted. CPU per request barely moves when the machine is shared
 with other work, unlike req/s, so two checkouts can compare their figures.
 
-Paths: ``ingest`` (both apps, unique ids) and ``healthz`` (both apps); ``orders`` (product only).
+Paths: ``ingest`` (both apps, unique ids) and ``healthz`` (both apps); ``orders`` and ``payment`` (product
+only; the card payment pays orders made through the API beforehand, each once, as in ``write_paths``).
 
 Run (PostgreSQL and Redis up, as for ``make bench``)::
 
@@ -21,8 +22,10 @@ from __future__ import annotations
 import argparse
 import contextlib
 import os
+import tempfile
 import time
 import uuid
+from pathlib import Path
 
 from benchmarks import lib, write_paths
 
@@ -96,11 +99,14 @@ def main() -> None:
                 "benchmarks.yardstick.ninja_app:application", services=services, workers=2, threads=8
             )
         )
-        _, key = write_paths._merchant_key(product) if "orders" in paths else (None, "")
+        merchant_id, key = write_paths._merchant_key(product) if {"orders", "payment"} & set(paths) else ("", "")
+        orders_file = Path(stack.enter_context(tempfile.TemporaryDirectory())) / "orders.txt"
+        handed_out: set[str] = set()
         targets = {
             "ingest": [("yardstick", ninja), ("product", product)],
             "healthz": [("yardstick", ninja), ("product", product)],
             "orders": [("product", product)],
+            "payment": [("product", product)],
         }
         for round_no in range(1, options.rounds + 1):
             for path in paths:
@@ -109,6 +115,24 @@ def main() -> None:
                     if path == "ingest":
                         line = _measure(
                             server, "/v1/webhooks/transactions", "ingest_unique.lua", [fresh], options.duration
+                        )
+                    elif path == "payment":
+                        # Enough unpaid orders for the warm-up and the run at a generous rate.
+                        write_paths._unpaid_orders(
+                            services,
+                            orders_file,
+                            at_least=int(600 * (options.duration + 2)),
+                            server=product,
+                            merchant_id=merchant_id,
+                            key=key,
+                            handed_out=handed_out,
+                        )
+                        line = _measure(
+                            server,
+                            "/api/v1/payments",
+                            "card_payment.lua",
+                            [str(orders_file), key, "2"],
+                            options.duration,
                         )
                     elif path == "orders":
                         line = _measure(server, "/api/v1/orders", "api_order.lua", [fresh, key], options.duration)

@@ -35,18 +35,27 @@ class AmountLimits:
 
     default: str = DEFAULT_MAXIMUM_MAJOR
     per_currency: Mapping[str, str] = field(default_factory=dict)
+    # Every currency's maximum, parsed once (checked on every order and payment).
+    _maxima: dict[str, Money] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         # Refuse a bad configuration at start-up, not on the first large payment.
+        maxima = {}
         for currency in sorted({*CURRENCY_EXPONENTS, *self.per_currency}):
-            maximum = self.maximum(currency)
+            maximum = maxima[currency] = Money.parse(self.per_currency.get(currency, self.default), currency)
             if not 0 < maximum.minor <= CEILING_MINOR:
                 raise ValueError(
                     f"the maximum payment amount {maximum} must be above zero and at most {CEILING_MINOR} minor units"
                 )
+        object.__setattr__(self, "_maxima", maxima)
 
     def maximum(self, currency: str) -> Money:
-        return Money.parse(self.per_currency.get(currency, self.default), currency)
+        known = self._maxima.get(currency)
+        return known if known is not None else Money.parse(self.per_currency.get(currency, self.default), currency)
+
+    def allows(self, amount: Money) -> bool:
+        """Whether ``amount`` is at most its currency's maximum (``check`` without the refusal)."""
+        return not self.maximum(amount.currency) < amount
 
     def check(self, amount: Money) -> Money:
         """Returns ``amount``, or raises 422 ``amount_too_large`` when it is above the currency's maximum."""

@@ -19,6 +19,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
+from uuid import UUID
 
 from application.payments.access import visible_order, visible_payment
 from application.payments.deps import PaymentsDeps
@@ -143,7 +144,40 @@ def _record_start(
     method: PaymentMethod,
     card: CardDetails | None,
 ) -> tuple[Payment, Order]:
-    """Phase 1: the order is payable, no other start is in flight; the intent is committed."""
+    """Phase 1: the order is payable, no other start is in flight; the intent is committed.
+
+    First without a lock: the order is read, and when everything allows the payment, the intent is
+    recorded in one statement that holds only if the order still reads the same and no other start is in
+    flight. Anything else (a refusal to explain, a retry to resume, a race lost) takes the locked way,
+    which answers as it always did.
+    """
+    payment_id = intent_id(command.intent_key)
+    now = deps.clock.now()
+    order = uow.orders.get(command.order_id)
+    if (
+        order is not None
+        and _may_pay(principal, order)
+        and order.is_payable()
+        and not order.is_past_expiry(now)
+        and deps.limits.allows(order.amount)
+        and not (command.intent_key and uow.payments.get(str(payment_id)) is not None)
+    ):
+        payment = _new_start(payment_id, order, principal, command, deps, method=method, card=card, now=now)
+        if uow.payments.add_if_order_unchanged(payment, order):
+            return payment, order
+    return _record_start_locked(uow, principal, command, deps, method=method, card=card)
+
+
+def _record_start_locked(
+    uow: PaymentsUnitOfWork,
+    principal: Principal,
+    command: CreatePayment,
+    deps: PaymentsDeps,
+    *,
+    method: PaymentMethod,
+    card: CardDetails | None,
+) -> tuple[Payment, Order]:
+    """Phase 1 under the order's lock: every refusal and every resumed retry is decided here."""
     payment_id = intent_id(command.intent_key)
     now = deps.clock.now()
     with uow:
@@ -158,32 +192,7 @@ def _record_start(
                 return existing, order  # a retry of the same request: resume it
         if not order.is_payable() or order.is_past_expiry(now):
             raise Conflict(f"The order is {order.status.value} and cannot be paid", code="order_not_payable")
-        payment = Payment.create(
-            id=payment_id,
-            order_id=order.id,
-            seller_id=order.seller_id,
-            method=method,
-            amount=order.amount,
-            now=now,
-            card=card,
-            gateway_reference=(command.bank_reference or "").strip() if method is PaymentMethod.BANK_TRANSFER else "",
-        )
-        payment.livemode = method.value not in deps.sandbox_methods
-        payment.gateway_data[START_DATA] = {
-            "capture": command.capture,
-            "customer": {
-                "id": order.buyer_id or principal.user_id,
-                "email": command.customer_email,
-                "phone": command.customer_phone,
-                "name": command.customer_name,
-            },
-            "return_url": command.return_url,
-        }
-        if method in HOSTED_METHODS:
-            expires = now + deps.checks.checkout_ttl
-            payment.gateway_data["checkout_expires_at"] = expires.isoformat()
-        # If phases 2-3 never finish (a crash, a hang), reconciliation picks the intent up.
-        payment.schedule_check(now + deps.checks.recover_after)
+        payment = _new_start(payment_id, order, principal, command, deps, method=method, card=card, now=now)
         # Recorded unless another payment of the order awaits its start answer (one check-and-insert, made
         # under the order lock; a new payment emits no event, so there is nothing here to publish).
         if not uow.payments.add_unless_start_awaited(payment, buyer_id=order.buyer_id):
@@ -192,6 +201,47 @@ def _record_start(
         # refusal rolls the insert back with the unit of work.
         deps.limits.check(order.amount)
     return payment, order
+
+
+def _new_start(
+    payment_id: UUID,
+    order: Order,
+    principal: Principal,
+    command: CreatePayment,
+    deps: PaymentsDeps,
+    *,
+    method: PaymentMethod,
+    card: CardDetails | None,
+    now: datetime,
+) -> Payment:
+    """The intent phase 1 records: pending, what phase 2 needs to be sent again, a recovery check due."""
+    payment = Payment.create(
+        id=payment_id,
+        order_id=order.id,
+        seller_id=order.seller_id,
+        method=method,
+        amount=order.amount,
+        now=now,
+        card=card,
+        gateway_reference=(command.bank_reference or "").strip() if method is PaymentMethod.BANK_TRANSFER else "",
+    )
+    payment.livemode = method.value not in deps.sandbox_methods
+    payment.gateway_data[START_DATA] = {
+        "capture": command.capture,
+        "customer": {
+            "id": order.buyer_id or principal.user_id,
+            "email": command.customer_email,
+            "phone": command.customer_phone,
+            "name": command.customer_name,
+        },
+        "return_url": command.return_url,
+    }
+    if method in HOSTED_METHODS:
+        expires = now + deps.checks.checkout_ttl
+        payment.gateway_data["checkout_expires_at"] = expires.isoformat()
+    # If phases 2-3 never finish (a crash, a hang), reconciliation picks the intent up.
+    payment.schedule_check(now + deps.checks.recover_after)
+    return payment
 
 
 def _start_request(

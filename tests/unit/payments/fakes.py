@@ -29,8 +29,9 @@ class FixedClock:
 
 
 class MemoryRepo:
-    def __init__(self) -> None:
+    def __init__(self, orders: MemoryRepo | None = None) -> None:
         self.rows: dict[str, Any] = {}
+        self.orders = orders
 
     def add(self, item: Any, **_: Any) -> None:
         self.save(item)  # like a row: what is stored holds no pending events
@@ -40,6 +41,16 @@ class MemoryRepo:
             return False
         self.add(item)
         return True
+
+    def add_if_order_unchanged(self, item: Any, order: Any) -> bool:
+        # The orders' rows live in the unit's order repository (MemoryPaymentsUnit links it here).
+        stored = self.orders.rows.get(str(order.id)) if self.orders is not None else None
+        if stored is None or any(
+            getattr(stored, name) != getattr(order, name)
+            for name in ("status", "amount", "seller_id", "buyer_id", "expires_at")
+        ):
+            return False
+        return self.add_unless_start_awaited(item)
 
     def add_if_absent(self, item: Any) -> tuple[Any, bool]:
         if str(item.id) in self.rows:
@@ -111,7 +122,8 @@ class MemoryPaymentsUnit:
     """The payments repositories in memory, in one transaction that a rollback restores."""
 
     def __init__(self) -> None:
-        self.orders, self.payments, self.refunds = MemoryRepo(), MemoryRepo(), MemoryRepo()
+        self.orders = MemoryRepo()
+        self.payments, self.refunds = MemoryRepo(orders=self.orders), MemoryRepo()
         self.stats, self.outbox, self.alerts = MemoryStats(), MemoryOutbox(), MemoryAlerts()
         self.committed = 0
         self.depth = 0  # > 0 while a transaction is open: gateways assert it is 0 when called

@@ -269,3 +269,71 @@ def test_bank_transfer_refunds_wait_for_an_admin_with_the_transfer_reference():
     confirmed = refund_confirm(uow=uow, principal=ADMIN, refund_id=str(refund.id), reference="UTR-BACK-9", deps=deps)
     assert (confirmed.status.value, confirmed.gateway_reference) == ("succeeded", "UTR-BACK-9")
     assert events(deps)[-1] == "refund.succeeded"
+
+
+def _race(uow: FakeUow, change) -> None:  # type: ignore[no-untyped-def]
+    """Once, between phase 1's unlocked read of the order and its one-statement insert, ``change`` commits."""
+    payments = uow._unit.payments
+    insert = payments.add_if_order_unchanged
+
+    def changed_first(payment, order):  # type: ignore[no-untyped-def]
+        payments.add_if_order_unchanged = insert
+        change()
+        return insert(payment, order)
+
+    payments.add_if_order_unchanged = changed_first
+
+
+def test_an_order_cancelled_between_the_read_and_the_insert_is_refused_under_the_lock():
+    from application.shared.errors import Conflict
+
+    uow, gateway, deps, order_id = setup()
+    _race(uow, lambda: order_cancel(uow=uow, principal=SELLER, order_id=order_id, clock=deps.clock))
+    with pytest.raises(Conflict) as refused:
+        payment_create(
+            uow=uow, principal=SELLER, command=CreatePayment(order_id=order_id, method="card", card=CARD), deps=deps
+        )
+    assert refused.value.code == "order_not_payable"
+    assert (uow.payments.rows, gateway.requests) == ({}, [])  # nothing recorded, the provider never asked
+
+
+def test_a_start_recorded_between_the_read_and_the_insert_is_refused_under_the_lock():
+    from application.shared.errors import Conflict
+
+    uow, gateway, deps, order_id = setup()
+
+    def another_payer_starts() -> None:
+        # Another payer's phase 1 commits; its process dies waiting for the provider's answer.
+        with pytest.raises(Crash):
+            payment_create(
+                uow=uow,
+                principal=SELLER,
+                command=CreatePayment(order_id=order_id, method="cashfree"),
+                deps=replace(deps, gateways={"cashfree": _NoAnswer()}),
+            )
+
+    _race(uow, another_payer_starts)
+    with pytest.raises(Conflict) as refused:
+        payment_create(
+            uow=uow, principal=SELLER, command=CreatePayment(order_id=order_id, method="card", card=CARD), deps=deps
+        )
+    assert refused.value.code == "payment_in_progress"
+    assert len(uow.payments.rows) == 1
+    assert gateway.requests == []
+
+
+class _NoAnswer:
+    """A provider whose answer never comes back (the caller's process dies waiting)."""
+
+    def start(self, request):  # type: ignore[no-untyped-def]
+        raise Crash
+
+
+def test_with_nothing_in_the_way_phase_1_takes_no_lock():
+    uow, _, deps, order_id = setup()
+    committed = uow._unit.committed
+    payment = payment_create(
+        uow=uow, principal=SELLER, command=CreatePayment(order_id=order_id, method="card", card=CARD), deps=deps
+    )
+    assert payment.status.value == "captured"
+    assert uow._unit.committed == committed + 1  # phase 3's transaction only: the intent was one statement

@@ -1,10 +1,21 @@
 """Recording a payment's start unless another start of its order awaits its answer, in one statement.
 
-Phase 1 of a payment locks its order, then must see every payment of that order committed before the
-lock was granted: a read in the locking statement itself cannot (in READ COMMITTED its snapshot is
-taken before it waits for the lock), so the check went into a statement of its own, then the insert into
-a third. ``INSERT ... SELECT ... WHERE NOT EXISTS`` is both, in one statement with a fresh snapshot.
-"A start awaits its answer" is ``Payment.awaits_start_answer``: pending, ``started_at`` unset.
+"A start awaits its answer" is ``Payment.awaits_start_answer``: pending, ``started_at`` unset. At most one
+payment of an order does (the partial unique index ``payment_one_start_awaited_per_order``). Two ways in:
+
+* ``insert_unless_start_awaited``, under the order's lock (phase 1's locked way). The caller locked the
+  order, then must see every payment of that order committed before the lock was granted: a read in the
+  locking statement itself cannot (in READ COMMITTED its snapshot is taken before it waits for the lock),
+  so the check went into a statement of its own, then the insert into a third. ``INSERT ... SELECT ...
+  WHERE NOT EXISTS`` is both, in one statement with a fresh snapshot.
+* ``insert_if_order_unchanged``, with no transaction and no lock held (phase 1's first try): the order was
+  read without a lock, the use case decided on what it read, and one statement inserts the payment only
+  if the order still reads the same. Its guard locks the order row ``FOR SHARE``: a change committed
+  while the statement waited is seen (PostgreSQL re-reads a row it had to wait for and checks the guard
+  on the newest version), and a change still in progress makes it wait. A start of another payer is kept
+  out by the unique index, which sees every committed row whatever the snapshot (``ON CONFLICT DO
+  NOTHING``: a conflict inserts nothing). Nothing inserted means the caller takes the locked way, which
+  says why.
 """
 
 from __future__ import annotations
@@ -14,7 +25,7 @@ from typing import Any
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import Field
 
-from adapters.django_orm.payments.models import PaymentRecord
+from adapters.django_orm.payments.models import OrderRecord, PaymentRecord
 from adapters.django_orm.shared.prepared import Step, prepare, prepare_row, row_values, steps
 from domain.payments.payment import PaymentStatus
 
@@ -57,4 +68,53 @@ def _sql(connection: Any) -> tuple[str, tuple[Step, ...], Field[Any, Any]]:
     )
     order_field: Field[Any, Any] = meta.get_field("order")
     built = _SQL[connection.vendor] = (sql, steps(connection, PaymentRecord, fields), order_field)
+    return built
+
+
+# What phase 1 decided on, by ``OrderRecord`` attribute: the guard compares each with the row.
+ORDER_GUARD = ("status", "amount_minor", "currency", "seller_id", "buyer_id", "expires_at")
+
+
+def insert_if_order_unchanged(values: dict[str, Any], order: dict[str, Any]) -> bool:
+    """Inserts the payment row given by attribute ``values`` (defaults for the rest) if its order's row
+    still holds ``order`` (``id`` and every ``ORDER_GUARD`` attribute -> its value as read) and no payment
+    of the order awaits its start answer; whether it was inserted. Meant for autocommit: one transaction."""
+    connection = connections[DEFAULT_DB_ALIAS]
+    row = row_values(PaymentRecord, values)
+    sql, row_steps, guard_steps = _guarded_sql(connection)
+    params: list[Any] = []
+    prepare_row(row_steps, row, connection, params)
+    prepare_row(guard_steps, order, connection, params)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return bool(cursor.rowcount == 1)
+
+
+# database vendor -> (the statement, the payment's steps, the guard's steps), built once.
+_GUARDED_SQL: dict[str, tuple[str, tuple[Step, ...], tuple[Step, ...]]] = {}
+
+
+def _guarded_sql(connection: Any) -> tuple[str, tuple[Step, ...], tuple[Step, ...]]:
+    known = _GUARDED_SQL.get(connection.vendor)
+    if known is not None:
+        return known
+    quote = connection.ops.quote_name
+    fields = tuple(PaymentRecord._meta.concrete_fields)
+    orders = OrderRecord._meta
+    guard_fields = tuple(orders.get_field(name) for name in ("id", *ORDER_GUARD))
+    # The row by its key (an index scan), then NULL-safe equality for what was read (buyer and expiry may
+    # be NULL; SQLite writes it IS).
+    same = "IS NOT DISTINCT FROM" if connection.vendor == "postgresql" else "IS"
+    conditions = " AND ".join(
+        f"payable.{quote(field.column)} {'=' if field.primary_key else same} %s" for field in guard_fields
+    )
+    lock = " FOR SHARE" if connection.features.has_select_for_update else ""
+    sql = (
+        f"INSERT INTO {quote(PaymentRecord._meta.db_table)} ({', '.join(quote(f.column) for f in fields)}) "  # noqa: S608 - names from model meta
+        f"SELECT {', '.join(['%s'] * len(fields))} "
+        f"WHERE EXISTS (SELECT 1 FROM {quote(orders.db_table)} AS payable WHERE {conditions}{lock}) "
+        "ON CONFLICT DO NOTHING"
+    )
+    guard_steps = steps(connection, OrderRecord, guard_fields)
+    built = _GUARDED_SQL[connection.vendor] = (sql, steps(connection, PaymentRecord, fields), guard_steps)
     return built

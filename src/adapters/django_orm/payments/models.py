@@ -118,6 +118,13 @@ class PaymentRecord(models.Model):
                 condition=models.Q(status__in=["authorized", "captured", "partially_refunded", "refunded"]),
                 name="payment_one_success_per_order",
             ),
+            # At most one start per order awaits the provider's answer (phase 1 records one only if none
+            # does); the index lets phase 1 record it without locking the order first (first_start.py).
+            models.UniqueConstraint(
+                fields=["order"],
+                condition=models.Q(status="pending", started_at__isnull=True),
+                name="payment_one_start_awaited_per_order",
+            ),
         ]
 
 

@@ -13,7 +13,7 @@ from typing import Any
 from django.db.models import QuerySet
 
 from adapters.django_orm.payments import locked_rows
-from adapters.django_orm.payments.first_start import insert_unless_start_awaited
+from adapters.django_orm.payments.first_start import ORDER_GUARD, insert_if_order_unchanged, insert_unless_start_awaited
 from adapters.django_orm.payments.models import AlertRecord, OrderRecord, PaymentRecord, RefundRecord
 from adapters.django_orm.platform import write_batch
 from adapters.django_orm.platform.unit_of_work import in_one_transaction
@@ -246,6 +246,15 @@ class DjangoPaymentRepository:
         """
         return insert_unless_start_awaited(
             {"id": payment.id, "order_id": payment.order_id, "buyer_id": buyer_id, **_payment_fields(payment)}
+        )
+
+    def add_if_order_unchanged(self, payment: Payment, order: Order) -> bool:
+        """Adds the payment if its order still reads as ``order`` did and no payment of the order awaits
+        its start answer: one statement, no lock held before it (first_start.py says why that is safe)."""
+        fields = _order_fields(order)
+        return insert_if_order_unchanged(
+            {"id": payment.id, "order_id": payment.order_id, "buyer_id": order.buyer_id, **_payment_fields(payment)},
+            {"id": order.id, **{name: fields[name] for name in ORDER_GUARD}},
         )
 
     def get(self, payment_id: str) -> Payment | None:

@@ -25,6 +25,7 @@ import os
 import tempfile
 import time
 import uuid
+from collections.abc import Callable
 from pathlib import Path
 
 from benchmarks import lib, write_paths
@@ -59,9 +60,19 @@ def _ticks() -> dict[str, int]:
     return totals
 
 
-def _measure(server: lib.Server, path: str, script: str | None, args: list[str], duration: float) -> str:
+def _measure(
+    server: lib.Server,
+    path: str,
+    script: str | None,
+    args: list[str],
+    duration: float,
+    before_each: Callable[[float], None] = lambda seconds: None,
+) -> str:
+    """``before_each(seconds)`` runs before the warm-up and before the measured run (unpaid orders for each)."""
     url = server.url(path)
+    before_each(2)
     lib.run_wrk(url, duration=2, script=script, script_args=args)  # warm-up
+    before_each(duration)
     before, started = _ticks(), time.monotonic()
     result = lib.run_wrk(url, duration=duration, script=script, script_args=args)
     after, elapsed = _ticks(), time.monotonic() - started
@@ -70,7 +81,10 @@ def _measure(server: lib.Server, path: str, script: str | None, args: list[str],
     per_request = {k: (after[k] - before[k]) / hz / requests * 1e6 for k in CLASSES}
     shares = " ".join(f"{k} {per_request[k]:5.0f}" for k in CLASSES)
     total = sum(per_request[k] for k in ("server", "postgres", "redis"))
-    return f"{result.requests_per_s:7.0f} req/s  µs CPU per request: {shares}  (server+pg+redis {total:5.0f})"
+    return (
+        f"{result.requests_per_s:7.0f} req/s  µs CPU per request: {shares}  (server+pg+redis {total:5.0f})"
+        f"  errors {result.error_count}"
+    )
 
 
 def main() -> None:
@@ -117,22 +131,26 @@ def main() -> None:
                             server, "/v1/webhooks/transactions", "ingest_unique.lua", [fresh], options.duration
                         )
                     elif path == "payment":
-                        # Enough unpaid orders for the warm-up and the run at a generous rate.
-                        write_paths._unpaid_orders(
-                            services,
-                            orders_file,
-                            at_least=int(600 * (options.duration + 2)),
-                            server=product,
-                            merchant_id=merchant_id,
-                            key=key,
-                            handed_out=handed_out,
-                        )
+
+                        def unpaid(seconds: float) -> None:
+                            # Orders never handed out before, enough for a generous rate (each paid once).
+                            write_paths._unpaid_orders(
+                                services,
+                                orders_file,
+                                at_least=int(600 * seconds) + 100,
+                                server=product,
+                                merchant_id=merchant_id,
+                                key=key,
+                                handed_out=handed_out,
+                            )
+
                         line = _measure(
                             server,
                             "/api/v1/payments",
                             "card_payment.lua",
                             [str(orders_file), key, "2"],
                             options.duration,
+                            unpaid,
                         )
                     elif path == "orders":
                         line = _measure(server, "/api/v1/orders", "api_order.lua", [fresh, key], options.duration)

@@ -37,6 +37,7 @@ from application.payments.unexpected import return_unexpected_money
 from application.shared.access import may_see, require_admin
 from application.shared.errors import Conflict, InvalidInput, NotFound
 from application.shared.pagination import Page, PageRequest
+from application.shared.ports import RowChanged
 from domain.identity.user import Principal, Role
 from domain.payments.card import CardDetails, validate_card
 from domain.payments.order import Order
@@ -132,7 +133,33 @@ def payment_create(
         return payment  # a retry of a request whose answer is already applied
     request = _start_request(payment, order, principal, card_input=card_input, deps=deps)
     result = gateway.start(request)  # phase 2: no transaction is open here
+    if _apply_start_as_known(uow, payment, order, result, deps):
+        return payment
     return payment_start_apply(uow=uow, payment_id=str(payment.id), result=result, deps=deps)
+
+
+def _apply_start_as_known(
+    uow: PaymentsUnitOfWork, payment: Payment, order: Order, result: GatewayResult, deps: PaymentsDeps
+) -> bool:
+    """Phase 3 on the payment and order as phase 1 left them, without reading them again: the unit of work
+    locks both and checks they are still those versions of their rows in the statement that writes the
+    answer. False when that cannot be done or one of them changed meanwhile (a recovery job, a
+    cancellation): nothing was written, and the caller applies the answer the locked way."""
+    try:
+        with uow:
+            # Lock order everywhere: payment, then order.
+            if not (uow.payments.hold_as_known(payment) and uow.orders.hold_as_known(order)):
+                raise _NotKnown
+            now = deps.clock.now()
+            payment.mark_started(now)
+            _apply(uow, deps, order, payment, result, now=now)
+    except (RowChanged, _NotKnown):
+        return False
+    return True
+
+
+class _NotKnown(Exception):
+    """A row cannot be held as known: phase 3 reads it under lock instead (nothing was written)."""
 
 
 def _record_start(

@@ -60,6 +60,13 @@ class OrderRepository(Protocol):
         """Locks the row until the unit of work ends: concurrent payers of one order queue here."""
         ...
 
+    def hold_as_known(self, order: Order) -> bool:
+        """Takes ``order``, as this process last read or wrote it, as its row's current state in the open unit of
+        work without reading the row again: the row is locked and checked to be that version as the unit's
+        writes go out, and if it changed the unit writes nothing and raises ``RowChanged``. False when that
+        is not possible (the version is not known, or was taken already): read it under lock instead."""
+        ...
+
     def save(self, order: Order) -> None: ...
 
     def list(self, filters: OrderFilter, page: PageRequest) -> Page[Order]: ...
@@ -84,6 +91,13 @@ class PaymentRepository(Protocol):
     def get(self, payment_id: str) -> Payment | None: ...
 
     def get_for_update(self, payment_id: str) -> Payment | None: ...
+
+    def hold_as_known(self, payment: Payment) -> bool:
+        """Takes ``payment``, as this process last read or wrote it, as its row's current state in the open unit of
+        work without reading the row again: the row is locked and checked to be that version as the unit's
+        writes go out, and if it changed the unit writes nothing and raises ``RowChanged``. False when that
+        is not possible (the version is not known, or was taken already): read it under lock instead."""
+        ...
 
     def save(self, payment: Payment) -> None: ...
 

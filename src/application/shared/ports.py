@@ -33,3 +33,8 @@ class UnitOfWork(Protocol):
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None: ...
+
+
+class RowChanged(Exception):
+    """A unit of work took rows as known (``hold_as_known``) and one of them changed since it was read:
+    the unit wrote nothing. The use case reads the rows under lock and decides again."""

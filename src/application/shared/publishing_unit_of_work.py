@@ -101,6 +101,13 @@ class _Remembering:
     def find_by_gateway_reference(self, *args: Any, **kwargs: Any) -> Any:
         return self._note(self._repository.find_by_gateway_reference(*args, **kwargs))
 
+    def hold_as_known(self, item: Any) -> bool:
+        # An aggregate read in an earlier unit of work, taken as its row's state in this one.
+        held = bool(self._repository.hold_as_known(item))
+        if held:
+            self._note(item)
+        return held
+
     def add(self, item: Any, **options: Any) -> Any:
         added = self._repository.add(item, **options)
         self._note(item)

@@ -34,7 +34,7 @@ ROUND_TRIPS = {
     "ingestion (unique transaction id)": 1,
     "ingestion (replayed transaction id)": 1,
     "order create (API key, Idempotency-Key)": 1,
-    "card payment on an existing order": 4,
+    "card payment on an existing order": 3,
     "refund of a captured card payment": 5,
 }
 

@@ -52,6 +52,9 @@ class MemoryRepo:
             return False
         return self.add_unless_start_awaited(item)
 
+    def hold_as_known(self, item: Any) -> bool:
+        return False  # no row versions in memory: phase 3 reads under lock, as before
+
     def add_if_absent(self, item: Any) -> tuple[Any, bool]:
         if str(item.id) in self.rows:
             return self.get(str(item.id)), False

@@ -75,10 +75,13 @@ def _sql(connection: Any) -> tuple[str, tuple[Step, ...], Field[Any, Any]]:
 ORDER_GUARD = ("status", "amount_minor", "currency", "seller_id", "buyer_id", "expires_at")
 
 
-def insert_if_order_unchanged(values: dict[str, Any], order: dict[str, Any]) -> bool:
+def insert_if_order_unchanged(values: dict[str, Any], order: dict[str, Any]) -> str | None:
     """Inserts the payment row given by attribute ``values`` (defaults for the rest) if its order's row
     still holds ``order`` (``id`` and every ``ORDER_GUARD`` attribute -> its value as read) and no payment
-    of the order awaits its start answer; whether it was inserted. Meant for autocommit: one transaction."""
+    of the order awaits its start answer. Meant for autocommit: one transaction.
+
+    None when nothing was inserted; else the version of the row written (PostgreSQL's ``xmin``, for
+    ``row_versions``), or "" where there is none."""
     connection = connections[DEFAULT_DB_ALIAS]
     row = row_values(PaymentRecord, values)
     sql, row_steps, guard_steps = _guarded_sql(connection)
@@ -87,7 +90,9 @@ def insert_if_order_unchanged(values: dict[str, Any], order: dict[str, Any]) -> 
     prepare_row(guard_steps, order, connection, params)
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        return bool(cursor.rowcount == 1)
+        if cursor.rowcount != 1:
+            return None
+        return str(cursor.fetchone()[0]) if connection.vendor == "postgresql" else ""
 
 
 # database vendor -> (the statement, the payment's steps, the guard's steps), built once.
@@ -115,6 +120,8 @@ def _guarded_sql(connection: Any) -> tuple[str, tuple[Step, ...], tuple[Step, ..
         f"WHERE EXISTS (SELECT 1 FROM {quote(orders.db_table)} AS payable WHERE {conditions}{lock}) "
         "ON CONFLICT DO NOTHING"
     )
+    if connection.vendor == "postgresql":
+        sql += " RETURNING xmin::text"  # the version of the row written (row_versions)
     guard_steps = steps(connection, OrderRecord, guard_fields)
     built = _GUARDED_SQL[connection.vendor] = (sql, steps(connection, PaymentRecord, fields), guard_steps)
     return built

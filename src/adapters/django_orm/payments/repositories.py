@@ -12,14 +12,14 @@ from typing import Any
 
 from django.db.models import QuerySet
 
-from adapters.django_orm.payments import locked_rows
+from adapters.django_orm.payments import locked_rows, row_versions
 from adapters.django_orm.payments.first_start import ORDER_GUARD, insert_if_order_unchanged, insert_unless_start_awaited
 from adapters.django_orm.payments.models import AlertRecord, OrderRecord, PaymentRecord, RefundRecord
 from adapters.django_orm.platform import write_batch
 from adapters.django_orm.platform.unit_of_work import in_one_transaction
 from adapters.django_orm.shared.claims import insert_values_unless_taken
 from adapters.django_orm.shared.keyset import keyset_page, page_of
-from adapters.django_orm.shared.rows import parse_uuid, row_by_id, rows_where, values_by_pk
+from adapters.django_orm.shared.rows import ROW_VERSION, parse_uuid, row_by_id, rows_where, values_by_pk
 from application.payments.ports import AlertFilter, OrderFilter, PaymentFilter, RefundFilter
 from application.shared.pagination import Page, PageRequest
 from domain.payments.alert import Alert
@@ -105,8 +105,16 @@ class DjangoOrderRepository:
         return order_to_domain(OrderRecord.objects.get(pk=order.id)), False
 
     def get(self, order_id: str) -> Order | None:
-        found = values_by_pk(OrderRecord, order_id)
-        return order_from_values(found[0]) if found else None
+        found = values_by_pk(OrderRecord, order_id, versioned=True)
+        if not found:
+            return None
+        row = found[0]
+        order = order_from_values(row)
+        row_versions.note(order, OrderRecord, order.id, row.get(ROW_VERSION), row)
+        return order
+
+    def hold_as_known(self, order: Order) -> bool:
+        return row_versions.hold(order)
 
     def get_for_update(self, order_id: str) -> Order | None:
         batch = write_batch.current_batch()
@@ -252,10 +260,17 @@ class DjangoPaymentRepository:
         """Adds the payment if its order still reads as ``order`` did and no payment of the order awaits
         its start answer: one statement, no lock held before it (first_start.py says why that is safe)."""
         fields = _order_fields(order)
-        return insert_if_order_unchanged(
-            {"id": payment.id, "order_id": payment.order_id, "buyer_id": order.buyer_id, **_payment_fields(payment)},
-            {"id": order.id, **{name: fields[name] for name in ORDER_GUARD}},
-        )
+        values = {"id": payment.id, "order_id": payment.order_id, "buyer_id": order.buyer_id}
+        values.update(_payment_fields(payment))
+        version = insert_if_order_unchanged(values, {"id": order.id, **{name: fields[name] for name in ORDER_GUARD}})
+        if version is None:
+            return False
+        # The row as written: a copy, as the aggregate's JSON values change with it from here on.
+        row_versions.note(payment, PaymentRecord, payment.id, version or None, write_batch.copy_values(values))
+        return True
+
+    def hold_as_known(self, payment: Payment) -> bool:
+        return row_versions.hold(payment)
 
     def get(self, payment_id: str) -> Payment | None:
         found = values_by_pk(PaymentRecord, payment_id)

@@ -8,12 +8,19 @@ from contextvars import ContextVar
 from types import TracebackType
 from typing import Any
 
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from psycopg import IsolationLevel, ServerCursor
 from psycopg.pq import PipelineStatus, TransactionStatus
 
 from adapters.django_orm.platform.outbox_store import DjangoOutbox
-from adapters.django_orm.platform.write_batch import WriteBatch, close_batch, current_batch, open_batch
+from adapters.django_orm.platform.write_batch import (
+    ROW_CHANGED,
+    WriteBatch,
+    close_batch,
+    current_batch,
+    open_batch,
+)
+from application.shared.ports import RowChanged
 
 # Set inside ``one_transaction``: units of work opened there join it instead of nesting.
 _JOINING: ContextVar[bool] = ContextVar("partnerpay_unit_of_work_joining", default=False)
@@ -64,6 +71,8 @@ class DjangoUnitOfWork:
                 _send_and_commit(batch)
         except BaseException as failed:
             exc_type, exc, tb = type(failed), failed, failed.__traceback__
+            if _row_changed(failed):
+                raise RowChanged from failed
             raise
         finally:
             if batch is not None and exc_type is not None:
@@ -77,6 +86,15 @@ class DjangoUnitOfWork:
                 if begin_with_first_statement in wrappers:
                     wrappers.remove(begin_with_first_statement)
             atomic.__exit__(exc_type, exc, tb)
+        if exc is not None and _row_changed(exc):
+            # The batch went out before another statement of the block, and a row held as known had changed.
+            raise RowChanged from exc
+
+
+def _row_changed(failed: BaseException) -> bool:
+    """Whether ``failed`` is the guard of rows held as known finding one changed (nothing was written)."""
+    cause = failed.__cause__ if isinstance(failed, DatabaseError) else None
+    return getattr(cause, "sqlstate", None) == ROW_CHANGED
 
 
 def in_one_transaction() -> bool:

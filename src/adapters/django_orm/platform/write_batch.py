@@ -64,6 +64,8 @@ class WriteBatch:
         # (model, pk) -> field values, merged: one statement may update a row once, and later saves of
         # one row overwrite earlier values (what sending them in order would have left).
         self._updates: dict[tuple[type[Model], Any], dict[str, Any]] = {}
+        # (model, pk) -> the version of its row a unit of work took as known (``require_version``).
+        self._versions: dict[tuple[type[Model], Any], str] = {}
         self._sending = False
         # Rows a statement just read under lock, for a repository to hand out without reading them again:
         # forgotten at the next statement (until then nothing in this transaction can have changed them).
@@ -74,7 +76,7 @@ class WriteBatch:
     def insert(self, model: type[Model], values: dict[str, Any], *, ignore_conflicts: bool = False) -> None:
         """A row (every concrete field by attribute name, see ``row_values``): ``INSERT``, or
         ``INSERT ... ON CONFLICT DO NOTHING`` when ignoring."""
-        row = {name: _json_copy(value) if type(value) in _CONTAINERS else value for name, value in values.items()}
+        row = copy_values(values)
         self._inserts.setdefault((model, ignore_conflicts), []).append(row)
         pk = model._meta.pk
         assert pk is not None
@@ -83,7 +85,7 @@ class WriteBatch:
     def update(self, model: type[Model], pk: Any, values: dict[str, Any]) -> None:
         """``model.objects.filter(pk=pk).update(**values)`` with plain values (no expressions)."""
         key = _row_key(model, pk)
-        values = {name: _json_copy(value) if type(value) in _CONTAINERS else value for name, value in values.items()}
+        values = copy_values(values)
         held = self._held_rows.get(key)
         if held is not None:
             row, ignore_conflicts = held
@@ -110,6 +112,13 @@ class WriteBatch:
         counters = rows.setdefault(tuple(keys.values()), {})
         for column, delta in deltas.items():
             counters[column] = counters.get(column, 0) + delta
+
+    def require_version(self, model: type[Model], pk: Any, version: str) -> None:
+        """The writes held here hold only if ``model``'s row ``pk`` is still version ``version`` (PostgreSQL's
+        ``xmin``): they go out as the CTEs of a statement whose main query locks each such row and fails the
+        whole statement (SQLSTATE ``PR409``, see ``ROW_CHANGED``) when one changed. Rows are locked in the
+        order they were required."""
+        self._versions[_row_key(model, pk)] = version
 
     def remember(self, key: Any, value: Any) -> None:
         """Keeps ``value`` until the next statement on the connection (see ``recall``)."""
@@ -141,10 +150,11 @@ class WriteBatch:
             self._sending = False
 
     def holds_nothing(self) -> bool:
-        return not (self._inserts or self._increments or self._appends or self._updates)
+        return not (self._inserts or self._increments or self._appends or self._updates or self._versions)
 
     def drop(self) -> None:
         self._inserts, self._held_rows, self._increments, self._appends, self._updates = {}, {}, {}, {}, {}
+        self._versions = {}
         self._just_read.clear()
 
     def _statements(self) -> Iterator[Statement]:
@@ -157,6 +167,10 @@ class WriteBatch:
             yield counts_sql(table, key_columns, counters)
         for (model, pk), values in self._updates.items():
             yield _update_statement(connection, model, pk, values)
+        if self._versions:
+            # Last: the main query of the joined statement, the writes its CTEs (which PostgreSQL runs after
+            # the main query unless it reads them, and which fail with it: one statement is atomic).
+            yield _versions_guard(connection, self._versions)
 
     # --- the execute wrapper: every other statement on the connection passes through here --------
 
@@ -172,6 +186,12 @@ class WriteBatch:
 
 # Values held are copied if mutable (JSON fields): what is sent is the value as it was when written.
 _CONTAINERS = frozenset({dict, list})
+
+
+def copy_values(values: dict[str, Any]) -> dict[str, Any]:
+    """A row's values with its JSON values copied (as the batch holds them): later changes to the
+    aggregate's dicts and lists leave the copy as it was."""
+    return {name: _json_copy(value) if type(value) in _CONTAINERS else value for name, value in values.items()}
 
 
 def _json_copy(value: Any) -> Any:
@@ -331,6 +351,26 @@ def _update_sql_with_placeholders(
         for (_, f, _, _), p in zip(row_steps, params, strict=True)
     )
     return f"UPDATE {table} SET {assignments} WHERE {table}.{quote(pk.column)} = %s"  # noqa: S608 - names from model meta
+
+
+# The SQLSTATE partnerpay_rows_unchanged() raises (platform migration 0005) when a held row changed.
+ROW_CHANGED = "PR409"
+
+
+def _versions_guard(connection: Any, versions: dict[tuple[type[Model], Any], str]) -> Statement:
+    """``SELECT partnerpay_rows_unchanged(EXISTS (row 1 at its version, locked) AND EXISTS (...))``."""
+    quote = connection.ops.quote_name
+    checks, params = [], []
+    for (model, pk_value), version in versions.items():
+        pk = model._meta.pk
+        assert pk is not None
+        table = quote(model._meta.db_table)
+        checks.append(
+            f"EXISTS (SELECT 1 FROM {table} WHERE {table}.{quote(pk.column)} = %s "  # noqa: S608 - names from model meta
+            f"AND {table}.xmin::text = %s FOR UPDATE)"
+        )
+        params += [pk.get_db_prep_value(pk_value, connection), version]
+    return f"SELECT partnerpay_rows_unchanged({' AND '.join(checks)})", tuple(params)
 
 
 @functools.lru_cache(maxsize=256)

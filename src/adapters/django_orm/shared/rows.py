@@ -63,11 +63,23 @@ def row_by_pk(model: type[M], raw_id: object, *, for_update: bool = False, relat
     return found[0] if found else None
 
 
+# Where ``values_by_pk(..., versioned=True)`` puts the row's version (PostgreSQL's ``xmin``, as text).
+ROW_VERSION = "_row_version"
+
+
 def values_by_pk(
-    model: type[Model], raw_id: object, *, for_update: bool = False, related: str | None = None
+    model: type[Model],
+    raw_id: object,
+    *,
+    for_update: bool = False,
+    related: str | None = None,
+    versioned: bool = False,
 ) -> list[dict[str, Any]] | None:
     """``row_by_pk`` as plain values: the row's (and ``related``'s) field values by attribute name, no model
-    instance (a repository that maps the row to an aggregate needs the values, not the instance)."""
+    instance (a repository that maps the row to an aggregate needs the values, not the instance).
+
+    ``versioned``: on PostgreSQL the row's dict also holds, under ``ROW_VERSION``, the version of the row
+    read (its ``xmin``: every UPDATE writes a new version; a lock does not), for ``row_versions``."""
     key = parse_uuid(raw_id)
     if key is None:
         return None
@@ -76,7 +88,8 @@ def values_by_pk(
         row_by_pk(model, key, for_update=True, related=related)  # the ORM refuses it; let it say so
     pk = model._meta.pk
     assert pk is not None
-    found = _select(connection, model, (pk.name,), (), 1, for_update, related).values(connection, [key])
+    reader = _select(connection, model, (pk.name,), (), 1, for_update, related, versioned)
+    found = reader.values(connection, [key])
     return found[0] if found else None
 
 
@@ -95,11 +108,12 @@ def _select(
     limit: int,
     for_update: bool,
     related: str | None,
+    versioned: bool = False,
 ) -> _Select:
-    key = (connection.alias, model, where, order_by, limit, for_update, related)
+    key = (connection.alias, model, where, order_by, limit, for_update, related, versioned)
     reader = _selects.get(key)
     if reader is None:
-        reader = _selects[key] = _Select(connection, model, where, order_by, limit, for_update, related)
+        reader = _selects[key] = _Select(connection, model, where, order_by, limit, for_update, related, versioned)
     return reader
 
 
@@ -116,6 +130,7 @@ class _Select:
         limit: int,
         for_update: bool,
         related: str | None,
+        versioned: bool = False,
     ) -> None:
         quote = connection.ops.quote_name
         meta = model._meta
@@ -138,6 +153,10 @@ class _Select:
         columns = ", ".join(
             f"{quote(part._meta.db_table)}.{quote(field.column)}" for part, fields in self.parts for field in fields
         )
+        # The row's version last, after every field (no converter applies to it).
+        self.versioned = versioned and connection.vendor == "postgresql"
+        if self.versioned:
+            columns += f", {table}.xmin::text"
         self.where = [meta.get_field(name) for name in where]
         conditions = " AND ".join(f"{table}.{quote(field.column)} = %s" for field in self.where)  # type: ignore[union-attr]
         ordering = ", ".join(
@@ -171,6 +190,8 @@ class _Select:
             for names in self.names:
                 parts.append(dict(zip(names, row[start : start + len(names)], strict=True)))
                 start += len(names)
+            if self.versioned:
+                parts[0][ROW_VERSION] = row[start]
             found.append(parts)
         return found
 

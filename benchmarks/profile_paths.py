@@ -18,7 +18,9 @@ The yardstick (``benchmarks/yardstick/ninja_app.py``, its own process: it config
 CPU of ``--batches`` batches of ``--requests`` after a warm-up (no profiler), over ``--rounds`` alternations
 of yardstick and product processes (on a machine shared with other work, the least is the cost itself);
 then the ratio of the yardstick's CPU to ours (ingest, orders and payment against the yardstick's ingest,
-healthz against its GET: the in-process analogue of write_paths' req/s ratios on a CPU-bound machine). In
+healthz against its GET: the in-process analogue of write_paths' req/s ratios on a CPU-bound machine), and
+the Python function calls per request of one more batch (``sys.setprofile``; the same on a busy machine as
+on a quiet one, so checkouts and sessions can compare them) with their ratio likewise. In
 the last round ``--requests`` more run under cProfile, printed as the top ``--top`` functions by own and
 by cumulative time per request (wall clock by default, so waiting for PostgreSQL shows as psycopg's
 ``wait``; ``--timer cpu`` leaves waits out at a larger profiling overhead). Every response's status is
@@ -255,10 +257,12 @@ def measure(
             batches.append((time.perf_counter() - wall, time.process_time() - cpu))
             offset += args.requests
         wall, cpu = min(batches, key=lambda batch: batch[1])
-        results[name] = {"wall_us": wall / args.requests * 1e6, "cpu_us": cpu / args.requests * 1e6}
+        calls = _python_calls(wsgi, path_, offset, args.requests, expected)
+        offset += args.requests
+        results[name] = {"wall_us": wall / args.requests * 1e6, "cpu_us": cpu / args.requests * 1e6, "calls": calls}
         print(
-            f"[{app}] {name}: {results[name]['wall_us']:.0f} µs wall, {results[name]['cpu_us']:.0f} µs CPU per request"
-            f" (least CPU of {args.batches} batches of {args.requests})",
+            f"[{app}] {name}: {results[name]['wall_us']:.0f} µs wall, {results[name]['cpu_us']:.0f} µs CPU, "
+            f"{calls:.0f} Python calls per request (least CPU of {args.batches} batches of {args.requests})",
             flush=True,
         )
         if args.profile:
@@ -275,6 +279,26 @@ def measure(
             print(_top(stats, "tottime", args.top, args.requests))
             print(_top(stats, "cumulative", args.top, args.requests), flush=True)
     return results
+
+
+def _python_calls(wsgi: Wsgi, path_: Path_, start: int, count: int, expected: int) -> float:
+    """Python function calls per request on the request's thread: unlike CPU time, the same on a busy machine
+    as on a quiet one, so two checkouts (or two sessions) can compare them. Calls into C (builtins, the
+    driver's C parts) are not counted; a path's ratio of calls follows its ratio of CPU closely."""
+    calls = 0
+
+    def counted(frame: Any, event: str, arg: Any) -> None:
+        nonlocal calls
+        if event == "call":
+            calls += 1
+
+    path_.prepare(count)
+    sys.setprofile(counted)
+    try:
+        _batch(wsgi, path_, start, count, expected)
+    finally:
+        sys.setprofile(None)
+    return calls / count
 
 
 def boot_product() -> Callable[..., Any]:
@@ -368,15 +392,20 @@ def main(argv: list[str] | None = None) -> int:
             for name, figures in child.items():
                 if name not in best or figures["cpu_us"] < best[name]["cpu_us"]:
                     best[name] = figures
-    print(f"\n{'path':<12} {'µs wall':>9} {'µs CPU':>9} {'yardstick µs CPU':>17} {'CPU ratio':>10}")
+    print(
+        f"\n{'path':<12} {'µs wall':>9} {'µs CPU':>9} {'yardstick µs CPU':>17} {'CPU ratio':>10}"
+        f" {'calls':>7} {'yardstick calls':>16} {'calls ratio':>12}"
+    )
     for name in args.paths:
         if name not in product:
             continue
         base = yardstick.get(BASELINE[name], {})
         ratio = base["cpu_us"] / product[name]["cpu_us"] if base else float("nan")
+        calls_ratio = base["calls"] / product[name]["calls"] if base else float("nan")
         print(
             f"{name:<12} {product[name]['wall_us']:9.0f} {product[name]['cpu_us']:9.0f} "
             f"{base.get('cpu_us', float('nan')):17.0f} {ratio:10.2f}"
+            f" {product[name]['calls']:7.0f} {base.get('calls', float('nan')):16.0f} {calls_ratio:12.2f}"
         )
     return 0
 

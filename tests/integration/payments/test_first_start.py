@@ -170,7 +170,7 @@ def _in_thread(work) -> tuple[threading.Thread, list[object]]:  # type: ignore[n
     thread.start()
     deadline = time.monotonic() + 30
     while not _waiting_for_a_lock():
-        assert time.monotonic() < deadline, "the unlocked start never waited for the order row"
+        assert time.monotonic() < deadline, "the statement never waited for the row"
         time.sleep(0.01)
     return thread, outcome
 

@@ -3,18 +3,15 @@ and its writes go out with a guard that locks the row and checks it is still tha
 
 from __future__ import annotations
 
-import threading
-import time
-
 import pytest
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from adapters.django_orm.payments.models import OrderRecord
 from application.shared.ports import RowChanged
 from entrypoints import bootstrap
 from tests.factories.payments import OrderFactory
-from tests.integration.payments.test_first_start import _waiting_for_a_lock
+from tests.integration.payments.test_first_start import _in_thread
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
@@ -72,25 +69,11 @@ def test_a_lock_alone_is_no_change():
 def test_a_change_committed_while_the_guard_waited_for_the_row_is_seen():
     order_row = OrderFactory(description="before")
     order = _uow().orders.get(str(order_row.id))
-    outcome: list[object] = []
-
-    def writer() -> None:
-        try:
-            _describe(order, "stale")
-            outcome.append("written")
-        except Exception as exc:  # surfaced to the test
-            outcome.append(exc)
-        finally:
-            connection.close()
 
     with transaction.atomic():
         OrderRecord.objects.filter(pk=order_row.id).update(reference="first")
-        thread = threading.Thread(target=writer)
-        thread.start()
-        deadline = time.monotonic() + 30
-        while not _waiting_for_a_lock():  # the guard waits for the row this transaction updated
-            assert time.monotonic() < deadline, "the guard never waited for the row"
-            time.sleep(0.01)
+        # The guard waits for the row this transaction updated, then checks the version committed.
+        thread, outcome = _in_thread(lambda: _describe(order, "stale"))
     thread.join(timeout=30)
     assert [type(o) for o in outcome] == [RowChanged]
     stored = OrderRecord.objects.get(pk=order_row.id)

@@ -128,3 +128,32 @@ def test_a_row_changed_in_a_way_that_keeps_its_answer_still_takes_the_locked_way
     with connection.cursor() as cursor:  # the guard left no transaction open behind it
         cursor.execute("SELECT count(*) FROM pg_locks WHERE locktype = 'transactionid' AND NOT granted")
         assert cursor.fetchone()[0] == 0
+
+
+def test_the_process_dies_after_the_providers_yes_and_recovery_captures_it_once(merchant, monkeypatch):
+    """Killed between the provider's answer and the guarded statement: the intent stays committed and
+    unanswered, and recovery asks the processor and applies its yes once."""
+    from application.payments import payments as payment_cases
+
+    order = create_order(Client(), merchant)
+
+    def killed(*args: Any, **kwargs: Any) -> bool:
+        raise SystemExit("killed between phase 2 and phase 3")
+
+    monkeypatch.setattr(payment_cases, "_apply_start_as_known", killed)
+    with pytest.raises(SystemExit):
+        pay_card(Client(), merchant, order["id"])
+    monkeypatch.undo()
+    (intent,) = PaymentRecord.objects.filter(order_id=order["id"])
+    assert (intent.status, intent.started_at, intent.next_check_at is not None) == ("pending", None, True)
+    assert OrderRecord.objects.get(pk=order["id"]).status == "created"
+
+    counts = bootstrap.container().payments.payments_reconcile(all_due_now=True)
+    assert counts["recovered"] == 1, counts
+    recovered = PaymentRecord.objects.get(pk=intent.id)
+    assert (recovered.status, recovered.started_at is not None, recovered.next_check_at) == ("captured", True, None)
+    assert OrderRecord.objects.get(pk=order["id"]).status == "paid"
+    assert _events(str(intent.id)).count("payment.captured") == 1
+    assert _captures(recovered.seller_id) == 1
+    # A second pass finds nothing due: applied once.
+    assert bootstrap.container().payments.payments_reconcile(all_due_now=True).get("recovered", 0) == 0

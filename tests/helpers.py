@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import uuid
+from collections.abc import Sequence
 from typing import Any
 
 from django.test import Client
@@ -71,6 +72,24 @@ def assert_problem(response: Any, status: int, code: str) -> dict[str, Any]:
     return body
 
 
+def with_routing(topics: Sequence[str]) -> list[str]:
+    """``topics``, and the message that routes published events when one of them is an event subscriber's:
+    a publish whose events several subscribers want writes one ``events.route`` message, and the
+    subscribers' own messages appear when it runs."""
+    from application.shared.events import ROUTE_TOPIC, SUBSCRIBER_TOPIC_PREFIX
+
+    routed = any(topic.startswith(SUBSCRIBER_TOPIC_PREFIX) for topic in topics)
+    return [ROUTE_TOPIC, *topics] if routed else list(topics)
+
+
+def route_events() -> int:
+    """Runs the due ``events.route`` messages only: every subscriber's message of what was published
+    exists afterwards, and none of them has run."""
+    from application.shared.events import ROUTE_TOPIC
+
+    return run_outbox(ROUTE_TOPIC, rounds=1)
+
+
 def run_outbox(*topics: str, rounds: int = 20) -> int:
     """Runs pending outbox messages inline, as a worker would after commit (tests run inside one
     transaction, so on-commit dispatch never fires). Only the given topics, or all of them."""
@@ -84,7 +103,7 @@ def run_outbox(*topics: str, rounds: int = 20) -> int:
             status=OutboxMessage.Status.PENDING, next_attempt_at__lte=container.clock.now()
         )
         if topics:
-            due = due.filter(topic__in=topics)
+            due = due.filter(topic__in=with_routing(topics))
         ids = list(due.values_list("id", flat=True))
         if not ids:
             break

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
-from application.shared.events import EventLog, Routes, StoredEvent, events_publish
+from application.shared.events import EventLog, OutboxWriter, Routes, StoredEvent, events_publish, events_route
 from application.shared.outbox import DEFAULT_LEASE, OutboxOutcome, OutboxStore, outbox_message_process
 from application.shared.subscriptions import Subscriptions
 from domain.shared.clock import Clock
@@ -40,6 +40,10 @@ class PlatformServices:
             subscribers=self._current_routes(),
             now=self.clock.now(),
         )
+
+    def events_route(self, outbox: OutboxWriter, payload: dict[str, Any]) -> int:
+        """An ``events.route`` message's subscriber messages, written to ``outbox`` (a unit of work's)."""
+        return events_route(payload, outbox=outbox, routes=self._current_routes())
 
     def _current_routes(self) -> Routes:
         subscribers = self.subscriptions.event_subscribers()

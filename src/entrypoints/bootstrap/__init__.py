@@ -31,6 +31,7 @@ from application.notifications.handlers import register as notifications_handler
 from application.notifications.services import NotificationsServices
 from application.payments.handlers import register as payments_handlers
 from application.payments.services import PaymentsServices
+from application.shared.handlers import register as shared_handlers
 from entrypoints.bootstrap import (
     catalog,
     distributors,
@@ -78,6 +79,7 @@ def dispatch_with(dispatch: Callable[[Sequence[tuple[str, str]]], None]) -> None
 
 def _build() -> Container:
     built = Container(dispatch=_dispatch)
+    shared_handlers(built.subscriptions, built, built.uow)
     built.ingest = ingest.build(built)
     ingest_handlers(built.subscriptions, built.ingest)
     built.identity = identity.build(built)

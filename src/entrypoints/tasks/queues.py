@@ -7,8 +7,9 @@ can only exhaust their own workers.
 =========  ==========================================  ===========================================
 queue      outbox topics                               why its own
 =========  ==========================================  ===========================================
-default    everything else (events fan-out, payments,  short jobs; also runs the periodic jobs
-           commissions, invoices, payouts, gateways)
+default    everything else (events routing and         short jobs; also runs the periodic jobs
+           fan-out, payments, commissions, invoices,
+           payouts, gateways)
 ingest     ``ingest.*``                                 waits ~30 s per job on an external call:
                                                         a wide pool sized for waiting
 webhooks   ``webhooks.deliver``                         calls merchants' servers (bounded, but slow)

@@ -21,7 +21,7 @@ from entrypoints.bootstrap import erp
 from tests.distributor_data import distributor_body
 from tests.e2e.distributors.conftest import create
 from tests.fakes.sap_server import PASSWORD, USERNAME, FakeSap
-from tests.helpers import assert_problem, bearer, post, register
+from tests.helpers import assert_problem, bearer, post, register, route_events
 
 pytestmark = pytest.mark.django_db
 
@@ -50,6 +50,7 @@ def approve(http, admin, distributor_id, capture) -> dict:
 def redrive(topic: str) -> list[str]:
     """What the periodic sweeper does once the backoff has passed: run every pending message again."""
     container = bootstrap.container()
+    route_events()  # an event subscriber's messages of a routed publish exist once it is routed
     pending = OutboxMessage.objects.filter(topic=topic, status=OutboxMessage.Status.PENDING)
     pending.update(next_attempt_at=timezone.now() - timedelta(seconds=1))
     return [container.process_outbox_message(str(m.pk)).status for m in pending]

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from django.test import Client
 
-from tests.helpers import admin_token, bearer, post, register
+from tests.helpers import admin_token, bearer, post, register, with_routing
 
 EARNINGS_TOPICS = ("event.earnings", "identity.user.registered", "earnings.invoice.render", "earnings.payout.process")
 
@@ -29,9 +29,9 @@ def drive_outbox() -> int:
     ran = 0
     for _ in range(10):
         due = list(
-            OutboxMessage.objects.filter(status=OutboxMessage.Status.PENDING, topic__in=EARNINGS_TOPICS).values_list(
-                "id", flat=True
-            )
+            OutboxMessage.objects.filter(
+                status=OutboxMessage.Status.PENDING, topic__in=with_routing(EARNINGS_TOPICS)
+            ).values_list("id", flat=True)
         )
         if not due:
             break

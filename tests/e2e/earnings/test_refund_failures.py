@@ -15,7 +15,7 @@ import pytest
 
 from tests.e2e.earnings.conftest import admin_headers, approve_all, approved_reseller, drive_outbox, referred_merchant
 from tests.e2e.payments.conftest import create_order, pay_card
-from tests.helpers import post
+from tests.helpers import post, route_events
 
 pytestmark = pytest.mark.django_db
 
@@ -59,6 +59,7 @@ def run_event(event_id: str) -> None:
     from adapters.django_orm.platform.models import OutboxMessage
     from entrypoints.bootstrap import container
 
+    route_events()
     message = OutboxMessage.objects.get(topic="event.earnings", payload__event_id=event_id)
     OutboxMessage.objects.filter(pk=message.pk).update(status=OutboxMessage.Status.PENDING)
     assert container().process_outbox_message(str(message.pk)).status == "done"
@@ -137,6 +138,7 @@ def test_a_failure_handled_before_its_refund_leaves_nothing_to_claw_back(http):
     reseller, merchant, payment, _ = setup(http)
     refund_id = refund(http, merchant, payment["id"], "400.00")
     # payment.refunded is still waiting in the outbox when refund.failed is handled.
+    route_events()
     late = OutboxMessage.objects.get(
         topic="event.earnings", payload__event_id=refunded_event(refund_id).id, status=OutboxMessage.Status.PENDING
     )

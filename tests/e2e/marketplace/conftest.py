@@ -5,7 +5,7 @@ from typing import Any
 import pytest
 from django.test import Client
 
-from tests.helpers import admin_token, bearer, post, register
+from tests.helpers import admin_token, bearer, post, register, with_routing
 
 APPROVE = "4242424242424242"
 DECLINE = "4000000000000002"
@@ -101,7 +101,7 @@ def drain() -> int:
     for _ in range(20):
         due = list(
             OutboxMessage.objects.filter(
-                topic__in=["event.marketplace", "marketplace.invoice"],
+                topic__in=with_routing(["event.marketplace", "marketplace.invoice"]),
                 status=OutboxMessage.Status.PENDING,
                 next_attempt_at__lte=container.clock.now(),
             ).values_list("id", flat=True)

@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 
+from application.shared.events import ROUTE_TOPIC, SUBSCRIBER_TOPIC_PREFIX
 from domain.shared.events import DomainEvent
 from entrypoints import bootstrap
 from tests.e2e.notifications.receiver import Receiver, start_receiver
@@ -105,6 +106,8 @@ def fan_out() -> None:
     from adapters.django_orm.platform.models import OutboxMessage
 
     container = bootstrap.container()
-    for message_id in container.outbox_store.due_ids(now=container.clock.now(), limit=500):
-        if OutboxMessage.objects.get(pk=message_id).topic.startswith("event."):
-            container.process_outbox_message(message_id)
+    for topics in ([ROUTE_TOPIC], None):  # routed first: the subscribers' messages of a routed publish
+        for message_id in container.outbox_store.due_ids(now=container.clock.now(), limit=500):
+            topic = OutboxMessage.objects.get(pk=message_id).topic
+            if topic in topics if topics else topic.startswith(SUBSCRIBER_TOPIC_PREFIX):
+                container.process_outbox_message(message_id)

@@ -92,7 +92,6 @@ class PaymentRecord(models.Model):
             models.Index(fields=["buyer_id", "created_at", "id"], name="payment_buyer_time_idx"),
             models.Index(fields=["order", "status"], name="payment_order_status_idx"),
             models.Index(fields=["method", "gateway_reference"], name="payment_gateway_ref_idx"),
-            models.Index(fields=["status", "method", "created_at"], name="payment_pending_idx"),
             models.Index(fields=["created_at", "id"], name="payment_time_idx"),
             models.Index(
                 fields=["next_check_at"], condition=models.Q(next_check_at__isnull=False), name="payment_due_check_idx"

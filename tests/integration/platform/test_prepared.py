@@ -77,8 +77,16 @@ def _our_fields() -> list[tuple[type[Model], Field[Any, Any]]]:
     ]
 
 
+def _json_text(wrapped: Any) -> str | type[TypeError]:
+    try:
+        return str(wrapped.dumps(wrapped.obj))
+    except TypeError:
+        return TypeError
+
+
 def _same(ours: Any, django: Any) -> bool:
-    """Equal and of one type; psycopg's JSON and binary adapters (no equality of their own) by what they wrap.
+    """Equal and of one type; psycopg's JSON and binary adapters (no equality of their own) by what they wrap
+    (and JSON by the text it is sent as).
 
     One difference is by design: for an integer field Django (with psycopg 3) wraps an ``int`` in psycopg's
     ``Int2``/``Int4``/``Int8``, an ``int`` subclass naming the column's type; ``prepare_row`` passes the
@@ -89,7 +97,11 @@ def _same(ours: Any, django: Any) -> bool:
     if type(ours) is not type(django):
         return False
     if type(django).__module__.startswith("psycopg") and hasattr(django, "obj"):
-        return bool(ours.obj == django.obj and getattr(ours, "dumps", None) == getattr(django, "dumps", None))
+        if getattr(django, "dumps", None) is None:
+            return bool(ours.obj == django.obj and getattr(ours, "dumps", None) is None)
+        # JSON: the same value written as the same text (``json_values.json_text`` is ``json.dumps``'s writer),
+        # or refused by both (a value JSON has no text for fails when psycopg sends it).
+        return bool(ours.obj == django.obj and _json_text(ours) == _json_text(django))
     return bool(ours == django)
 
 

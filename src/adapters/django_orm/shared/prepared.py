@@ -23,6 +23,8 @@ from django.db import models
 from django.db.models import Field, Model
 from django.utils.functional import Promise
 
+from adapters.django_orm.shared.json_values import jsonb
+
 # Exact field classes (a subclass may prepare values its own way) -> the value types that pass through.
 _PLAIN: dict[type[Field[Any, Any]], tuple[type, ...]] = {
     models.CharField: (str,),
@@ -128,7 +130,8 @@ def prepare_row(
                     continue
             elif other == _JSON:
                 if kind is dict or kind is list:
-                    append(connection.ops.adapt_json_value(value, field.encoder))  # type: ignore[attr-defined]
+                    encoder = field.encoder  # type: ignore[attr-defined]
+                    append(jsonb(value) if encoder is None else connection.ops.adapt_json_value(value, encoder))
                     continue
             elif isinstance(value, str) and not isinstance(value, Promise) and not hasattr(value, "as_sql"):
                 append(value)

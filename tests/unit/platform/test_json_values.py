@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import json
 from decimal import Decimal
-from enum import Enum
+from enum import StrEnum
 
 import pytest
 
 from adapters.django_orm.shared.json_values import json_text, jsonb
 
 
-class Colour(str, Enum):
+class Colour(StrEnum):
     RED = "red"
 
 
@@ -21,8 +21,8 @@ VALUES = [
     "a bare string",
     {"object": {"id": "pay_1", "amount": "100.50", "card": {"last4": "4242", "exp_month": 12}}, "order": None},
     [1, -2, 2.5, 1e300, float("nan"), float("inf"), True, False, None, 10**40],
-    {"é": "ünïcode ✓ \u0000 \n \t \" \\", "emoji": "\U0001f4b8"},
-    {1: "int key", True: "bool key", None: "none key", 2.5: "float key"},
+    {"é": 'ünïcode ✓ \u0000 \n \t " \\', "emoji": "\U0001f4b8"},
+    {1: "int key", False: "bool key", None: "none key", 2.5: "float key"},
     {"enum": Colour.RED, "nested": [[[{"deep": [{}]}]]]},
 ]
 

@@ -27,6 +27,7 @@ from typing import Any
 
 from django.db.backends.base.base import BaseDatabaseWrapper
 
+from adapters.django_orm.shared.statement_cursor import statement_cursor
 from domain.ingest.transaction import Transaction, TransactionStatus
 from domain.shared.money import Money
 
@@ -97,7 +98,7 @@ def receive_all(
         "max_attempts": max_attempts,
         "now": now,
     }
-    with connection.cursor() as cursor:
+    with statement_cursor(connection) as cursor:
         cursor.execute(_RECEIVE, params)
         rows = cursor.fetchall()
     by_id = {c.transaction_id: c for c in ordered}

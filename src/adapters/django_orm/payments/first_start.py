@@ -27,6 +27,7 @@ from django.db.models import Field
 
 from adapters.django_orm.payments.models import OrderRecord, PaymentRecord
 from adapters.django_orm.shared.prepared import Step, prepare, prepare_row, row_values, steps
+from adapters.django_orm.shared.statement_cursor import statement_cursor
 from domain.payments.payment import PaymentStatus
 
 
@@ -88,7 +89,7 @@ def insert_if_order_unchanged(values: dict[str, Any], order: dict[str, Any]) -> 
     params: list[Any] = []
     prepare_row(row_steps, row, connection, params)
     prepare_row(guard_steps, order, connection, params)
-    with connection.cursor() as cursor:
+    with statement_cursor(connection) as cursor:
         cursor.execute(sql, params)
         if cursor.rowcount != 1:
             return None

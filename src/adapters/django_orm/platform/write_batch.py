@@ -43,6 +43,7 @@ from django.db.models.sql import InsertQuery, UpdateQuery
 from django.utils.connection import ConnectionProxy
 
 from adapters.django_orm.shared.prepared import Step, prepare_row, row_values, steps
+from adapters.django_orm.shared.statement_cursor import statement_cursor
 
 Statement = tuple[str, tuple[Any, ...]]
 
@@ -143,7 +144,7 @@ class WriteBatch:
             statements = [(_with_sql(tuple(sql for sql, _ in statements)), tuple(joined))]
         self._sending = True
         try:
-            with self.connection.cursor() as cursor:
+            with statement_cursor(self.connection) as cursor:
                 for sql, params in statements:
                     cursor.execute(sql, params)
         finally:

@@ -16,6 +16,8 @@ from typing import Any, TypeVar
 from django.db import connections, router
 from django.db.models import Manager, Model, QuerySet
 
+from adapters.django_orm.shared.statement_cursor import statement_cursor
+
 M = TypeVar("M", bound=Model)
 
 
@@ -198,7 +200,7 @@ class _Select:
     def _fetch(self, connection: Any, values: list[Any]) -> list[list[Any]]:
         """The rows found, each a list of its column values converted as the ORM would."""
         params = [field.get_db_prep_value(value, connection) for field, value in zip(self.where, values, strict=True)]  # type: ignore[union-attr]
-        with connection.cursor() as cursor:
+        with statement_cursor(connection) as cursor:
             cursor.execute(self.sql, params)
             found = cursor.fetchall()
         rows = []

@@ -22,6 +22,7 @@ from collections.abc import Callable
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from json.encoder import encode_basestring_ascii
 from typing import Any, Protocol
 
 from application.shared.errors import ApplicationError, Conflict, InvalidInput
@@ -142,12 +143,18 @@ def _redact_card(card: dict[str, Any], key: bytes) -> dict[str, Any]:
 def _encode(value: Any) -> str:
     if isinstance(value, _Number):
         return str(value)
+    if type(value) is str:
+        return _json_string(value)
     if isinstance(value, dict):
         items = sorted(value.items())
-        return "{" + ",".join(json.dumps(name) + ":" + _encode(item) for name, item in items) + "}"
+        return "{" + ",".join(_json_string(name) + ":" + _encode(item) for name, item in items) + "}"
     if isinstance(value, list):
         return "[" + ",".join(_encode(item) for item in value) + "]"
     return json.dumps(value)
+
+
+# ``json.dumps(text)`` for a ``str``: what it returns for one (its C function, without its two Python calls).
+_json_string = encode_basestring_ascii
 
 
 def validate_key(key: str) -> str:

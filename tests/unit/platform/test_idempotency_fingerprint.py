@@ -80,3 +80,15 @@ def test_a_body_that_is_not_json_is_still_keyed():
     assert fp(b"not json") != fp(b"not json", key=b"x" * 32)
     assert fp(b"not json") != fp(b"not json!")
     assert fp(b"") == fp(b"")
+
+
+def test_the_canonical_form_is_the_one_stored_fingerprints_were_made_with():
+    # Fingerprints outlive a release (a retry may span it): the canonical text must not change. Pinned
+    # against the form written with json.dumps for every name and string.
+    raw = (
+        '{"b": "ünï ✓ \\"q\\" \\\\ \\u0000", "a": [1.50, "x", null, true, {"z": "", "y": 2}], "amount": "100.50"}'
+    ).encode()
+    assert _canonical_body(raw, KEY) == (
+        b'json:{"a":[1.50,"x",null,true,{"y":2,"z":""}],"amount":"100.50",'
+        b'"b":"\\u00fcn\\u00ef \\u2713 \\"q\\" \\\\ \\u0000"}'
+    )

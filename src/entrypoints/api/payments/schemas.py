@@ -275,6 +275,25 @@ def payment_out(payment: Payment) -> PaymentOut:
 _encoded_datetime = NinjaJSONEncoder().default
 
 
+def order_json(order: Order) -> str | None:
+    """``order_out(order)`` as the JSON text a view's answer becomes, or None: use ``order_out``.
+
+    ``payment_json``'s shortcut for an order: each value of ``order_view`` is already the one validation keeps
+    when the metadata holds only strings (what ``OrderCreateIn`` accepts), so the body is written from the view
+    with its datetimes encoded from the order's own: the same text, without the round trip through the schema
+    (tests/unit/payments/test_order_json.py compares the two).
+    """
+    view = order_view(order)
+    if any(type(value) is not str for value in view["metadata"].values()):
+        return None  # values validation or the encoder may convert: the schema's way
+    del view["object"]  # not a field of OrderOut
+    when = order.expires_at
+    view["expires_at"] = None if when is None else _encoded_datetime(when)
+    view["created_at"] = _encoded_datetime(order.created_at)
+    view["updated_at"] = _encoded_datetime(order.updated_at)
+    return json.dumps(view)
+
+
 def payment_json(payment: Payment) -> str | None:
     """``payment_out(payment)`` as the JSON text a view's answer becomes (``json.dumps`` of its ``model_dump``
     with Ninja's encoder, as ``entrypoints.api.idempotency.render`` writes it), or None: use ``payment_out``.

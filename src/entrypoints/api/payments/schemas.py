@@ -286,12 +286,7 @@ def order_json(order: Order) -> str | None:
     view = order_view(order)
     if any(type(value) is not str for value in view["metadata"].values()):
         return None  # values validation or the encoder may convert: the schema's way
-    del view["object"]  # not a field of OrderOut
-    when = order.expires_at
-    view["expires_at"] = None if when is None else _encoded_datetime(when)
-    view["created_at"] = _encoded_datetime(order.created_at)
-    view["updated_at"] = _encoded_datetime(order.updated_at)
-    return json.dumps(view)
+    return _schema_text(view, expires_at=order.expires_at, created_at=order.created_at, updated_at=order.updated_at)
 
 
 def payment_json(payment: Payment) -> str | None:
@@ -307,11 +302,17 @@ def payment_json(payment: Payment) -> str | None:
     view = payment_view(payment)
     if view["attempts"] or view["checkout"] is not None:
         return None  # nested values validation converts (attempt times, a checkout's dict): the schema's way
-    del view["object"]  # not a field of PaymentOut
-    when = payment.next_check_at
-    view["next_check_at"] = None if when is None else _encoded_datetime(when)
-    view["created_at"] = _encoded_datetime(payment.created_at)
-    view["updated_at"] = _encoded_datetime(payment.updated_at)
+    return _schema_text(
+        view, next_check_at=payment.next_check_at, created_at=payment.created_at, updated_at=payment.updated_at
+    )
+
+
+def _schema_text(view: dict[str, Any], **datetimes: datetime | None) -> str:
+    """A view as its schema's JSON text: without the ``object`` tag (no field of the schema), each of
+    ``datetimes`` (the resource's own, not the view's text) as the response encoder writes it."""
+    del view["object"]
+    for name, when in datetimes.items():
+        view[name] = None if when is None else _encoded_datetime(when)
     return json.dumps(view)
 
 

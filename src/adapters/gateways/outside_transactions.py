@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from django.db import connection
+from django.db import DEFAULT_DB_ALIAS, connections
 
 
 class ProviderCallInTransaction(RuntimeError):
@@ -20,22 +20,23 @@ class ProviderCallInTransaction(RuntimeError):
 
 
 def in_transaction() -> bool:
-    blocks = connection.atomic_blocks
+    db = connections[DEFAULT_DB_ALIAS]  # looked up once (each read through django.db.connection is a lookup)
+    blocks = db.atomic_blocks
     if any(not getattr(block, "_from_testcase", False) for block in blocks):
         return True
     # No block of ours is open. The server must agree: a unit of work sends its own BEGIN with its first
     # read, with psycopg in autocommit (unit_of_work.begin_with_first_statement), so a transaction left
     # open on the server after its block would not show in psycopg's autocommit. (A test case's own
     # transaction is open on the server by design.)
-    return not blocks and _open_on_the_server()
+    return not blocks and _open_on_the_server(db)
 
 
 # libpq's PQTRANS_IDLE: no transaction open on the connection.
 _IDLE = 0
 
 
-def _open_on_the_server() -> bool:
-    driver = connection.connection  # None until the connection is opened
+def _open_on_the_server(db: Any) -> bool:
+    driver = db.connection  # None until the connection is opened
     pgconn = getattr(driver, "pgconn", None)
     if pgconn is not None:
         return bool(pgconn.transaction_status != _IDLE)

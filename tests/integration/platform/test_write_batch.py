@@ -159,3 +159,37 @@ def test_a_row_inserted_and_saved_in_one_unit_of_work_keeps_the_saved_values():
         order.cancel(now)
         uow.orders.save(order)
     assert OrderRecord.objects.get(pk=order.id).status == order.status.value
+
+
+def test_the_open_batch_is_this_threads_own_and_gone_with_its_unit_of_work():
+    """Writers find the default connection's batch through a record kept per thread (no connection lookup):
+    another thread, with its own connection, writes at once; the record ends with the unit of work, and a
+    batch opened on another connection object is never taken for the default one's."""
+    import threading
+
+    from django.db import connections
+
+    from adapters.django_orm.platform import write_batch
+
+    seen_elsewhere: list[object] = []
+    with _uow():
+        mine = write_batch.current_batch()
+        assert mine is not None
+        assert mine.connection is connections["default"]
+        worker = threading.Thread(target=lambda: seen_elsewhere.append(write_batch.current_batch()))
+        worker.start()
+        worker.join()
+    assert seen_elsewhere == [None]
+    assert write_batch.current_batch() is None
+
+    other = connections.create_connection("default")  # its own connection object, as a group commit keeps
+    try:
+        with transaction.atomic(using="default"):
+            installed = write_batch.open_batch(other)
+            try:
+                assert write_batch.current_batch() is None  # the default connection has none open
+            finally:
+                assert installed is not None
+                write_batch.close_batch(installed)
+    finally:
+        other.close()

@@ -17,8 +17,8 @@ class DjangoEventLog:
     def append(self, *events: StoredEvent) -> None:
         # Held by the open unit of work, sent with its other writes before it commits. The batch is
         # looked up once for all of them; each row names every column (no model defaults to fill in).
-        db = transaction.get_connection()
-        batch = write_batch.current_batch(db)
+        batch = write_batch.current_batch()
+        db = batch.connection if batch is not None else transaction.get_connection()
         for event in events:
             row = {
                 "id": event.id,

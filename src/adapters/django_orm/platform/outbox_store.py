@@ -76,8 +76,8 @@ class DjangoOutbox:
         if not messages:
             return
         now = timezone.now()
-        db = transaction.get_connection()
-        batch = write_batch.current_batch(db)
+        batch = write_batch.current_batch()
+        db = batch.connection if batch is not None else transaction.get_connection()
         starting = _starting_columns()
         budgets = self._max_attempts
         woken: list[tuple[str, str]] = []

@@ -45,20 +45,21 @@ class DjangoUnitOfWork:
         for name, repository in repositories.items():
             setattr(self, name, repository)
         # One entry per open block of this unit of work: (atomic, the batch it installed or None, joined,
-        # opened lazily).
-        self._blocks: list[tuple[Any, WriteBatch | None, bool, bool]] = []
+        # its connection if it was opened lazily else None).
+        self._blocks: list[tuple[Any, WriteBatch | None, bool, Any]] = []
 
     def __enter__(self) -> DjangoUnitOfWork:
         joined = _JOINING.get()
         atomic = transaction.atomic(savepoint=not joined)
-        lazily = not joined and _open_lazily(atomic)
+        connection = connections[DEFAULT_DB_ALIAS]
+        lazily = not joined and _open_lazily(atomic, connection)
         if not lazily:
             atomic.__enter__()
         # Installed after the block opened: its BEGIN/SAVEPOINT sends what an outer batch held.
-        installed = None if joined else open_batch()
-        if installed is not None and installed.connection.vendor == "postgresql":
-            installed.connection.execute_wrappers.append(begin_with_first_statement)
-        self._blocks.append((atomic, installed, joined, lazily))
+        installed = None if joined else open_batch(connection)
+        if installed is not None and connection.vendor == "postgresql":
+            connection.execute_wrappers.append(begin_with_first_statement)
+        self._blocks.append((atomic, installed, joined, connection if lazily else None))
         return self
 
     def __exit__(
@@ -67,7 +68,7 @@ class DjangoUnitOfWork:
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
-        atomic, installed, joined, lazily = self._blocks.pop()
+        atomic, installed, joined, lazy_connection = self._blocks.pop()
         batch = current_batch()
         try:
             if batch is not None and exc_type is None and not joined:
@@ -89,7 +90,7 @@ class DjangoUnitOfWork:
                 # Removed before the commit: its on-commit callbacks (in-process workers) write on their own.
                 close_batch(installed)
                 _stop_beginning(installed.connection)
-            _close(atomic, lazily, exc_type, exc, tb)
+            _close(atomic, lazy_connection, exc_type, exc, tb)
         if exc is not None and _row_changed(exc):
             # The batch went out before another statement of the block, and a row held as known had changed.
             raise RowChanged from exc
@@ -117,33 +118,34 @@ def one_transaction() -> Iterator[None]:
     case may not catch a failed unit of work and carry on inside it).
     """
     atomic = transaction.atomic()
-    lazily = _open_lazily(atomic)
+    connection = connections[DEFAULT_DB_ALIAS]
+    lazily = _open_lazily(atomic, connection)
     if not lazily:
         atomic.__enter__()
     try:
-        installed = open_batch()
+        installed = open_batch(connection)
         if lazily:
-            connections[DEFAULT_DB_ALIAS].execute_wrappers.append(begin_with_first_statement)
+            connection.execute_wrappers.append(begin_with_first_statement)
         token = _JOINING.set(True)
         try:
             yield
             batch = current_batch()
             if batch is not None:
-                _stop_beginning(batch.connection)
+                _stop_beginning(connection)
                 _send_and_commit(batch)
         finally:
             _JOINING.reset(token)
             if installed is not None:
                 close_batch(installed)
-            _stop_beginning(connections[DEFAULT_DB_ALIAS])
+            _stop_beginning(connection)
     except BaseException as failed:
         atomic.__exit__(type(failed), failed, failed.__traceback__)
         raise
     # Commits (unless _send_and_commit did) and runs the on-commit callbacks, outside any pipeline.
-    _close(atomic, lazily, None, None, None)
+    _close(atomic, connection if lazily else None, None, None, None)
 
 
-def _open_lazily(atomic: Any) -> bool:
+def _open_lazily(atomic: Any, connection: Any) -> bool:
     """Opens ``atomic`` as the outermost block of a transaction that begins at its first statement, and
     says True; False (nothing done) when the block must open the usual way.
 
@@ -159,7 +161,6 @@ def _open_lazily(atomic: Any) -> bool:
     Only where psycopg's own BEGIN would be the plain one ours is (no isolation level but READ COMMITTED,
     neither read-only nor deferrable), with nothing open on the connection.
     """
-    connection = connections[DEFAULT_DB_ALIAS]
     if connection.vendor != "postgresql" or connection.in_atomic_block or not connection.get_autocommit():
         return False
     connection.close_if_health_check_failed()
@@ -186,12 +187,13 @@ def _open_lazily(atomic: Any) -> bool:
 
 def _close(
     atomic: Any,
-    lazily: bool,
+    lazy_connection: Any,
     exc_type: type[BaseException] | None,
     exc: BaseException | None,
     tb: TracebackType | None,
 ) -> None:
-    """Closes a block ``_open_lazily`` or ``Atomic.__enter__`` opened.
+    """Closes a block ``_open_lazily`` opened (``lazy_connection``: its connection) or ``Atomic.__enter__`` did
+    (None).
 
     A lazily opened block that ends well with no transaction open on the server (it sent its batch alone,
     or committed in ``_send_and_commit``): ``Atomic.__exit__`` would only call a commit that sends nothing
@@ -199,8 +201,8 @@ def _close(
     run, as ``set_autocommit(True)`` runs them. Anything else (an exception, a rollback asked for, a
     connection closed meanwhile, a transaction still open) is Django's own exit.
     """
-    if lazily and exc_type is None:
-        connection = connections[DEFAULT_DB_ALIAS]
+    if lazy_connection is not None and exc_type is None:
+        connection = lazy_connection
         driver = connection.connection
         if (
             not connection.needs_rollback

@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import copy
 import functools
+import threading
 from collections.abc import Callable, Iterator
 from datetime import date, datetime
 from decimal import Decimal
@@ -456,16 +457,19 @@ def append_counts(table: str, keys: dict[str, Any], deltas: dict[str, int]) -> N
 
 def _batch_or_once(connection: Any = None) -> tuple[WriteBatch, bool]:
     """The open unit of work's batch, or one not installed anywhere that the caller sends right away (True)."""
-    connection = _connection(connection)
     batch = current_batch(connection)
     if batch is not None:
         return batch, False
-    return WriteBatch(connection), True
+    return WriteBatch(_connection(connection)), True
 
 
 def current_batch(connection: Any = None) -> WriteBatch | None:
     """The batch of the unit of work open on ``connection`` (the default database's by default), or None:
     write at once."""
+    if connection is None:
+        # The default connection's, as this thread recorded it: no lookup of the connection.
+        batch: WriteBatch | None = getattr(_on_default, "batch", None)
+        return batch if batch is not None and batch.connection.in_atomic_block else None
     connection = _connection(connection)
     if not connection.in_atomic_block:
         return None  # a batch lives inside its unit of work's block; outside it nothing may wait
@@ -480,17 +484,28 @@ def open_batch(connection: Any = None) -> WriteBatch | None:
 
     Returns the batch installed here, which the caller removes with ``close_batch``; None if shared.
     """
-    connection = _connection(connection)
+    default = connections[DEFAULT_DB_ALIAS] if connection is None else None
+    connection = default or _connection(connection)
     if current_batch(connection) is not None:
         return None
     batch = WriteBatch(connection)
     connection.execute_wrappers.append(batch)
+    if connection is (default or connections[DEFAULT_DB_ALIAS]):
+        _on_default.batch = batch
     return batch
 
 
 def close_batch(batch: WriteBatch) -> None:
     batch.drop()
     batch.connection.execute_wrappers.remove(batch)
+    if getattr(_on_default, "batch", None) is batch:
+        _on_default.batch = None
+
+
+# The batch installed on this thread's connection to the default database (Django keeps one connection per
+# thread, and so does this): a unit of work's writers find it without looking the connection up, which
+# costs a few microseconds each time (asgiref's local asks for a running event loop and catches the error).
+_on_default = threading.local()
 
 
 def _connection(connection: Any) -> Any:

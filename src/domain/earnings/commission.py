@@ -290,23 +290,42 @@ class Commission:
     def _hand_over(self, failed: RefundEffect) -> int:
         """Events out of order can count a refund while one it replaces still counts: the later one then took
         less (the total was capped at the sale). When the earlier one fails, the part of its take that the
-        remaining refunds now explain passes to one of them instead of being given back; returns that part."""
+        remaining refunds now explain passes to them instead of being given back; returns that part.
+
+        It goes to the remaining refunds that hold less than their own share (what each adds, in the order
+        they were booked, to ``floor(original x refunded / captured)``), so that any of them failing later
+        gives back about its own share. Handed to the first one alone, a refund that fails afterwards would
+        give back nothing while the share it explained stayed taken."""
         target = self.original_minor * self.refunded_sale_minor // self.sale_minor if self.sale_minor else 0
         others = self.clawed_back_minor - failed.clawed_minor
         kept = max(0, min(failed.clawed_minor, target - others))
         counted = [
             r for r in self.refunds.values() if r.state is RefundState.COUNTED and r.refund_id != failed.refund_id
         ]
-        heir = next((r for r in counted if r.clawed_minor == 0), None) or next(iter(counted), None)
-        if kept <= 0 or heir is None:
+        if kept <= 0 or not counted:
             return 0
-        if heir.clawed_minor == 0:
-            heir.mode = failed.mode
-            # A whole clawback passes with its id; a share of one is later given back by an adjustment (no id).
-            heir.clawback_id = failed.clawback_id if kept == failed.clawed_minor else ""
-        elif heir.mode is RefundMode.CLAWBACK:
-            heir.clawback_id = ""  # its take now spans two clawbacks: a later failure is given back by adjustment
-        heir.clawed_minor += kept
+        whole = kept == failed.clawed_minor
+        parts: list[tuple[RefundEffect, int]] = []
+        left, refunded, explained = kept, 0, 0
+        for refund in counted:
+            refunded = min(refunded + refund.amount_minor, self.sale_minor)
+            share = self.original_minor * refunded // self.sale_minor - explained
+            explained += share
+            part = min(max(share - refund.clawed_minor, 0), left)
+            if part > 0:
+                parts.append((refund, part))
+                left -= part
+        if left > 0:  # rounding: every remaining refund already holds its share
+            heir = next((r for r in counted if r.clawed_minor == 0), counted[0])
+            parts.append((heir, left))
+        for heir, part in parts:
+            if heir.clawed_minor == 0:
+                heir.mode = failed.mode
+                # A whole clawback passes with its id; a share of one is later given back by an adjustment.
+                heir.clawback_id = failed.clawback_id if whole and len(parts) == 1 else ""
+            elif heir.mode is RefundMode.CLAWBACK:
+                heir.clawback_id = ""  # its take now spans two clawbacks: a later failure is given back by adjustment
+            heir.clawed_minor += part
         failed.clawed_minor -= kept
         return kept
 

@@ -462,3 +462,32 @@ def test_domain_a_replacement_that_took_part_inherits_the_rest_when_the_replaced
     assert c.clawed_back_minor == 22_000 * 50_000 // 100_000
     assert c.refunds["r2"].clawed_minor == c.clawed_back_minor
     assert c.amount_minor == 22_000 - c.clawed_back_minor
+
+
+@pytest.mark.parametrize("status", [CommissionStatus.APPROVED, CommissionStatus.PAID])
+def test_domain_the_take_a_failed_refund_hands_over_is_shared_by_what_each_remaining_refund_explains(status):
+    """Found by the property test: r1 (the whole sale) counted, then r2 and r3 counted while r1 still counts
+    (capped: they take nothing), then r1 fails and later r3 fails. Handed all to r2, r1's take would stay
+    taken when r3 fails (r3 held nothing to give back). Shared by each one's own share, r3's failure gives
+    back what r3 explained, and what stays taken is floor(original x r2 / sale)."""
+    now = datetime(2026, 3, 2, tzinfo=UTC)
+    c = _commission(status)  # sale 100_000, commission 22_000
+    c.count_refund(refund_id="r1", amount_minor=100_000, now=now)
+    if status is CommissionStatus.PAID:
+        c.link_clawback("r1", "cb-1")
+    c.count_refund(refund_id="r2", amount_minor=7_500, now=now)
+    c.count_refund(refund_id="r3", amount_minor=70_000, now=now)
+    assert (c.refunds["r2"].clawed_minor, c.refunds["r3"].clawed_minor) == (0, 0)
+    first = c.fail_refund(refund_id="r1", amount_minor=100_000, now=now)
+    assert first is not None
+    assert c.clawed_back_minor == 22_000 * 77_500 // 100_000  # 17_050: r2 and r3 explain it now
+    assert (c.refunds["r2"].clawed_minor, c.refunds["r3"].clawed_minor) == (1_650, 15_400)
+    later = c.fail_refund(refund_id="r3", amount_minor=70_000, now=now)
+    assert later is not None
+    assert later.amount_minor == 15_400
+    if status is CommissionStatus.APPROVED:
+        assert later.restored_minor == 15_400
+    else:
+        # r1's clawback was split between two refunds: what one gives back is an adjustment.
+        assert (later.adjustment_minor, later.clawback_id) == (15_400, "")
+    assert c.clawed_back_minor == 22_000 * 7_500 // 100_000 == 1_650

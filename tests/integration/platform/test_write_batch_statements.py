@@ -186,3 +186,19 @@ def test_the_batch_holds_the_connection_itself_and_is_found_through_the_proxy() 
         assert write_batch.current_batch(connection) is batch
         assert write_batch.current_batch(connections["default"]) is batch
     assert write_batch.current_batch() is None
+
+
+def test_a_json_value_held_as_its_text_goes_to_djangos_compiler_as_the_value_beside_an_expression() -> None:
+    """On PostgreSQL the batch holds a JSON column's value as its text (``held_jsonb``); a row or an update
+    that Django must compile (an expression in it) gets the value back, and the rows say what was written."""
+    marker = uuid.uuid4().hex
+    existing = DjangoOutbox()
+    existing.add("test.expression", {"marker": marker, "n": 0})
+    pk = OutboxMessage.objects.get(payload__marker=marker).pk
+    with DjangoUnitOfWork(outbox=DjangoOutbox()):
+        write_batch.insert_values(OutboxMessage, _outbox_row(payload={"marker": marker, "n": 1}, created_at=Now()))
+        write_batch.update(OutboxMessage, pk, {"payload": {"marker": marker, "n": 2}, "attempts": F("attempts") + 1})
+    rows = {m.payload["n"]: m for m in OutboxMessage.objects.filter(payload__marker=marker)}
+    assert set(rows) == {1, 2}
+    assert rows[2].attempts == 1
+    assert rows[1].created_at is not None

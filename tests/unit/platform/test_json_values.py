@@ -45,3 +45,14 @@ def test_the_wrapper_carries_the_value_and_the_writer():
     wrapped = jsonb(value)
     assert wrapped.obj is value
     assert wrapped.dumps is json_text
+
+
+@pytest.mark.parametrize("value", [v for v in VALUES if v != "a bare string"])
+def test_a_held_value_is_its_json_text_made_at_once_and_comes_back_as_the_value(value):
+    from adapters.django_orm.shared.json_values import held_jsonb, unheld
+
+    held = held_jsonb(value)
+    assert held.obj == json.dumps(value)
+    assert held.dumps is str  # psycopg sends the text as it is
+    assert json.dumps(unheld(held)) == json.dumps(value)  # what Django's compiler gets back encodes the same
+    assert unheld(value) is value

@@ -38,11 +38,12 @@ from uuid import UUID
 
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.backends.base.operations import BaseDatabaseOperations
-from django.db.models import BinaryField, Field, Model
+from django.db.models import BinaryField, Field, JSONField, Model
 from django.db.models.constants import OnConflict
 from django.db.models.sql import InsertQuery, UpdateQuery
 from django.utils.connection import ConnectionProxy
 
+from adapters.django_orm.shared.json_values import held_jsonb, unheld
 from adapters.django_orm.shared.prepared import Step, prepare_row, row_values, steps
 from adapters.django_orm.shared.statement_cursor import statement_cursor
 
@@ -69,6 +70,8 @@ class WriteBatch:
         # (model, pk) -> the version of its row a unit of work took as known (``require_version``).
         self._versions: dict[tuple[type[Model], Any], str] = {}
         self._sending = False
+        # On PostgreSQL a JSON column's value is held as its text (``held_jsonb``), made when it is written.
+        self._json_as_text = connection.vendor == "postgresql"
         # Rows a statement just read under lock, for a repository to hand out without reading them again:
         # forgotten at the next statement (until then nothing in this transaction can have changed them).
         self._just_read: dict[Any, Any] = {}
@@ -78,7 +81,7 @@ class WriteBatch:
     def insert(self, model: type[Model], values: dict[str, Any], *, ignore_conflicts: bool = False) -> None:
         """A row (every concrete field by attribute name, see ``row_values``): ``INSERT``, or
         ``INSERT ... ON CONFLICT DO NOTHING`` when ignoring."""
-        row = copy_values(values)
+        row = self._held(model, values)
         self._inserts.setdefault((model, ignore_conflicts), []).append(row)
         pk = model._meta.pk
         assert pk is not None
@@ -87,7 +90,7 @@ class WriteBatch:
     def update(self, model: type[Model], pk: Any, values: dict[str, Any]) -> None:
         """``model.objects.filter(pk=pk).update(**values)`` with plain values (no expressions)."""
         key = _row_key(model, pk)
-        values = copy_values(values)
+        values = self._held(model, values)
         held = self._held_rows.get(key)
         if held is not None:
             row, ignore_conflicts = held
@@ -100,6 +103,18 @@ class WriteBatch:
                     row[model._meta.get_field(name).attname] = value
                 return
         self._updates.setdefault(key, {}).update(values)
+
+    def _held(self, model: type[Model], values: dict[str, Any]) -> dict[str, Any]:
+        """The values as the batch holds them: what is sent is each value as it was when written. On
+        PostgreSQL a JSON column's value is held as its text (made now: the encoding happens once anyway,
+        and a text needs no copy); any other JSON-shaped value is copied (``copy_values``)."""
+        if not self._json_as_text:
+            return copy_values(values)
+        as_text = _json_columns(model)
+        return {
+            name: (held_jsonb(value) if name in as_text else _json_copy(value)) if type(value) in _CONTAINERS else value
+            for name, value in values.items()
+        }
 
     def increment(self, table: str, keys: dict[str, Any], deltas: dict[str, int]) -> None:
         """``INSERT ... ON CONFLICT (keys) DO UPDATE SET c = c + excluded.c``: atomic, no lost increments."""
@@ -215,6 +230,18 @@ def _json_copy(value: Any) -> Any:
 _IMMUTABLE = frozenset({str, int, float, bool, type(None), Decimal, datetime, date, UUID})
 
 
+@functools.cache
+def _json_columns(model: type[Model]) -> frozenset[str]:
+    """The names (and attribute names) of ``model``'s JSON columns whose value psycopg gets as ``jsonb(value)``:
+    Django's own JSONField with no encoder of its own (``prepare_row`` sends those the same way)."""
+    return frozenset(
+        name
+        for f in model._meta.concrete_fields
+        if type(f) is JSONField and f.encoder is None  # type: ignore[attr-defined]
+        for name in (f.name, f.attname)
+    )
+
+
 # --- statements, their SQL text built once per model (compiling a query costs more than sending it) ----
 
 
@@ -234,7 +261,8 @@ def _insert_statements(
             return
     query = InsertQuery(model, on_conflict=OnConflict.IGNORE if ignore_conflicts else None)
     query.insert_values(
-        [f for f in model._meta.local_concrete_fields if not f.generated], [model(**row) for row in rows]
+        [f for f in model._meta.local_concrete_fields if not f.generated],
+        [model(**{name: unheld(value) for name, value in row.items()}) for row in rows],
     )
     for sql, compiled_params in query.get_compiler(connection=connection).as_sql():
         yield sql, tuple(compiled_params)
@@ -287,7 +315,7 @@ def _update_statement(connection: Any, model: type[Model], pk_value: Any, values
             params.append(pk.get_db_prep_value(pk_value, connection))
             return sql, tuple(params)
     update = model._default_manager.filter(pk=pk_value).query.chain(UpdateQuery)
-    update.add_update_values(values)
+    update.add_update_values({name: unheld(value) for name, value in values.items()})
     sql, compiled_params = update.get_compiler(connection=connection).as_sql()
     return sql, tuple(compiled_params)
 

@@ -5,8 +5,10 @@ Django hands a JSON value to psycopg as ``Jsonb(value, dumps=json.dumps)``; psyc
 Python-level calls and an object per value, several values per payment. ``json_text`` keeps one such C
 encoder, made with ``json.dumps``'s own default options, and runs it: the same text, byte for byte
 (tests/unit/platform/test_json_values.py compares them). Made without a circular-reference check, which
-only ever turns a ``ValueError`` into a ``RecursionError``: the values held for a row are copies
-(``write_batch.copy_values``), and copying a cycle never ends either.
+only ever turns a ``ValueError`` into a ``RecursionError`` (a cycle has no JSON text either way).
+
+``held_jsonb`` is what a write batch holds for a JSON column on PostgreSQL: the text made at once, so
+nothing done to the value afterwards changes what is sent, and the value needs no copy.
 """
 
 from __future__ import annotations
@@ -47,3 +49,17 @@ def json_text(value: Any) -> str:
 def jsonb(value: Any) -> Jsonb:
     """``connection.ops.adapt_json_value(value, None)`` on PostgreSQL (a JSONField without an encoder)."""
     return Jsonb(value, dumps=json_text)
+
+
+def held_jsonb(value: Any) -> Jsonb:
+    """``jsonb(value)`` with its text made now. psycopg sends the text as it is: ``str`` of a str is that
+    str, called in C (no Python-level call per value, where ``jsonb`` calls ``json_text`` when sending)."""
+    return Jsonb(json_text(value), dumps=str)
+
+
+def unheld(value: Any) -> Any:
+    """The JSON value ``held_jsonb`` made the text of (for Django's compiler, which wants the value);
+    anything else as it is."""
+    if type(value) is Jsonb and value.dumps is str:
+        return json.loads(value.obj)
+    return value

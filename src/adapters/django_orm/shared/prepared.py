@@ -22,6 +22,7 @@ from typing import Any, TypeAlias
 from django.db import models
 from django.db.models import Field, Model
 from django.utils.functional import Promise
+from psycopg.types.json import Jsonb
 
 from adapters.django_orm.shared.json_values import jsonb
 
@@ -132,6 +133,9 @@ def prepare_row(
                 if kind is dict or kind is list:
                     encoder = field.encoder  # type: ignore[attr-defined]
                     append(jsonb(value) if encoder is None else connection.ops.adapt_json_value(value, encoder))
+                    continue
+                if kind is Jsonb:  # already as psycopg sends it (a write batch's held_jsonb)
+                    append(value)
                     continue
             elif isinstance(value, str) and not isinstance(value, Promise) and not hasattr(value, "as_sql"):
                 append(value)

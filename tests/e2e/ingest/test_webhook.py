@@ -33,12 +33,15 @@ def test_receive_answers_202_and_processes_in_the_background(http, webhook, pref
         response = send(http, webhook, f"{prefix}/webhooks/transactions")
 
     assert response.status_code == 202, response.content
+    assert response["Content-Type"] == "application/json; charset=utf-8"  # Ninja's, as seed 004's senders saw
     body = response.json()
     assert body["status"] == "PROCESSING"
     assert body["processed_at"] is None
     assert (body["amount"], body["currency"]) == ("1500.00", "INR")
     assert response["Location"] == f"/api/v1/transactions/{webhook['transaction_id']}"
     assert len(callbacks) == 1
+    # The answer is the stored transaction as GET shows it.
+    assert http.get(f"/api/v1/transactions/{webhook['transaction_id']}").json()["created_at"] == body["created_at"]
 
     legacy = http.get(f"/v1/transactions/{webhook['transaction_id']}")
     assert legacy.status_code == 200

@@ -13,7 +13,7 @@ from typing import Any
 from urllib.parse import quote
 
 from django.http import HttpRequest, HttpResponse
-from ninja import Query, Router, Status
+from ninja import Query, Router
 from ninja.security import APIKeyHeader
 
 from application.ingest.ports import TransactionFilter
@@ -32,6 +32,7 @@ from entrypoints.api.ingest.schemas import (
     TransactionOut,
     TransactionPage,
     seed_out,
+    transaction_json,
     transaction_out,
 )
 from entrypoints.api.schemas import PROBLEM_RESPONSES
@@ -96,17 +97,19 @@ def _command(request: HttpRequest, payload: TransactionIn, source_id: str | None
     )
 
 
-def _accepted(response: HttpResponse, received: Any) -> Status[TransactionOut]:
+def _accepted(response: HttpResponse, received: Any) -> HttpResponse:
+    """202 with the stored transaction, written without its schema (``transaction_json``) into the response
+    Ninja made for the view (its JSON content type, as seed 004's senders saw it)."""
     transaction = received.transaction
+    response.status_code = 202
+    response.content = transaction_json(transaction)
     response["Location"] = f"/api/v1/transactions/{quote(transaction.transaction_id, safe='')}"
     if not received.created:
         response["Idempotent-Replayed"] = "true"
-    return Status(202, transaction_out(transaction))
+    return response
 
 
-def transactions_receive(
-    request: HttpRequest, response: HttpResponse, payload: TransactionIn
-) -> Status[TransactionOut]:
+def transactions_receive(request: HttpRequest, response: HttpResponse, payload: TransactionIn) -> HttpResponse:
     if not ingest().allow_unsigned:
         raise SignatureInvalid(
             "Unsigned transaction webhooks are not accepted here: post to /v1/webhooks/transactions/{source_id} "
@@ -117,7 +120,7 @@ def transactions_receive(
 
 def transactions_receive_signed(
     request: HttpRequest, response: HttpResponse, source_id: str, payload: TransactionIn
-) -> Status[TransactionOut]:
+) -> HttpResponse:
     source: TransactionSource = request.auth  # type: ignore[attr-defined]
     msg_id = request.headers.get("webhook-id", "")
     return _accepted(

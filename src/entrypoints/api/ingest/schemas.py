@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Annotated, Any
@@ -14,7 +15,7 @@ from domain.ingest.transaction import MAX_ID_LENGTH, Transaction, TransactionSta
 from domain.shared.errors import InvalidValue
 from domain.shared.money import normalize_currency
 from entrypoints.api.pagination import PageQuery
-from entrypoints.api.schemas import InputSchema, ResponseSchema
+from entrypoints.api.schemas import InputSchema, ResponseSchema, encoded_datetime
 
 Reference = Annotated[
     str,
@@ -108,9 +109,35 @@ def seed_out(transaction: Transaction) -> SeedTransactionOut:
 
 
 def transaction_out(transaction: Transaction) -> TransactionOut:
-    # Built once from the fields (not through the seed shape and back): the ingestion hot path answers it.
+    # Built once from the fields (not through the seed shape and back).
     return TransactionOut(
         **_seed_fields(transaction), attempts=transaction.attempts, last_error=transaction.last_error or None
+    )
+
+
+def transaction_json(transaction: Transaction) -> str:
+    """``transaction_out(transaction)`` as the JSON text Ninja renders it, written without the schema.
+
+    The ingestion webhook answers every request with it (issue 15): building the schema validates values
+    that are already what validation keeps (strings, an int, the status, aware datetimes), and rendering it
+    dumps the model and runs the encoder per datetime. Here each value is written as the renderer writes
+    it, in the schema's field order: the same text, byte for byte (tests/unit/ingest/test_transaction_json.py
+    compares the two).
+    """
+    processed_at = transaction.processed_at
+    return json.dumps(
+        {
+            "transaction_id": transaction.transaction_id,
+            "source_account": transaction.source_account,
+            "destination_account": transaction.destination_account,
+            "amount": transaction.amount.to_decimal_string(),
+            "currency": transaction.amount.currency,
+            "status": transaction.status.value,
+            "created_at": encoded_datetime(transaction.created_at),
+            "processed_at": None if processed_at is None else encoded_datetime(processed_at),
+            "attempts": transaction.attempts,
+            "last_error": transaction.last_error or None,
+        }
     )
 
 

@@ -7,7 +7,6 @@ from datetime import date, datetime
 from typing import Any, Literal
 
 from ninja import Schema
-from ninja.responses import NinjaJSONEncoder
 from pydantic import Field, field_validator
 
 from application.payments.representations import order_view, payment_view, refund_view
@@ -18,7 +17,7 @@ from domain.payments.payment import Payment, PaymentMethod, PaymentStatus
 from domain.payments.refund import Refund
 from domain.shared.money import Money
 from entrypoints.api.pagination import PageQuery
-from entrypoints.api.schemas import InputSchema, ResponseSchema
+from entrypoints.api.schemas import InputSchema, ResponseSchema, encoded_datetime
 
 AMOUNT_PATTERN = r"^[0-9]{1,15}(\.[0-9]{1,6})?$"
 Amount = Field(pattern=AMOUNT_PATTERN, description='Decimal string in major units, e.g. "100.50"', examples=["100.50"])
@@ -271,10 +270,6 @@ def payment_out(payment: Payment) -> PaymentOut:
     return PaymentOut(**payment_view(payment))
 
 
-# How the response encoder writes a datetime (milliseconds, "Z" for UTC): the one the bodies below use.
-_encoded_datetime = NinjaJSONEncoder().default
-
-
 def order_json(order: Order) -> str | None:
     """``order_out(order)`` as the JSON text a view's answer becomes, or None: use ``order_out``.
 
@@ -312,7 +307,7 @@ def _schema_text(view: dict[str, Any], **datetimes: datetime | None) -> str:
     ``datetimes`` (the resource's own, not the view's text) as the response encoder writes it."""
     del view["object"]
     for name, when in datetimes.items():
-        view[name] = None if when is None else _encoded_datetime(when)
+        view[name] = None if when is None else encoded_datetime(when)
     return json.dumps(view)
 
 

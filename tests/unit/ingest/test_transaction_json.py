@@ -36,9 +36,7 @@ CASES = {
     "just received": _transaction(),
     "whole seconds": _transaction(created_at=NOW.replace(microsecond=0)),
     "milliseconds only": _transaction(created_at=NOW.replace(microsecond=5000)),
-    "processed": _transaction(
-        status=TransactionStatus.PROCESSED, processed_at=NOW + timedelta(seconds=30), attempts=1
-    ),
+    "processed": _transaction(status=TransactionStatus.PROCESSED, processed_at=NOW + timedelta(seconds=30), attempts=1),
     "failed, with its reason": _transaction(
         status=TransactionStatus.FAILED,
         processed_at=NOW + timedelta(minutes=3),

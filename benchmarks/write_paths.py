@@ -60,6 +60,15 @@ class Measure:
     yardstick: str | None = None  # label of the measurement this one is divided by
 
 
+def _by_round(runs: list[lib.WrkResult], yardstick: list[lib.WrkResult]) -> str:
+    """Each round's ratio to the yardstick's run of the same round (rounds alternate, so the lists align)."""
+    return " / ".join(
+        f"{run.requests_per_s / base.requests_per_s:.2f}"
+        for run, base in zip(runs, yardstick, strict=False)
+        if base.requests_per_s
+    )
+
+
 def _serve_prod_module() -> Any:
     spec = importlib.util.spec_from_file_location("serve_prod", lib.ROOT / "scripts" / "serve_prod.py")
     assert spec is not None
@@ -300,6 +309,7 @@ def run(
                 what=measure.label,
                 vs=measure.yardstick or "(yardstick)",
                 ratio=ratio,
+                by_round=_by_round(measured[measure.label], measured.get(measure.yardstick or "", [])),
                 p99_ratio=p99_ratio,
                 target=f">= {target}" if target is not None else "",
                 met=("yes" if ratio is not None and ratio >= target else "no") if target is not None else "",
@@ -309,8 +319,9 @@ def run(
         f"wrk -t{wrk_threads} -c{connections} -d{int(duration)}s after a {int(warmup)}s warm-up, {rounds} alternating "
         "rounds, median round by req/s; product and yardsticks served by the same granian argv "
         f"({workers} workers x {threads} blocking threads); wrk, PostgreSQL, Redis and the servers share the machine.",
-        "ratio = req/s over the yardstick's req/s in the same run (ingest for writes, GET for /healthz); "
-        "p99 ratio likewise for the 99th percentile latency.",
+        "ratio = req/s over the yardstick's req/s in the same run (ingest for writes, GET for /healthz), each row's "
+        "median round over the yardstick's; ratio by round = each round's req/s over the yardstick's in that round "
+        "(the spread a single figure hides); p99 ratio likewise for the 99th percentile latency.",
         "The card payment run pays orders created through the API beforehand (each order once).",
     ]
     if not has_drf:
@@ -324,6 +335,7 @@ def run(
             *lib.WRK_COLUMNS,
             lib.Column("vs", "vs"),
             lib.Column("ratio", "ratio"),
+            lib.Column("by_round", "ratio by round"),
             lib.Column("p99_ratio", "p99 ratio"),
             lib.Column("target", "target"),
             lib.Column("met", "met"),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import threading
 
 from adapters.crypto.card_fingerprint import HmacCardFingerprinter
 
@@ -24,3 +25,20 @@ def test_the_same_card_gives_the_same_value_and_the_key_changes_it():
     assert one.fingerprint(digits) == hmac.new(b"k1", digits.encode(), hashlib.sha256).hexdigest()
     assert one.fingerprint(digits) != other.fingerprint(digits)
     assert one.fingerprint(digits) != hashlib.sha256(digits.encode()).hexdigest()  # keyed, not a plain hash
+
+
+def test_threads_sharing_one_fingerprinter_get_the_same_values():
+    fingerprinter = HmacCardFingerprinter("k1")
+    cards = [f"42424242424{n:05d}" for n in range(200)]
+    expected = [hmac.new(b"k1", card.encode(), hashlib.sha256).hexdigest() for card in cards]
+    results: list[list[str]] = [[] for _ in range(6)]
+
+    def run(into: list[str]) -> None:
+        into.extend(fingerprinter.fingerprint(card) for card in cards)
+
+    threads = [threading.Thread(target=run, args=(into,)) for into in results]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert all(into == expected for into in results)

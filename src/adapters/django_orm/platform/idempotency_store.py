@@ -23,6 +23,7 @@ from adapters.django_orm.platform.models import IdempotencyRecord
 from adapters.django_orm.platform.unit_of_work import one_transaction
 from adapters.django_orm.shared.claims import insert_values_unless_taken
 from application.shared.idempotency import NotKeptWithTheWork, StoredResponse
+from domain.shared.ids import new_id
 
 # HKDF purpose label of the key that seals stored response bodies.
 BODY_KEY_PURPOSE = "partnerpay/idempotency/response-body/v1"
@@ -58,7 +59,7 @@ class DjangoIdempotencyStore:
     ) -> tuple[str, str, StoredResponse | None, bool] | None:
         # A new key, the common case, costs one autocommitted statement (no BEGIN/COMMIT around
         # it); the existing record is read, and locked to decide a takeover, only when the key is taken.
-        record_id = uuid.uuid4()
+        record_id = new_id()
         record = {
             "id": record_id,
             "scope": scope,
@@ -113,7 +114,7 @@ class DjangoIdempotencyStore:
         # The completed record is a plain INSERT held in the transaction's batch: it goes out with the
         # work's own writes in one statement. A record of the key committed meanwhile (a replay, a racing
         # twin: its insert waits for ours to end) fails that statement, and the transaction rolls back.
-        record_id = str(uuid.uuid4())
+        record_id = str(new_id())
 
         def keep(response: StoredResponse, completed_at: datetime) -> None:
             write_batch.insert_values(

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import functools
 import json
-import os
 import uuid
 from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
@@ -20,6 +19,7 @@ from adapters.django_orm.platform.models import OutboxMessage
 from adapters.django_orm.shared.rows import parse_uuid
 from application.shared.events import Message
 from application.shared.outbox import DEFAULT_MAX_ATTEMPTS, ClaimedMessage
+from domain.shared.ids import new_id, random_bytes
 
 # Called once per commit with every (message id, topic) it made due: the topic picks the queue
 # (entrypoints/tasks/queues.py), and the whole list is one wake-up (entrypoints/tasks/wake.py).
@@ -45,7 +45,7 @@ class DjangoOutbox:
         not_before: datetime | None = None,
     ) -> None:
         now = timezone.now()
-        message_id = uuid.uuid4()
+        message_id = new_id()
         # Looked up once for the write and the nudge (Django's connections are context-local: a lookup costs).
         db = transaction.get_connection()
         # ON CONFLICT DO NOTHING: the same side effect asked for twice is one side effect, in one
@@ -81,9 +81,9 @@ class DjangoOutbox:
         starting = _starting_columns()
         budgets = self._max_attempts
         woken: list[tuple[str, str]] = []
-        # ``uuid4()`` for each, from one read of the system's randomness (a system call that lets go of
-        # the GIL, so another thread may run before this one has it back) rather than one per row.
-        randomness = os.urandom(16 * len(messages))
+        # ``uuid4()`` for each, from one draw on the system's randomness rather than one per row
+        # (domain/shared/ids.py: reading it is a system call that lets go of the GIL).
+        randomness = random_bytes(16 * len(messages))
         for n, (topic, payload, dedupe_key) in enumerate(messages):
             message_id = uuid.UUID(bytes=randomness[16 * n : 16 * n + 16], version=4)
             row = {

@@ -14,6 +14,12 @@ from collections.abc import Iterator
 import pytest
 from django.db import connection
 from django.test import Client
+from hypothesis import settings
+
+from tests.properties import DEEP
+
+if DEEP:  # `make test-deep`: every property test with thousands of examples (tests/properties.py)
+    settings.load_profile("deep")
 
 REQUIRE_SERVICES = os.environ.get("PARTNERPAY_REQUIRE_SERVICES") == "1"
 

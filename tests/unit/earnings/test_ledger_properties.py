@@ -23,6 +23,7 @@ from application.shared.errors import Conflict, InvalidInput
 from domain.earnings.commission import EARNED_STATUSES, CommissionKind, CommissionStatus
 from domain.earnings.payout import RESERVING_STATUSES, PayoutStatus
 from domain.shared.errors import InvalidTransition
+from tests.properties import examples
 from tests.unit.earnings.world import ADMIN, World
 
 MINIMUM = 1_000  # 10.00
@@ -200,6 +201,6 @@ class EarningsMachine(RuleBasedStateMachine):
 
 
 EarningsMachine.TestCase.settings = settings(
-    max_examples=60, stateful_step_count=30, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+    max_examples=examples(60), stateful_step_count=30, deadline=None, suppress_health_check=[HealthCheck.too_slow]
 )
 test_earnings_ledger = EarningsMachine.TestCase

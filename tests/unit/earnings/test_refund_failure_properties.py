@@ -26,6 +26,7 @@ from application.earnings.commissions import RefundFailure, SaleFact
 from application.shared.errors import Conflict, InvalidInput
 from domain.earnings.commission import EARNED_STATUSES, CommissionKind, CommissionStatus
 from domain.earnings.payout import RESERVING_STATUSES, PayoutStatus
+from tests.properties import examples
 from tests.unit.earnings.world import World
 
 Event = tuple[str, str, str, int]  # (type, payment id, refund id, amount)
@@ -215,7 +216,7 @@ class RefundEventsMachine(RuleBasedStateMachine):
 
 
 RefundEventsMachine.TestCase.settings = settings(
-    max_examples=80,
+    max_examples=examples(80),
     stateful_step_count=30,
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow],

@@ -85,7 +85,10 @@ def _environment(services: lib.Services) -> dict[str, str]:
 
 
 def _django(env: dict[str, str]) -> None:
-    os.environ.update({k: env[k] for k in ("DATABASE_URL", "REDIS_URL", "WEBHOOK_ALLOW_PRIVATE_URLS", "LOG_LEVEL")})
+    # The consumers' SECRET_KEY too: endpoint signing secrets are encrypted at rest under it, and a
+    # consumer must open what this process stored (a different key: every delivery fails to decrypt).
+    shared = ("DATABASE_URL", "REDIS_URL", "WEBHOOK_ALLOW_PRIVATE_URLS", "LOG_LEVEL", "SECRET_KEY")
+    os.environ.update({k: env[k] for k in shared})
     os.environ.update({"DJANGO_SETTINGS_MODULE": "settings.main", "HUEY_IMMEDIATE": "false"})
     for path in (str(lib.ROOT / "src"), str(lib.ROOT)):
         if path not in sys.path:
@@ -165,7 +168,7 @@ def _publish(owner: str) -> tuple[str, float]:
 
     built = container()
     with built.uow() as uow:
-        [event] = built.publish(uow.outbox, [DomainEvent(type=EVENT_TYPE, data=DATA)], owner_id=owner)
+        [event] = built.events_publish(uow.outbox, [DomainEvent(type=EVENT_TYPE, data=DATA)], owner_id=owner)
     return event.id, time.time()  # after commit and the on-commit enqueue
 
 

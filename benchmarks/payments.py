@@ -115,12 +115,13 @@ def _seed_orders(services: lib.Services, merchant_id: str) -> int:
         cursor.execute(
             """
             INSERT INTO payments_order (id, kind, seller_id, buyer_id, amount_minor, amount_refunded_minor, currency,
-                                        status, description, reference, metadata, created_at, updated_at)
+                                        status, description, reference, metadata, status_before_refund,
+                                        created_at, updated_at)
             SELECT gen_random_uuid(), 'merchant',
                    CASE WHEN i %% %s = 0 THEN %s ELSE 'bench-seller-' || (i %% %s) END,
                    NULL, 1000 + (i %% 50000), 0, 'INR',
                    CASE WHEN i %% 10 < 8 THEN 'paid' WHEN i %% 10 = 8 THEN 'failed' ELSE 'cancelled' END,
-                   '', 'bench', '{}'::jsonb,
+                   '', 'bench', '{}'::jsonb, '',
                    now() - ((i %% 365) || ' days')::interval, now()
             FROM generate_series(%s, %s) AS i
             """,
@@ -146,7 +147,7 @@ def _seed_orders(services: lib.Services, merchant_id: str) -> int:
             """
             INSERT INTO payments_platform_daily_stats (day, currency, shard, orders, successful_payments,
                         failed_payments, refunds, cancelled, volume_minor, refunded_minor)
-            SELECT day, currency, abs(hashtext(seller_id)) %% 16, sum(orders), sum(successful_payments),
+            SELECT day, currency, abs(hashtext(seller_id)) % 16, sum(orders), sum(successful_payments),
                    sum(failed_payments), sum(refunds), sum(cancelled), sum(volume_minor), sum(refunded_minor)
             FROM payments_merchant_daily_stats GROUP BY 1, 2, 3
             """

@@ -144,6 +144,24 @@ def run_migrations(services: Services) -> None:
         raise BenchError(f"migrate failed:\n{result.stdout}\n{result.stderr}")
 
 
+def fresh_database(name: str) -> Services:
+    """Database ``name`` dropped, created and migrated anew, beside the shared bench database.
+
+    For a benchmark whose figures depend on what its tables already hold: a run starts from the freshly
+    migrated state every time, however many runs (or other modules) wrote before it on this machine.
+    """
+    import psycopg
+    from psycopg import sql as pgsql
+
+    shared = ensure_services(migrate=False)
+    with psycopg.connect(shared.database_url, autocommit=True, connect_timeout=10) as conn:
+        conn.execute(pgsql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(pgsql.Identifier(name)))
+        conn.execute(pgsql.SQL("CREATE DATABASE {}").format(pgsql.Identifier(name)))
+    own = Services(database_url=shared.database_url.rsplit("/", 1)[0] + f"/{name}", redis_url=shared.redis_url)
+    run_migrations(own)
+    return own
+
+
 def sql(services: Services, statement: str) -> None:
     """Run one statement against the bench database (e.g. TRUNCATE between runs)."""
     import psycopg

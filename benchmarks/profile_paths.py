@@ -31,7 +31,8 @@ Run (PostgreSQL and Redis as for the tests; the database is migrated first)::
     DATABASE_URL=postgres://... REDIS_URL=redis://.../13 PYTHONPATH=src:. \\
         .venv/bin/python -m benchmarks.profile_paths [--paths ingest,orders] [--top 40] [--no-profile]
 
-``--app product`` (or ``yardstick``) runs one process alone. Nothing is written to benchmarks/results/.
+``--app product`` (or ``yardstick``) runs one process alone. Nothing is written to benchmarks/results/;
+``--save-profiles PREFIX`` keeps each cProfile run as ``PREFIX-<app>-<path>.pstats``.
 """
 
 from __future__ import annotations
@@ -275,6 +276,8 @@ def measure(
             profiler.disable()
             offset += args.requests
             stats = pstats.Stats(profiler)
+            if args.save_profiles:
+                profiler.dump_stats(f"{args.save_profiles}-{app}-{name}.pstats")
             print(f"\n[{app}] {name} under cProfile ({args.requests} requests; profiler overhead included)")
             print(_top(stats, "tottime", args.top, args.requests))
             print(_top(stats, "cumulative", args.top, args.requests), flush=True)
@@ -351,6 +354,8 @@ def _child(app: str, args: argparse.Namespace) -> dict[str, dict[str, float]]:
     ]
     if not args.profile:
         argv.append("--no-profile")
+    if args.save_profiles:
+        argv += ["--save-profiles", args.save_profiles]
     out = subprocess.run(argv, cwd=ROOT, stdout=subprocess.PIPE, text=True, check=True).stdout
     lines = out.splitlines()
     print("\n".join(line for line in lines if not line.startswith("RESULT ")), flush=True)
@@ -369,6 +374,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--paths", default=",".join(PRODUCT_PATHS))
     parser.add_argument("--timer", choices=("cpu", "wall"), default="wall")
     parser.add_argument("--no-profile", dest="profile", action="store_false")
+    parser.add_argument(
+        "--save-profiles",
+        metavar="PREFIX",
+        help="also write each profile to PREFIX-<app>-<path>.pstats (for pstats, snakeviz, call trees)",
+    )
     args = parser.parse_args(argv)
     args.paths = [p.strip() for p in args.paths.split(",") if p.strip()]
     if "DATABASE_URL" not in os.environ or not os.environ["DATABASE_URL"].startswith("postgres"):

@@ -144,7 +144,7 @@ def run_migrations(services: Services) -> None:
         raise BenchError(f"migrate failed:\n{result.stdout}\n{result.stderr}")
 
 
-def fresh_database(name: str) -> Services:
+def fresh_database(name: str, *, shared: Services | None = None) -> Services:
     """Database ``name`` dropped, created and migrated anew, beside the shared bench database.
 
     For a benchmark whose figures depend on what its tables already hold: a run starts from the freshly
@@ -153,7 +153,7 @@ def fresh_database(name: str) -> Services:
     import psycopg
     from psycopg import sql as pgsql
 
-    shared = ensure_services(migrate=False)
+    shared = shared or ensure_services(migrate=False)
     with psycopg.connect(shared.database_url, autocommit=True, connect_timeout=10) as conn:
         conn.execute(pgsql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(pgsql.Identifier(name)))
         conn.execute(pgsql.SQL("CREATE DATABASE {}").format(pgsql.Identifier(name)))

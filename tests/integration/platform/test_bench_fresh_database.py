@@ -43,6 +43,12 @@ def test_a_second_run_finds_the_first_runs_rows_gone_and_the_migrations_data_in_
         with psycopg.connect(first.database_url, autocommit=True) as conn:
             conn.execute("CREATE TABLE left_by_an_earlier_run (id int)")
             conn.execute("INSERT INTO left_by_an_earlier_run VALUES (1)")
+            # A product table's row, as a benchmark run leaves thousands.
+            conn.execute(
+                "INSERT INTO payments_stats_delta (seller_id, day, currency, successful_payments, volume_minor) "
+                "VALUES ('seller', CURRENT_DATE, 'INR', 1, 10050)"
+            )
+        assert _count(first.database_url, "payments_stats_delta") == 1
         tiers = _count(first.database_url, "earnings_tier")  # rows a data migration writes
         assert tiers > 0
 
@@ -52,7 +58,7 @@ def test_a_second_run_finds_the_first_runs_rows_gone_and_the_migrations_data_in_
         with psycopg.connect(again.database_url, autocommit=True) as conn:
             left = conn.execute("SELECT to_regclass('left_by_an_earlier_run')").fetchone()
         assert left == (None,)
-        assert _count(again.database_url, "payments_payment") == 0
+        assert _count(again.database_url, "payments_stats_delta") == 0
         assert _count(again.database_url, "earnings_tier") == tiers
     finally:
         with psycopg.connect(shared.database_url, autocommit=True) as conn:

@@ -1,8 +1,9 @@
-"""One cursor per connection for the hot paths' statements (adapters/django_orm/shared/statement_cursor.py).
+"""One cursor per statement and connection for the hot paths (adapters/django_orm/shared/statement_cursor.py).
 
-The cursor is kept between statements, and everything ``connection.cursor()`` gave still holds: Django's
-execute (wrappers, error translation), a fresh debug cursor while queries are logged (so the statement
-budget tests still count every statement), and a new cursor on a connection opened again.
+A statement's cursor is kept between its runs (and with it psycopg's adaptation of its parameters and
+results), and everything ``connection.cursor()`` gave still holds: Django's execute (wrappers, error
+translation), a fresh debug cursor while queries are logged (so the statement budget tests still count
+every statement), and new cursors on a connection opened again.
 """
 
 from __future__ import annotations
@@ -16,39 +17,64 @@ from django.utils import timezone
 
 from adapters.django_orm.platform.models import OutboxMessage
 from adapters.django_orm.platform.outbox_store import DjangoOutbox
-from adapters.django_orm.shared.statement_cursor import statement_cursor
+from adapters.django_orm.shared.statement_cursor import MOST_KEPT, statement_cursor
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def _one(sql: str, params: list | None = None):
-    with statement_cursor(connection) as cursor:
+    with statement_cursor(connection, sql) as cursor:
         cursor.execute(sql, params or [])
         return cursor, cursor.fetchone()
 
 
-def test_the_cursor_is_kept_from_one_statement_to_the_next():
-    first, row = _one("SELECT 1")
-    second, other = _one("SELECT %s", [2])
-    assert second is first
-    assert (row[0], other[0]) == (1, 2)
+def test_a_statements_cursor_is_kept_from_one_run_to_the_next_and_another_statement_has_its_own():
+    first, row = _one("SELECT %s", [1])
+    again, same = _one("SELECT %s", [2])
+    other, third = _one("SELECT %s + 1", [2])
+    assert again is first
+    assert other is not first
+    assert (row[0], same[0], third[0]) == (1, 2, 3)
+
+
+def test_psycopg_keeps_the_statements_adaptation_between_runs():
+    if connection.vendor != "postgresql":
+        pytest.skip("psycopg's transformer: PostgreSQL only")
+    sql = "SELECT %s::uuid, now()"
+    cursor, _ = _one(sql, [uuid.uuid4()])
+    adaptation = cursor.cursor._tx
+    _one("SELECT 1")  # another statement in between: on its own cursor
+    again, row = _one(sql, [uuid.uuid4()])
+    assert again is cursor
+    assert again.cursor._tx is adaptation  # not built again: the dumpers and loaders of the first run serve
+    assert isinstance(row[0], uuid.UUID)
+
+
+def test_at_most_so_many_cursors_are_kept_and_the_oldest_is_forgotten_not_closed():
+    first, _ = _one("SELECT 0")
+    for n in range(1, MOST_KEPT + 1):
+        _one(f"SELECT {n}")
+    first.execute("SELECT 0")  # still open: a block could still be using it
+    assert first.fetchone()[0] == 0
+    assert _one("SELECT 0")[0] is not first
+    assert _one(f"SELECT {MOST_KEPT}")[0] is _one(f"SELECT {MOST_KEPT}")[0]
 
 
 def test_while_queries_are_logged_each_statement_gets_its_own_cursor_and_is_counted():
     kept, _ = _one("SELECT 1")
     with CaptureQueriesContext(connection) as queries:
-        logged, _ = _one("SELECT 2")
-        again, _ = _one("SELECT 3")
+        logged, _ = _one("SELECT 1")
+        again, _ = _one("SELECT 1")
     assert logged is not kept
     assert again is not logged
     if connection.vendor == "postgresql":
         assert logged.cursor.closed  # closed after its block, as connection.cursor()'s
-    assert [q["sql"] for q in queries.captured_queries] == ["SELECT 2", "SELECT 3"]
-    assert _one("SELECT 4")[0] is kept  # logging over: the kept one again
+    assert [q["sql"] for q in queries.captured_queries] == ["SELECT 1", "SELECT 1"]
+    assert _one("SELECT 1")[0] is kept  # logging over: the kept one again
 
 
-def test_a_connection_opened_again_gets_a_new_cursor():
-    kept, _ = _one("SELECT 1")
+def test_a_connection_opened_again_gets_new_cursors():
+    kept, _ = _one("SELECT 5")
     before = connection.connection
     connection.close()
     fresh, row = _one("SELECT 5")  # opens the connection, as connection.cursor() would
@@ -57,7 +83,7 @@ def test_a_connection_opened_again_gets_a_new_cursor():
     else:
         assert fresh is not kept
     assert row[0] == 5
-    assert _one("SELECT 6")[0] is fresh
+    assert _one("SELECT 5")[0] is fresh
 
 
 def test_statements_still_run_through_djangos_execute_wrappers_and_error_translation():

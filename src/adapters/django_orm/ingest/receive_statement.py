@@ -98,7 +98,7 @@ def receive_all(
         "max_attempts": max_attempts,
         "now": now,
     }
-    with statement_cursor(connection) as cursor:
+    with statement_cursor(connection, _RECEIVE) as cursor:
         cursor.execute(_RECEIVE, params)
         rows = cursor.fetchall()
     by_id = {c.transaction_id: c for c in ordered}

@@ -89,7 +89,7 @@ def insert_if_order_unchanged(values: dict[str, Any], order: dict[str, Any]) -> 
     params: list[Any] = []
     prepare_row(row_steps, row, connection, params)
     prepare_row(guard_steps, order, connection, params)
-    with statement_cursor(connection) as cursor:
+    with statement_cursor(connection, sql) as cursor:
         cursor.execute(sql, params)
         if cursor.rowcount != 1:
             return None

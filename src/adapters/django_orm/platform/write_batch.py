@@ -160,8 +160,8 @@ class WriteBatch:
             statements = [(_with_sql(tuple(sql for sql, _ in statements)), tuple(joined))]
         self._sending = True
         try:
-            with statement_cursor(self.connection) as cursor:
-                for sql, params in statements:
+            for sql, params in statements:
+                with statement_cursor(self.connection, sql) as cursor:
                     cursor.execute(sql, params)
         finally:
             self._sending = False

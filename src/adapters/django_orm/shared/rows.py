@@ -200,7 +200,7 @@ class _Select:
     def _fetch(self, connection: Any, values: list[Any]) -> list[list[Any]]:
         """The rows found, each a list of its column values converted as the ORM would."""
         params = [field.get_db_prep_value(value, connection) for field, value in zip(self.where, values, strict=True)]  # type: ignore[union-attr]
-        with statement_cursor(connection) as cursor:
+        with statement_cursor(connection, self.sql) as cursor:
             cursor.execute(self.sql, params)
             found = cursor.fetchall()
         rows = []

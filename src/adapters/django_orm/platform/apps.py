@@ -9,6 +9,10 @@ class PlatformConfig(AppConfig):
     verbose_name = "Platform"
 
     def ready(self) -> None:
-        from adapters.django_orm.shared import statement_cache
+        from django.db.backends.signals import connection_created
+
+        from adapters.django_orm.shared import statement_cache, timestamps
 
         statement_cache.widen()  # batched writes exceed psycopg's default cache limits (statement_cache.py)
+        # Timestamps read with the C ISO parser where Django's loader would use a regular expression.
+        connection_created.connect(timestamps.on_connection_created, dispatch_uid="partnerpay.iso_timestamps")

@@ -83,10 +83,14 @@ class Money:
         return Decimal(self.minor).scaleb(-currency_exponent(self.currency))
 
     def to_decimal_string(self) -> str:
-        exponent = currency_exponent(self.currency)
-        sign = "-" if self.minor < 0 else ""
-        units, cents = divmod(abs(self.minor), 10**exponent)
-        return f"{sign}{units}.{cents:0{exponent}d}" if exponent else f"{sign}{units}"
+        # The digits of the minor units, padded to at least one major digit, with the point put in: about
+        # half the time of divmod and a nested format spec (a payment writes a dozen amounts per request).
+        minor = self.minor
+        exponent = CURRENCY_EXPONENTS[self.currency]  # known: checked when the Money was made
+        if not exponent:
+            return str(minor)
+        digits = str(-minor if minor < 0 else minor).rjust(exponent + 1, "0")
+        return f"{'-' if minor < 0 else ''}{digits[:-exponent]}.{digits[-exponent:]}"
 
     def _same(self, other: Money) -> None:
         if other.currency != self.currency:

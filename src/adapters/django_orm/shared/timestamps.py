@@ -37,11 +37,10 @@ def iso_loader(tz: tzinfo | None) -> type[BaseTzLoader]:
         timezone = tz  # what Django's ``create_cursor`` compares with its own time zone
 
         def load(self, data: Buffer) -> datetime:
-            text = str(data, "ascii")
-            if text[-3:] == "+00":
+            if data[-3:] == b"+00":
                 try:
-                    return _parse(text[:-3]).replace(tzinfo=tz)
-                except ValueError:
+                    return _parse(str(data[:-3], "ascii")).replace(tzinfo=tz)
+                except ValueError:  # UnicodeDecodeError included
                     pass  # a year past 9999, say: Django's loader says what is wrong
             return BaseTzLoader.load(self, data)  # type: ignore[no-any-return]
 

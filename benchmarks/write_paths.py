@@ -39,6 +39,9 @@ from benchmarks import lib
 NAME = "write_paths"
 YARDSTICK_DIR = lib.BENCH_DIR / "yardstick"
 PASSWORD = "bench-passphrase-12345"
+# Card payments per second assumed before the first run has measured any: the orders for a payment run are
+# made before its warm-up (and its checkpoint), so a low guess would leave the measured run short of them.
+PAYMENT_RATE_GUESS = 1500.0
 # The issue's targets, as ratios to the yardstick (None: no target, shown for reference).
 TARGETS: dict[str, float | None] = {
     "bare DRF ingest (the seeds' stack)": None,
@@ -126,14 +129,16 @@ def _unpaid_orders(
     path: Path,
     *,
     at_least: int,
+    stock: int,
     server: lib.Server,
     merchant_id: str,
     key: str,
     handed_out: set[str],
-) -> int:
-    """Writes ``at_least`` ids of the bench merchant's unpaid orders to ``path``, creating more through the
-    API when short. An order handed to an earlier wrk run is never handed out again: requests of that run
-    still in flight when it stopped may pay it after this list is read (they were answered 409 here)."""
+) -> bool:
+    """Writes ``at_least`` ids of the bench merchant's unpaid orders to ``path``, first creating more through
+    the API while fewer than ``stock`` are left (what this run does not take waits for the next); says
+    whether it created any. An order handed to an earlier wrk run is never handed out again: requests of
+    that run still in flight when it stopped may pay it after this list is read (they were answered 409)."""
     import psycopg
 
     def fetch() -> list[str]:
@@ -146,7 +151,9 @@ def _unpaid_orders(
         return [str(row[0]) for row in rows]
 
     ids = [order_id for order_id in fetch() if order_id not in handed_out]
-    while len(ids) < at_least:
+    made = False
+    while len(ids) < max(stock, at_least):
+        made = True
         lib.run_wrk(
             server.url("/api/v1/orders"),
             duration=10,
@@ -157,7 +164,7 @@ def _unpaid_orders(
     ids = ids[:at_least]
     handed_out.update(ids)
     path.write_text("\n".join(ids) + "\n")
-    return len(ids)
+    return made
 
 
 def run(
@@ -267,21 +274,29 @@ def run(
                 if server is None:
                     continue
                 for seconds, record in ((warmup, False), (duration, True)):
+                    made_orders = False
                     if measure.script == "card_payment.lua":
                         # Orders not paid yet, enough for this run at the best rate seen so far, with margin
                         # (the warm-up pays some: every wrk run gets a fresh list, each order is paid once).
                         # The warm-ups count too: the first measured run must not pay orders twice (409s)
-                        # on a machine faster than the 400 req/s guess.
-                        best = max(rates.get(measure.label, []), default=400.0)
-                        _unpaid_orders(
+                        # on a machine faster than the guess. Those of the measured run are made before the
+                        # warm-up, so that their writes are behind the checkpoint below.
+                        best = max(rates.get(measure.label, []), default=PAYMENT_RATE_GUESS)
+                        made_orders = _unpaid_orders(
                             services,
                             orders_file,
                             at_least=int(best * seconds * 1.5) + 100,
+                            stock=int(best * (seconds + (0 if record else duration)) * 1.5) + 200,
                             server=product,
                             merchant_id=merchant_id,
                             key=key,
                             handed_out=handed_out,
                         )
+                    if not record or made_orders:
+                        # Every measure (yardstick or product) starts from the same state: the writes of the
+                        # measures before it (and the orders just made for a payment run) flushed by a
+                        # checkpoint, not one that their WAL set off falling into this one's window.
+                        lib.checkpoint()
                     result = lib.run_wrk(
                         server.url(measure.path),
                         threads=wrk_threads,

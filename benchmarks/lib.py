@@ -154,8 +154,15 @@ def fresh_database(name: str, *, shared: Services | None = None) -> Services:
     from psycopg import sql as pgsql
 
     shared = shared or ensure_services(migrate=False)
+    drop = pgsql.SQL("DROP DATABASE IF EXISTS {}").format(pgsql.Identifier(name))
     with psycopg.connect(shared.database_url, autocommit=True, connect_timeout=10) as conn:
-        conn.execute(pgsql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(pgsql.Identifier(name)))
+        try:
+            # A plain DROP stops an autovacuum worker still tidying the last run's tables; FORCE would refuse
+            # to (the worker has no role the bench role is a member of) and fail the run.
+            conn.execute(drop)
+        except psycopg.errors.ObjectInUse:
+            # A session is still connected (a server of an interrupted run): the bench role's own, ended.
+            conn.execute(pgsql.SQL("{} WITH (FORCE)").format(drop))
         conn.execute(pgsql.SQL("CREATE DATABASE {}").format(pgsql.Identifier(name)))
     own = Services(database_url=shared.database_url.rsplit("/", 1)[0] + f"/{name}", redis_url=shared.redis_url)
     run_migrations(own)

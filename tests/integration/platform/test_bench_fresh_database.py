@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import uuid
+from typing import Any
 
 import psycopg
 import pytest
@@ -63,3 +64,28 @@ def test_a_second_run_finds_the_first_runs_rows_gone_and_the_migrations_data_in_
     finally:
         with psycopg.connect(shared.database_url, autocommit=True) as conn:
             conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")  # type: ignore[arg-type]
+
+
+def test_a_session_left_connected_by_an_interrupted_run_does_not_stop_the_next(shared):
+    name = f"pp_bench_fresh_{uuid.uuid4().hex[:8]}"
+    try:
+        first = lib.fresh_database(name, shared=shared)
+        # A server of a run that was killed may still hold a connection to the database.
+        left = psycopg.connect(first.database_url, autocommit=True)
+        try:
+            again = lib.fresh_database(name, shared=shared)
+            assert _count(again.database_url, "payments_stats_delta") == 0
+            assert _is_gone(left)  # FORCE ended it
+        finally:
+            left.close()
+    finally:
+        with psycopg.connect(shared.database_url, autocommit=True) as conn:
+            conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")  # type: ignore[arg-type]
+
+
+def _is_gone(conn: psycopg.Connection[Any]) -> bool:
+    try:
+        conn.execute("SELECT 1")
+    except psycopg.OperationalError:
+        return True
+    return False

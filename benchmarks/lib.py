@@ -154,19 +154,37 @@ def fresh_database(name: str, *, shared: Services | None = None) -> Services:
     from psycopg import sql as pgsql
 
     shared = shared or ensure_services(migrate=False)
-    drop = pgsql.SQL("DROP DATABASE IF EXISTS {}").format(pgsql.Identifier(name))
     with psycopg.connect(shared.database_url, autocommit=True, connect_timeout=10) as conn:
-        try:
-            # A plain DROP stops an autovacuum worker still tidying the last run's tables; FORCE would refuse
-            # to (the worker has no role the bench role is a member of) and fail the run.
-            conn.execute(drop)
-        except psycopg.errors.ObjectInUse:
-            # A session is still connected (a server of an interrupted run): the bench role's own, ended.
-            conn.execute(pgsql.SQL("{} WITH (FORCE)").format(drop))
+        drop_database(conn, name)
         conn.execute(pgsql.SQL("CREATE DATABASE {}").format(pgsql.Identifier(name)))
     own = Services(database_url=shared.database_url.rsplit("/", 1)[0] + f"/{name}", redis_url=shared.redis_url)
     run_migrations(own)
     return own
+
+
+def drop_database(conn: Any, name: str, *, attempts: int = 20, pause: float = 0.5) -> None:
+    """Drops database ``name`` if it exists (a bench run's; ``conn`` in autocommit).
+
+    An autovacuum worker may still be tidying its tables: a plain DROP asks it to stop and waits, while
+    ``WITH (FORCE)`` refuses to end it (the worker has no role the bench role is a member of). So a plain
+    DROP; if a session is connected (a server of an interrupted run, the bench role's own), FORCE; if FORCE
+    meets a worker the DROP just asked to stop, again shortly.
+    """
+    import psycopg
+    from psycopg import sql as pgsql
+
+    drop = pgsql.SQL("DROP DATABASE IF EXISTS {}").format(pgsql.Identifier(name))
+    for _ in range(attempts):
+        try:
+            conn.execute(drop)
+            return
+        except psycopg.errors.ObjectInUse:
+            try:
+                conn.execute(drop + pgsql.SQL(" WITH (FORCE)"))
+                return
+            except psycopg.errors.InsufficientPrivilege:
+                time.sleep(pause)
+    raise BenchError(f"could not drop the bench database: still in use after {attempts} attempts")
 
 
 def sql(services: Services, statement: str) -> None:

@@ -62,8 +62,7 @@ def test_a_second_run_finds_the_first_runs_rows_gone_and_the_migrations_data_in_
         assert _count(again.database_url, "payments_stats_delta") == 0
         assert _count(again.database_url, "earnings_tier") == tiers
     finally:
-        with psycopg.connect(shared.database_url, autocommit=True) as conn:
-            conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")  # type: ignore[arg-type]
+        _drop(shared, name)
 
 
 def test_a_session_left_connected_by_an_interrupted_run_does_not_stop_the_next(shared):
@@ -79,8 +78,12 @@ def test_a_session_left_connected_by_an_interrupted_run_does_not_stop_the_next(s
         finally:
             left.close()
     finally:
-        with psycopg.connect(shared.database_url, autocommit=True) as conn:
-            conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")  # type: ignore[arg-type]
+        _drop(shared, name)
+
+
+def _drop(shared: lib.Services, name: str) -> None:
+    with psycopg.connect(shared.database_url, autocommit=True) as conn:
+        lib.drop_database(conn, name)
 
 
 def _is_gone(conn: psycopg.Connection[Any]) -> bool:

@@ -144,11 +144,14 @@ def run_migrations(services: Services) -> None:
         raise BenchError(f"migrate failed:\n{result.stdout}\n{result.stderr}")
 
 
-def fresh_database(name: str, *, shared: Services | None = None) -> Services:
-    """Database ``name`` dropped, created and migrated anew, beside the shared bench database.
+def fresh_database(name: str, *, shared: Services | None = None, redis_db: int | None = None) -> Services:
+    """Database ``name`` dropped, created and migrated anew, beside the shared bench database; with
+    ``redis_db``, that Redis database (emptied) in place of the shared one.
 
     For a benchmark whose figures depend on what its tables already hold: a run starts from the freshly
-    migrated state every time, however many runs (or other modules) wrote before it on this machine.
+    migrated state every time, however many runs (or other modules) wrote before it on this machine. The
+    queue too: a run whose workers are not running leaves every wake-up it pushed in Redis, and earlier
+    runs' (hundreds of MB of tasks for rows of databases since dropped) slowed the next runs' writes.
     """
     import psycopg
     from psycopg import sql as pgsql
@@ -157,7 +160,12 @@ def fresh_database(name: str, *, shared: Services | None = None) -> Services:
     with psycopg.connect(shared.database_url, autocommit=True, connect_timeout=10) as conn:
         drop_database(conn, name)
         conn.execute(pgsql.SQL("CREATE DATABASE {}").format(pgsql.Identifier(name)))
-    own = Services(database_url=shared.database_url.rsplit("/", 1)[0] + f"/{name}", redis_url=shared.redis_url)
+    redis_url = shared.redis_url if redis_db is None else shared.redis_url.rsplit("/", 1)[0] + f"/{redis_db}"
+    if redis_db is not None:
+        import redis
+
+        redis.Redis.from_url(redis_url).flushdb()
+    own = Services(database_url=shared.database_url.rsplit("/", 1)[0] + f"/{name}", redis_url=redis_url)
     run_migrations(own)
     return own
 

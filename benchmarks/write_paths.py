@@ -39,6 +39,8 @@ from benchmarks import lib
 NAME = "write_paths"
 YARDSTICK_DIR = lib.BENCH_DIR / "yardstick"
 PASSWORD = "bench-passphrase-12345"
+# The run's own Redis database, emptied at its start (webhooks uses 3, isolation 4).
+REDIS_DB = 5
 # Card payments per second assumed before the first run has measured any: the orders for a payment run are
 # made before its warm-up (and its checkpoint), so a low guess would leave the measured run short of them.
 PAYMENT_RATE_GUESS = 1500.0
@@ -182,7 +184,7 @@ def run(
     # Every table starts empty, the product's as the yardstick's: a run measures the same thing whatever ran
     # before it on this machine (a bench database that kept every earlier run's rows, gigabytes of them,
     # slowed the product's writes and not the yardstick's one freshly truncated table).
-    services = lib.fresh_database(f"{lib.BENCH_DB}_write_paths")
+    services = lib.fresh_database(f"{lib.BENCH_DB}_write_paths", redis_db=REDIS_DB)
     lib.sql(services, (YARDSTICK_DIR / "schema.sql").read_text())
     has_drf = importlib.util.find_spec("rest_framework") is not None
     product_env = {

@@ -92,3 +92,21 @@ def _is_gone(conn: psycopg.Connection[Any]) -> bool:
     except psycopg.OperationalError:
         return True
     return False
+
+
+def test_a_run_given_its_own_redis_database_finds_it_empty(shared):
+    import redis
+
+    name = f"pp_bench_fresh_{uuid.uuid4().hex[:8]}"
+    db = 14  # not one the test settings use
+    server = shared.redis_url.rsplit("/", 1)[0]
+    left = redis.Redis.from_url(f"{server}/{db}")
+    left.lpush("huey.redis.partnerpay", b"a wake-up an earlier run left")
+    try:
+        own = lib.fresh_database(name, shared=shared, redis_db=db)
+
+        assert own.redis_url == f"{server}/{db}"
+        assert left.exists("huey.redis.partnerpay") == 0
+    finally:
+        left.flushdb()
+        _drop(shared, name)

@@ -151,7 +151,7 @@ def fresh_database(name: str, *, shared: Services | None = None, redis_db: int |
     For a benchmark whose figures depend on what its tables already hold: a run starts from the freshly
     migrated state every time, however many runs (or other modules) wrote before it on this machine. The
     queue too: a run whose workers are not running leaves every wake-up it pushed in Redis, and earlier
-    runs' (hundreds of MB of tasks for rows of databases since dropped) slowed the next runs' writes.
+    runs' had piled up to hundreds of MB of tasks for rows of databases since dropped.
     """
     import psycopg
     from psycopg import sql as pgsql

@@ -23,6 +23,7 @@ _MIN_PAN_LENGTH = 12
 _MAX_PAN_LENGTH = 19
 _EXPIRY_RE = re.compile(r"^\s*(\d{1,2})\s*/\s*(\d{2}|\d{4})\s*$")
 _CVV_RE = re.compile(r"^\d{3,4}$")
+_SEPARATORS_RE = re.compile(r"[\s-]")
 
 # RuPay ranges overlap with Discover prefixes (60, 65), so they are checked as explicit ranges.
 _RUPAY_RANGES: tuple[tuple[int, int], ...] = (
@@ -45,7 +46,9 @@ class CardBrand(StrEnum):
 
 def normalize_number(number: str) -> str:
     """Drop the spaces and dashes people type; everything else is left for validation to refuse."""
-    return re.sub(r"[\s-]", "", number or "")
+    if number and number.isdigit():
+        return number  # nothing to drop: every step after validation sees the digits again
+    return _SEPARATORS_RE.sub("", number or "")
 
 
 def luhn_valid(number: str) -> bool:

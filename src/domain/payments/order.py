@@ -243,20 +243,14 @@ class Order:
         self.updated_at = now
         self._emit(f"order.{target.value}", **extra)
 
-    def _emit(self, event_type: str, **extra: Any) -> None:
-        data: dict[str, Any] = {
-            "order_id": str(self.id),
-            "seller_id": self.seller_id,
-            "buyer_id": self.buyer_id,
-            "status": self.status.value,
-            "amount": self.amount.to_decimal_string(),
-            "amount_refunded": self.amount_refunded.to_decimal_string(),
-            "currency": self.amount.currency,
-            "reference": self.reference,
-        }
-        for key, value in extra.items():
+    def _emit(self, event_type: str, **facts: Any) -> None:
+        # What happened, not a copy of the order: the published event carries the order as the change
+        # commits it (application/payments/publishing.py), as a refund's does.
+        order_id = str(self.id)
+        data: dict[str, Any] = {"order_id": order_id, "status": self.status.value}
+        for key, value in facts.items():
             data[key] = value.to_decimal_string() if isinstance(value, Money) else value
-        self.events.append(DomainEvent(event_type, data, aggregate_id=str(self.id)))
+        self.events.append(DomainEvent(event_type, data, aggregate_id=order_id))
 
     def pull_events(self) -> list[DomainEvent]:
         """Hand pending events to the outbox writer and forget them."""

@@ -321,23 +321,13 @@ class Payment:
         if target not in {PaymentStatus.PENDING, PaymentStatus.AUTHORIZED}:
             self.next_check_at = None  # settled: nothing left to ask the provider
 
-    def _emit(self, event_type: str, **extra: Any) -> None:
-        data: dict[str, Any] = {
-            "payment_id": str(self.id),
-            "order_id": str(self.order_id),
-            "seller_id": self.seller_id,
-            "method": self.method.value,
-            "status": self.status.value,
-            "amount": self.amount.to_decimal_string(),
-            "amount_captured": self.amount_captured.to_decimal_string(),
-            "amount_refunded": self.amount_refunded.to_decimal_string(),
-            "currency": self.amount.currency,
-            "gateway_reference": self.gateway_reference,
-        }
-        if self.card is not None:
-            data["card"] = {"brand": self.card.brand.value, "last4": self.card.last4}
-        data.update(extra)
-        self.events.append(DomainEvent(event_type, data, aggregate_id=str(self.id)))
+    def _emit(self, event_type: str, **facts: Any) -> None:
+        # What happened, not a copy of the payment: the published event carries the payment (and its order)
+        # as the change commits them (application/payments/publishing.py), as a refund's does.
+        payment_id = str(self.id)
+        data: dict[str, Any] = {"payment_id": payment_id, "status": self.status.value}
+        data.update(facts)
+        self.events.append(DomainEvent(event_type, data, aggregate_id=payment_id))
 
     def pull_events(self) -> list[DomainEvent]:
         """Hand pending events to the outbox writer and forget them."""

@@ -194,10 +194,8 @@ def test_event_data_is_json_ready_with_decimal_strings() -> None:
     order.record_refund(Money.parse("10.50", "INR"), LATER)
     (event,) = order.events
     assert event.type == "order.partially_refunded"
-    assert event.data["amount"] == "1000.00"
-    assert event.data["amount_refunded"] == "10.50"
-    assert event.data["refund_amount"] == "10.50"
-    assert event.data["currency"] == "INR"
+    # What happened (the refund's amount as a decimal string), not a copy of the order: publishing adds that.
+    assert event.data == {"order_id": str(order.id), "status": "partially_refunded", "refund_amount": "10.50"}
     json.dumps(event.data)
 
 

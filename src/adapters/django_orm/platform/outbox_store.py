@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import functools
 import json
-import uuid
 from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 from typing import Any
@@ -19,7 +18,7 @@ from adapters.django_orm.platform.models import OutboxMessage
 from adapters.django_orm.shared.rows import parse_uuid
 from application.shared.events import Message
 from application.shared.outbox import DEFAULT_MAX_ATTEMPTS, ClaimedMessage
-from domain.shared.ids import new_id, random_bytes
+from domain.shared.ids import new_id, new_ids
 
 # Called once per commit with every (message id, topic) it made due: the topic picks the queue
 # (entrypoints/tasks/queues.py), and the whole list is one wake-up (entrypoints/tasks/wake.py).
@@ -81,11 +80,8 @@ class DjangoOutbox:
         starting = _starting_columns()
         budgets = self._max_attempts
         woken: list[tuple[str, str]] = []
-        # ``uuid4()`` for each, from one draw on the system's randomness rather than one per row
-        # (domain/shared/ids.py: reading it is a system call that lets go of the GIL).
-        randomness = random_bytes(16 * len(messages))
-        for n, (topic, payload, dedupe_key) in enumerate(messages):
-            message_id = uuid.UUID(bytes=randomness[16 * n : 16 * n + 16], version=4)
+        # Their ids from one reading of the clock and one draw of randomness (domain/shared/ids.py).
+        for message_id, (topic, payload, dedupe_key) in zip(new_ids(len(messages)), messages, strict=True):
             row = {
                 "id": message_id,
                 "topic": topic,

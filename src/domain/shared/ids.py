@@ -4,10 +4,10 @@ New ids are time-ordered (version 7, RFC 9562): the Unix time in milliseconds, t
 made later sorts after one made earlier (to the millisecond, on one clock), so a table's primary key and
 event ids grow at the right edge of their B-tree indexes, as a sequence's would. Random (version 4) keys
 land on a random leaf page each: after every checkpoint PostgreSQL writes each page's first change as a
-whole 8 KB image, and a large index's pages no longer stay in memory together (issue 15: a card payment
-wrote six such images, 40 KB of WAL, just after a checkpoint). The 74 random bits keep ids unguessable
-and unique without coordination; what an id tells about its creation time, its resource's ``created_at``
-says anyway.
+whole 8 KB image, and a large index's pages no longer stay in memory together (issue 15: on a large
+database a card payment wrote six such images, 49 KB of WAL with them, just after a checkpoint). The 74
+random bits keep ids unguessable and unique without coordination; what an id tells about its creation
+time, its resource's ``created_at`` says anyway.
 
 Random bits draw on the system's randomness (``os.urandom``, what ``uuid.uuid4`` reads) through a buffer
 per thread, refilled 4 KiB at a time: one system call per 409 ids instead of one per id. The system call
